@@ -1,0 +1,3 @@
+using SystemImage.Server.Cli;
+
+return await CommandLine.RunAsync(args);
