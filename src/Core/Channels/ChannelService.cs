@@ -1,0 +1,264 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Audit;
+using SystemImage.Core.Configuration;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Publishing;
+
+namespace SystemImage.Core.Channels;
+
+/// <summary>Channel operations of SPEC §4: create, alias, redirect, hide/show, rename, remove.</summary>
+public sealed class ChannelService(
+    TreeMutator mutator, AuditLog audit, AliasSync aliasSync, IOptions<SystemImageOptions> options, TimeProvider time)
+{
+    public Task<OperationResult> CreateAsync(string name, bool hidden, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            if (await CheckNewNameAsync(db, name, cancellationToken) is { } refusal)
+            {
+                return refusal;
+            }
+
+            db.Channels.Add(new Channel { Name = name, Hidden = hidden, CreatedAt = time.GetUtcNow() });
+            audit.Record(db, actor, "create-channel", name, name, hidden ? "hidden" : null);
+            return new Mutation(OperationResult.Ok($"Created channel '{name}'."), PublishRequest.ChannelsOnly);
+        }, cancellationToken);
+
+    public Task<OperationResult> CreateAliasAsync(string name, string target, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            if (await CheckNewNameAsync(db, name, cancellationToken) is { } refusal)
+            {
+                return refusal;
+            }
+
+            var (targetChannel, targetRefusal) = await FindAliasTargetAsync(db, target, cancellationToken);
+            if (targetChannel is null)
+            {
+                return targetRefusal!;
+            }
+
+            var alias = new Channel { Name = name, AliasTarget = target, CreatedAt = time.GetUtcNow() };
+            db.Channels.Add(alias);
+            var devices = new List<DeviceRef>();
+            aliasSync.Sync(alias, targetChannel, devices, []);
+            audit.Record(db, actor, "create-alias", name, name, $"alias of {target}");
+            return new Mutation(OperationResult.Ok($"Created alias '{name}' of '{target}'."), PublishRequest.ForDevices(devices));
+        }, cancellationToken);
+
+    public Task<OperationResult> RetargetAliasAsync(string name, string target, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            var alias = await LoadAsync(db, name, cancellationToken);
+            if (alias is null)
+            {
+                return OperationResult.NotFound($"Channel '{name}' does not exist.");
+            }
+
+            if (alias.AliasTarget is null)
+            {
+                return OperationResult.Conflict($"Channel '{name}' is not an alias.");
+            }
+
+            if (target == name)
+            {
+                return OperationResult.Invalid($"Alias '{name}' cannot point at itself.");
+            }
+
+            var (targetChannel, targetRefusal) = await FindAliasTargetAsync(db, target, cancellationToken);
+            if (targetChannel is null)
+            {
+                return targetRefusal!;
+            }
+
+            var before = alias.AliasTarget;
+            alias.AliasTarget = target;
+            var devices = new List<DeviceRef>();
+            var removed = new List<string>();
+            aliasSync.Sync(alias, targetChannel, devices, removed);
+            audit.Record(db, actor, "retarget-alias", name, name, $"{before} -> {target}");
+            return new Mutation(OperationResult.Ok($"Alias '{name}' now points at '{target}'."), PublishRequest.ForDevices(devices, removed));
+        }, cancellationToken);
+
+    public Task<OperationResult> CreateRedirectAsync(string name, string target, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            if (await CheckNewNameAsync(db, name, cancellationToken) is { } refusal)
+            {
+                return refusal;
+            }
+
+            var targetChannel = await LoadAsync(db, target, cancellationToken);
+            if (targetChannel is null)
+            {
+                return OperationResult.NotFound($"Redirect target '{target}' does not exist.");
+            }
+
+            if (targetChannel.RedirectTarget is not null)
+            {
+                return OperationResult.Conflict($"Channel '{target}' is itself a redirect; point the redirect at '{targetChannel.RedirectTarget}' instead.");
+            }
+
+            db.Channels.Add(new Channel { Name = name, RedirectTarget = target, Hidden = true, CreatedAt = time.GetUtcNow() });
+            audit.Record(db, actor, "create-redirect", name, name, $"redirect to {target}");
+            return new Mutation(OperationResult.Ok($"Created redirect '{name}' -> '{target}'."), PublishRequest.ChannelsOnly);
+        }, cancellationToken);
+
+    public Task<OperationResult> SetHiddenAsync(string name, bool hidden, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            var channel = await LoadAsync(db, name, cancellationToken);
+            if (channel is null)
+            {
+                return OperationResult.NotFound($"Channel '{name}' does not exist.");
+            }
+
+            if (channel.RedirectTarget is not null)
+            {
+                return OperationResult.Conflict($"Channel '{name}' is a redirect; redirects are always hidden.");
+            }
+
+            var verb = hidden ? "hidden" : "shown";
+            if (channel.Hidden == hidden)
+            {
+                return new Mutation(OperationResult.Ok($"Channel '{name}' is already {verb}."), PublishRequest.ChannelsOnly);
+            }
+
+            channel.Hidden = hidden;
+            audit.Record(db, actor, hidden ? "hide-channel" : "show-channel", name, name);
+            return new Mutation(OperationResult.Ok($"Channel '{name}' is now {verb}."), PublishRequest.ChannelsOnly);
+        }, cancellationToken);
+
+    public Task<OperationResult> RenameAsync(string oldName, string newName, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            var channel = await LoadAsync(db, oldName, cancellationToken);
+            if (channel is null)
+            {
+                return OperationResult.NotFound($"Channel '{oldName}' does not exist.");
+            }
+
+            if (await CheckNewNameAsync(db, newName, cancellationToken) is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (newName.StartsWith(oldName + "/", StringComparison.Ordinal))
+            {
+                return OperationResult.Invalid($"Channel '{oldName}' cannot be moved inside itself ('{newName}').");
+            }
+
+            if (await IsForeignDirectoryAsync(db, newName, cancellationToken))
+            {
+                return OperationResult.Conflict($"Directory '{newName}' already exists in the publish root; remove it or choose another name.");
+            }
+
+            await RenameReferencesAsync(db, oldName, newName, cancellationToken);
+            await RenameImagePathsAsync(db, channel, oldName, newName, cancellationToken);
+            channel.Name = newName;
+            audit.Record(db, actor, "rename-channel", oldName, newName, $"{oldName} -> {newName}");
+            var devices = channel.Devices.Select(d => new DeviceRef(newName, d.Name));
+            var removed = channel.RedirectTarget is null ? new[] { "/" + oldName } : [];
+            return new Mutation(OperationResult.Ok($"Renamed channel '{oldName}' to '{newName}'."), PublishRequest.ForDevices(devices, removed));
+        }, cancellationToken);
+
+    public Task<OperationResult> RemoveAsync(string name, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            var channel = await LoadAsync(db, name, cancellationToken);
+            if (channel is null)
+            {
+                return OperationResult.NotFound($"Channel '{name}' does not exist.");
+            }
+
+            var dependents = await db.Channels.Where(c => c.AliasTarget == name || c.RedirectTarget == name).Select(c => c.Name).ToListAsync(cancellationToken);
+            if (dependents.Count > 0)
+            {
+                return OperationResult.Conflict($"Channel '{name}' is the target of {string.Join(", ", dependents.Select(d => $"'{d}'"))}; remove or re-target those first.");
+            }
+
+            var redirected = await db.Devices.Include(d => d.Channel).Where(d => d.RedirectTarget == name).ToListAsync(cancellationToken);
+            db.Devices.RemoveRange(redirected);
+            db.Channels.Remove(channel);
+            var detail = redirected.Count > 0 ? $"removed per-device redirects: {string.Join(", ", redirected.Select(d => $"{d.Channel.Name}/{d.Name}"))}" : null;
+            audit.Record(db, actor, "remove-channel", name, name, detail);
+            var removed = channel.RedirectTarget is null ? new[] { "/" + name } : [];
+            var publish = PublishRequest.ForDevices([], removed);
+            foreach (var owner in redirected.Select(d => d.Channel).Distinct())
+            {
+                publish = publish.Merge(await aliasSync.SyncAliasesOfAsync(db, owner, cancellationToken));
+            }
+
+            return new Mutation(OperationResult.Ok($"Removed channel '{name}'."), publish);
+        }, cancellationToken);
+
+    internal static Task<Channel?> LoadAsync(SystemImageDbContext db, string name, CancellationToken cancellationToken) =>
+        db.Channels.Include(c => c.Devices).FirstOrDefaultAsync(c => c.Name == name, cancellationToken);
+
+    private static async Task<OperationResult?> CheckNewNameAsync(SystemImageDbContext db, string name, CancellationToken cancellationToken)
+    {
+        if (Names.ValidateChannel(name) is { } invalid)
+        {
+            return OperationResult.Invalid(invalid);
+        }
+
+        if (await db.Channels.AnyAsync(c => c.Name == name, cancellationToken))
+        {
+            return OperationResult.Conflict($"Channel '{name}' already exists.");
+        }
+
+        return await TreeOverlap.ForChannelAsync(db, name, cancellationToken) is { } overlap ? OperationResult.Conflict(overlap) : null;
+    }
+
+    private static async Task<(Channel? Target, OperationResult? Refusal)> FindAliasTargetAsync(SystemImageDbContext db, string target, CancellationToken cancellationToken)
+    {
+        var channel = await LoadAsync(db, target, cancellationToken);
+        if (channel is null)
+        {
+            return (null, OperationResult.NotFound($"Alias target '{target}' does not exist."));
+        }
+
+        if (channel.RedirectTarget is not null)
+        {
+            return (null, OperationResult.Conflict($"Channel '{target}' is a redirect; an alias cannot point at a redirect."));
+        }
+
+        return channel.AliasTarget is not null
+            ? (null, OperationResult.Conflict($"Channel '{target}' is itself an alias of '{channel.AliasTarget}'; point the alias at '{channel.AliasTarget}' instead."))
+            : (channel, null);
+    }
+
+    /// <summary>True when the publish root already has a directory at <paramref name="name"/> that no other channel accounts for.</summary>
+    private async Task<bool> IsForeignDirectoryAsync(SystemImageDbContext db, string name, CancellationToken cancellationToken) =>
+        Directory.Exists(Path.Combine(options.Value.PublishRootFullPath, name))
+        && !await db.Channels.AnyAsync(c => c.Name.StartsWith(name + "/"), cancellationToken);
+
+    private static async Task RenameReferencesAsync(SystemImageDbContext db, string oldName, string newName, CancellationToken cancellationToken)
+    {
+        foreach (var other in await db.Channels.Where(c => c.AliasTarget == oldName || c.RedirectTarget == oldName).ToListAsync(cancellationToken))
+        {
+            other.AliasTarget = other.AliasTarget == oldName ? newName : other.AliasTarget;
+            other.RedirectTarget = other.RedirectTarget == oldName ? newName : other.RedirectTarget;
+        }
+
+        foreach (var device in await db.Devices.Where(d => d.RedirectTarget == oldName).ToListAsync(cancellationToken))
+        {
+            device.RedirectTarget = newName;
+        }
+    }
+
+    /// <summary>Rewrites the channel part of every image file path that lives in the channel's directory.</summary>
+    private static async Task RenameImagePathsAsync(SystemImageDbContext db, Channel channel, string oldName, string newName, CancellationToken cancellationToken)
+    {
+        var deviceIds = channel.Devices.Select(d => d.Id).ToList();
+        var oldPrefix = "/" + oldName + "/";
+        var files = await db.ImageFiles.Where(f => deviceIds.Contains(f.Image.DeviceId) && f.Path.StartsWith(oldPrefix)).ToListAsync(cancellationToken);
+        foreach (var file in files)
+        {
+            file.Path = "/" + newName + "/" + file.Path[oldPrefix.Length..];
+            file.Signature = file.Path + ".asc";
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using Microsoft.EntityFrameworkCore;
+using SystemImage.Core.Audit;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Publishing;
+
+namespace SystemImage.Core.Channels;
+
+/// <summary>Device operations of SPEC §4: create, copy from another channel, per-device redirect, remove.</summary>
+public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync aliasSync, TimeProvider time)
+{
+    public Task<OperationResult> CreateAsync(string channel, string device, bool withKeyring, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            var (owner, refusal) = await LoadWritableChannelAsync(db, channel, cancellationToken);
+            if (owner is null)
+            {
+                return refusal!;
+            }
+
+            if (await CheckNewDeviceAsync(db, owner, device, cancellationToken) is { } invalid)
+            {
+                return invalid;
+            }
+
+            owner.Devices.Add(new Device { Name = device, HasKeyring = withKeyring, CreatedAt = time.GetUtcNow() });
+            audit.Record(db, actor, "create-device", $"{channel}/{device}", channel, withKeyring ? "with device keyring" : null);
+            var publish = PublishRequest.ForDevices([new DeviceRef(channel, device)])
+                .Merge(await aliasSync.SyncAliasesOfAsync(db, owner, cancellationToken));
+            return new Mutation(OperationResult.Ok($"Created device '{device}' in channel '{channel}'."), publish);
+        }, cancellationToken);
+
+    public Task<OperationResult> CopyAllAsync(string fromChannel, string toChannel, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            var source = await ChannelService.LoadAsync(db, fromChannel, cancellationToken);
+            if (source is null)
+            {
+                return OperationResult.NotFound($"Channel '{fromChannel}' does not exist.");
+            }
+
+            var (destination, refusal) = await LoadWritableChannelAsync(db, toChannel, cancellationToken);
+            if (destination is null)
+            {
+                return refusal!;
+            }
+
+            var created = new List<DeviceRef>();
+            foreach (var device in source.Devices.Where(d => destination.Devices.All(e => e.Name != d.Name)))
+            {
+                if (await TreeOverlap.ForDeviceAsync(db, toChannel, device.Name, cancellationToken) is { } overlap)
+                {
+                    return OperationResult.Conflict(overlap);
+                }
+
+                destination.Devices.Add(new Device { Name = device.Name, HasKeyring = device.HasKeyring && device.RedirectTarget is null, CreatedAt = time.GetUtcNow() });
+                created.Add(new DeviceRef(toChannel, device.Name));
+            }
+
+            audit.Record(db, actor, "copy-devices", toChannel, toChannel, $"from {fromChannel}: {string.Join(", ", created.Select(c => c.Device))}");
+            var publish = PublishRequest.ForDevices(created).Merge(await aliasSync.SyncAliasesOfAsync(db, destination, cancellationToken));
+            return new Mutation(OperationResult.Ok($"Copied {created.Count} device(s) from '{fromChannel}' to '{toChannel}'."), publish);
+        }, cancellationToken);
+
+    public Task<OperationResult> CreateRedirectAsync(string channel, string device, string targetChannel, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            var (owner, refusal) = await LoadWritableChannelAsync(db, channel, cancellationToken);
+            if (owner is null)
+            {
+                return refusal!;
+            }
+
+            if (await CheckNewDeviceAsync(db, owner, device, cancellationToken) is { } invalid)
+            {
+                return invalid;
+            }
+
+            var target = await ChannelService.LoadAsync(db, targetChannel, cancellationToken);
+            if (target is null)
+            {
+                return OperationResult.NotFound($"Channel '{targetChannel}' does not exist.");
+            }
+
+            if (target.Name == channel || target.RedirectTarget is not null)
+            {
+                return OperationResult.Conflict($"Channel '{targetChannel}' cannot be the target of a per-device redirect (it is {(target.Name == channel ? "the same channel" : "a redirect")}).");
+            }
+
+            var targetDevice = target.Devices.FirstOrDefault(d => d.Name == device);
+            if (targetDevice is null)
+            {
+                return OperationResult.NotFound($"Channel '{targetChannel}' has no device '{device}'.");
+            }
+
+            if (targetDevice.RedirectTarget is not null)
+            {
+                return OperationResult.Conflict($"Device '{device}' of '{targetChannel}' is itself redirected to '{targetDevice.RedirectTarget}'.");
+            }
+
+            owner.Devices.Add(new Device { Name = device, RedirectTarget = targetChannel, CreatedAt = time.GetUtcNow() });
+            audit.Record(db, actor, "create-device-redirect", $"{channel}/{device}", channel, $"redirect to {targetChannel}");
+            var publish = (await aliasSync.SyncAliasesOfAsync(db, owner, cancellationToken)).Merge(PublishRequest.ChannelsOnly);
+            return new Mutation(OperationResult.Ok($"Device '{device}' of '{channel}' now uses channel '{targetChannel}'."), publish);
+        }, cancellationToken);
+
+    public Task<OperationResult> RemoveAsync(string channel, string device, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            var owner = await ChannelService.LoadAsync(db, channel, cancellationToken);
+            if (owner is null)
+            {
+                return OperationResult.NotFound($"Channel '{channel}' does not exist.");
+            }
+
+            var existing = owner.Devices.FirstOrDefault(d => d.Name == device);
+            if (existing is null)
+            {
+                return OperationResult.NotFound($"Channel '{channel}' has no device '{device}'.");
+            }
+
+            if (owner.AliasTarget is not null)
+            {
+                return OperationResult.Conflict($"Channel '{channel}' is an alias of '{owner.AliasTarget}'; remove the device there.");
+            }
+
+            var redirects = await db.Devices.Include(d => d.Channel)
+                .Where(d => d.RedirectTarget == channel && d.Name == device).ToListAsync(cancellationToken);
+            db.Devices.RemoveRange(redirects);
+            owner.Devices.Remove(existing);
+            db.Devices.Remove(existing);
+            var detail = redirects.Count > 0 ? $"removed per-device redirects: {string.Join(", ", redirects.Select(d => $"{d.Channel.Name}/{d.Name}"))}" : null;
+            audit.Record(db, actor, "remove-device", $"{channel}/{device}", channel, detail);
+
+            var removed = existing.RedirectTarget is null ? new[] { TreeLayout.DeviceDirectory(channel, device) } : [];
+            var publish = PublishRequest.ForDevices([], removed).Merge(await aliasSync.SyncAliasesOfAsync(db, owner, cancellationToken));
+            foreach (var other in redirects.Select(d => d.Channel).Distinct())
+            {
+                other.Devices.RemoveAll(d => redirects.Contains(d));
+                publish = publish.Merge(await aliasSync.SyncAliasesOfAsync(db, other, cancellationToken));
+            }
+
+            return new Mutation(OperationResult.Ok($"Removed device '{device}' from channel '{channel}'."), publish);
+        }, cancellationToken);
+
+    private static async Task<(Channel? Channel, OperationResult? Refusal)> LoadWritableChannelAsync(SystemImageDbContext db, string name, CancellationToken cancellationToken)
+    {
+        var channel = await ChannelService.LoadAsync(db, name, cancellationToken);
+        if (channel is null)
+        {
+            return (null, OperationResult.NotFound($"Channel '{name}' does not exist."));
+        }
+
+        if (channel.RedirectTarget is not null)
+        {
+            return (null, OperationResult.Conflict($"Channel '{name}' is a redirect to '{channel.RedirectTarget}'; it has no devices of its own."));
+        }
+
+        return channel.AliasTarget is not null
+            ? (null, OperationResult.Conflict($"Channel '{name}' is an alias of '{channel.AliasTarget}'; its devices mirror the target, so add the device there."))
+            : (channel, null);
+    }
+
+    private static async Task<OperationResult?> CheckNewDeviceAsync(SystemImageDbContext db, Channel owner, string device, CancellationToken cancellationToken)
+    {
+        if (Names.ValidateDevice(device) is { } invalid)
+        {
+            return OperationResult.Invalid(invalid);
+        }
+
+        if (owner.Devices.Any(d => d.Name == device))
+        {
+            return OperationResult.Conflict($"Device '{device}' already exists in channel '{owner.Name}'.");
+        }
+
+        return await TreeOverlap.ForDeviceAsync(db, owner.Name, device, cancellationToken) is { } overlap ? OperationResult.Conflict(overlap) : null;
+    }
+}

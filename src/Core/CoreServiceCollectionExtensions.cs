@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Audit;
+using SystemImage.Core.Channels;
+using SystemImage.Core.Compression;
+using SystemImage.Core.Configuration;
+using SystemImage.Core.Hosting;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Publishing;
+using SystemImage.Core.Signing;
+
+namespace SystemImage.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Registers the core services: options, metadata database, signing, publisher and operations.</summary>
+    public static IServiceCollection AddSystemImageCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SystemImageOptions>().Bind(configuration.GetSection(SystemImageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<XzOptions>().Bind(configuration.GetSection(XzOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddDbContextFactory<SystemImageDbContext>((provider, builder) =>
+            builder.UseSqlite(ConnectionString(provider.GetRequiredService<IOptions<SystemImageOptions>>().Value)));
+
+        services.AddSingleton<KeyGenerator>();
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<KeyStore>(
+            provider, provider.GetRequiredService<IOptions<SystemImageOptions>>().Value.SecretsDir));
+        services.AddSingleton<OpenPgpSigner>();
+        services.AddSingleton<KeyringPublisher>();
+        services.AddSingleton<PublishLock>();
+        services.AddSingleton<TreePublisher>();
+        services.AddSingleton<TreeMutator>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<AliasSync>();
+        services.AddSingleton<ChannelService>();
+        services.AddSingleton<DeviceService>();
+        services.AddSingleton<ChannelQueries>();
+        services.AddSingleton<KeyService>();
+        services.AddSingleton<DataDirectory>();
+        return services;
+    }
+
+    internal static string ConnectionString(SystemImageOptions options) =>
+        new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            DefaultTimeout = 30,
+            Pooling = true,
+        }.ToString();
+}

@@ -1,0 +1,119 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Configuration;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Publishing;
+using SystemImage.Core.Signing;
+using SystemImage.Core.Storage;
+
+namespace SystemImage.Core.Hosting;
+
+/// <summary>
+/// Prepares the data directory for the server and the command-line verbs: directories with safe modes,
+/// migrated database, a development key set on first start, and (for the server) a repaired, fully signed tree.
+/// </summary>
+public sealed partial class DataDirectory(
+    IOptions<SystemImageOptions> options,
+    IDbContextFactory<SystemImageDbContext> dbFactory,
+    KeyStore keys,
+    PublishLock publishLock,
+    TreePublisher publisher,
+    ILogger<DataDirectory> logger)
+{
+    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Creates directories, applies migrations and generates development keys when none exist.</summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken, bool generateDevelopmentKeys = true)
+    {
+        var settings = options.Value;
+        Directory.CreateDirectory(settings.DataDirFullPath);
+        Directory.CreateDirectory(settings.StateDir);
+        Directory.CreateDirectory(settings.PublishRootFullPath);
+        CreatePrivateDirectory(settings.SecretsDir);
+
+        if (settings.RunMigrationsAtStartup)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        if (generateDevelopmentKeys && !keys.HasKeys)
+        {
+            await using var held = await publishLock.AcquireAsync(cancellationToken);
+            if (!keys.HasKeys)
+            {
+                keys.GenerateAll(force: false);
+                LogDevelopmentKeys(logger, settings.SecretsDir);
+            }
+        }
+    }
+
+    /// <summary>Removes temporaries left by an interrupted publish and republishes everything that differs from the database.</summary>
+    public async Task<PublishReport> RepairTreeAsync(CancellationToken cancellationToken)
+    {
+        await using var held = await publishLock.AcquireAsync(cancellationToken);
+        var root = options.Value.PublishRootFullPath;
+        foreach (var leftover in Directory.EnumerateFiles(root, ".*", SearchOption.AllDirectories).Where(f => TreeBatch.IsTemporary(Path.GetFileName(f))))
+        {
+            File.Delete(leftover);
+        }
+
+        return await publisher.PublishAsync(PublishRequest.All, cancellationToken);
+    }
+
+    /// <summary>Opens the database and checks the publish root is writable, for /health.</summary>
+    public async Task<(bool DatabaseOk, bool PublishRootOk, string Detail)> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var detail = new List<string>();
+        bool databaseOk;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            databaseOk = await db.Database.CanConnectAsync(cancellationToken) && !(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any();
+        }
+        catch (SqliteException e)
+        {
+            databaseOk = false;
+            detail.Add(e.Message);
+        }
+
+        bool rootOk;
+        try
+        {
+            var root = options.Value.PublishRootFullPath;
+            var probe = Path.Combine(root, $".health-{Guid.NewGuid():N}");
+            await File.WriteAllBytesAsync(probe, [], cancellationToken);
+            File.Delete(probe);
+            rootOk = File.Exists(Path.Combine(root, "channels.json"));
+            if (!rootOk)
+            {
+                detail.Add("channels.json has not been published");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            rootOk = false;
+            detail.Add(e.Message);
+        }
+
+        return (databaseOk, rootOk, string.Join("; ", detail));
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        Directory.CreateDirectory(path, PrivateDirectory);
+        File.SetUnixFileMode(path, PrivateDirectory);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No signing keys found: generated a development key set in {SecretsDir} (replace it with your own keys for production).")]
+    private static partial void LogDevelopmentKeys(ILogger logger, string secretsDir);
+}

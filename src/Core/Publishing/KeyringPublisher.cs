@@ -1,0 +1,80 @@
+using SystemImage.Core.Compression;
+using SystemImage.Core.Signing;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Configuration;
+using SystemImage.Core.Storage;
+
+namespace SystemImage.Core.Publishing;
+
+/// <summary>
+/// Builds the keyring tarballs of SPEC §2 (<c>gpg/&lt;name&gt;.tar.xz</c> and per-device <c>device.tar.xz</c>)
+/// from the key store and stages those whose bytes changed, each signed per the key hierarchy.
+/// </summary>
+public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptions<SystemImageOptions> options)
+{
+    /// <summary>The keyrings published under <c>gpg/</c>, in the order devices need them.</summary>
+    public static readonly IReadOnlyList<string> Published =
+        [KeyNames.ArchiveMaster, KeyNames.ImageMaster, KeyNames.ImageSigning, KeyNames.Blacklist];
+
+    private static readonly XzSettings SmallFileXz = new() { Preset = 9, Threads = 1 };
+
+    /// <summary>Stages the gpg/ keyrings that are missing or changed; with <paramref name="everything"/> false only missing ones are checked.</summary>
+    public int Stage(TreeBatch batch, bool everything, bool forceSign)
+    {
+        var staged = 0;
+        foreach (var name in Published)
+        {
+            var path = TreeLayout.Keyring(name);
+            if (!everything && !forceSign && File.Exists(Full(path)) && File.Exists(Full(path) + ".asc"))
+            {
+                continue;
+            }
+
+            staged += StageIfChanged(batch, path, Build(name, model: null), KeyHierarchy.SignerOf(name), forceSign);
+        }
+
+        return staged;
+    }
+
+    /// <summary>Stages a device's <c>device.tar.xz</c>: the device-signing key with <c>model</c> set to the device, signed by image-signing.</summary>
+    public int StageDeviceKeyring(TreeBatch batch, string channel, string device, bool forceSign)
+    {
+        var content = Build(KeyNames.DeviceSigning, device);
+        return StageIfChanged(batch, TreeLayout.DeviceKeyring(channel, device), content, KeyHierarchy.SignerOf(KeyNames.DeviceSigning), forceSign);
+    }
+
+    /// <summary>The compressed keyring tarball; its entries carry the key's creation time so equal keys give equal bytes.</summary>
+    private byte[] Build(string name, string? model)
+    {
+        using var tar = new MemoryStream();
+        keys.WriteKeyringTarball(name, tar, keys.Describe(name).Created, model);
+        tar.Position = 0;
+        using var compressed = new MemoryStream();
+        using (var xz = new XzEncoderStream(compressed, SmallFileXz, leaveOpen: true))
+        {
+            tar.CopyTo(xz);
+        }
+
+        return compressed.ToArray();
+    }
+
+    private int StageIfChanged(TreeBatch batch, string path, byte[] content, string signerKey, bool forceSign)
+    {
+        var full = Full(path);
+        var same = File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(content);
+        if (same && !forceSign && File.Exists(full + ".asc"))
+        {
+            return 0;
+        }
+
+        if (!same)
+        {
+            batch.Stage(path, content);
+        }
+
+        batch.Stage(TreeLayout.Signature(path), signer.SignDetached(content, signerKey));
+        return 1;
+    }
+
+    private string Full(string path) => TreePath.Resolve(options.Value.PublishRootFullPath, path);
+}

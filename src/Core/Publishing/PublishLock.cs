@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Configuration;
+
+namespace SystemImage.Core.Publishing;
+
+/// <summary>
+/// The one lock every writer of the tree takes (server, jobs, command-line verbs): an in-process
+/// semaphore plus an exclusive lock on <c>state/publish.lock</c>, so a verb run beside the server waits its turn.
+/// </summary>
+public sealed class PublishLock(IOptions<SystemImageOptions> options) : IDisposable
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
+    private readonly SemaphoreSlim _local = new(1, 1);
+
+    public async Task<IAsyncDisposable> AcquireAsync(CancellationToken cancellationToken)
+    {
+        await _local.WaitAsync(cancellationToken);
+        try
+        {
+            var path = Path.Combine(options.Value.StateDir, "publish.lock");
+            Directory.CreateDirectory(options.Value.StateDir);
+            while (true)
+            {
+                try
+                {
+                    // On Unix, FileShare.None takes an exclusive advisory lock (flock) held while the stream is open.
+                    var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    return new Releaser(stream, _local);
+                }
+                catch (IOException)
+                {
+                    await Task.Delay(RetryDelay, cancellationToken);
+                }
+            }
+        }
+        catch
+        {
+            _local.Release();
+            throw;
+        }
+    }
+
+    public void Dispose() => _local.Dispose();
+
+    private sealed class Releaser(FileStream stream, SemaphoreSlim local) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await stream.DisposeAsync();
+            local.Release();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace SystemImage.Core.Publishing;
+
+/// <summary>What a publish run must bring up to date. channels.json is always rendered.</summary>
+public sealed record PublishRequest
+{
+    /// <summary>Render every index and keyring and remove stale device directories (start-up repair, re-sign).</summary>
+    public bool Everything { get; init; }
+
+    /// <summary>Re-sign files even when their content is unchanged (after a key rotation).</summary>
+    public bool ForceSign { get; init; }
+
+    /// <summary>Channel/device pairs whose index.json (and keyring) may have changed.</summary>
+    public IReadOnlyCollection<DeviceRef> Devices { get; init; } = [];
+
+    /// <summary>Tree directories to delete once channels.json no longer references them.</summary>
+    public IReadOnlyCollection<string> RemoveDirectories { get; init; } = [];
+
+    public static PublishRequest ChannelsOnly { get; } = new();
+
+    public static PublishRequest ForDevices(IEnumerable<DeviceRef> devices, IEnumerable<string>? removeDirectories = null) =>
+        new() { Devices = [.. devices], RemoveDirectories = [.. removeDirectories ?? []] };
+
+    public PublishRequest Merge(PublishRequest other) => new()
+    {
+        Everything = Everything || other.Everything,
+        ForceSign = ForceSign || other.ForceSign,
+        Devices = [.. Devices.Concat(other.Devices).Distinct()],
+        RemoveDirectories = [.. RemoveDirectories.Concat(other.RemoveDirectories).Distinct()],
+    };
+
+    public static PublishRequest All { get; } = new() { Everything = true };
+}

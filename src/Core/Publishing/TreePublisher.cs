@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Configuration;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Signing;
+using SystemImage.Core.Storage;
+
+namespace SystemImage.Core.Publishing;
+
+/// <summary>
+/// Projects the database onto the publish root: keyrings, every index.json and channels.json, each with its
+/// detached signature. Only files whose content changed are rewritten, in the order SPEC §6 requires
+/// (keyrings, then indexes, then channels.json, and removals last). Callers hold <see cref="PublishLock"/>.
+/// </summary>
+public sealed partial class TreePublisher(
+    IDbContextFactory<SystemImageDbContext> dbFactory,
+    IOptions<SystemImageOptions> options,
+    OpenPgpSigner signer,
+    KeyringPublisher keyrings,
+    TimeProvider time,
+    ILogger<TreePublisher> logger)
+{
+    private string Root => options.Value.PublishRootFullPath;
+
+    public async Task<PublishReport> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        Directory.CreateDirectory(Root);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var channels = await db.Channels.AsNoTracking().Include(c => c.Devices).OrderBy(c => c.Name).ToListAsync(cancellationToken);
+        var devices = SelectDevices(channels, request);
+        var images = await LoadImagesAsync(db, devices, cancellationToken);
+
+        var generatedAt = GeneratedAt.Format(time.GetUtcNow());
+        var written = 0;
+        var unchanged = 0;
+        using var batch = new TreeBatch(Root);
+
+        var keyringsWritten = keyrings.Stage(batch, request.Everything, request.ForceSign);
+        written += keyringsWritten;
+
+        var results = new int[devices.Count];
+        Parallel.For(0, devices.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var (channel, device) = devices[i];
+            var changed = 0;
+            if (device.HasKeyring)
+            {
+                changed += keyrings.StageDeviceKeyring(batch, channel.Name, device.Name, request.ForceSign);
+            }
+
+            var deviceImages = images.TryGetValue(device.Id, out var list) ? list : [];
+            changed += StageIndex(batch, TreeLayout.Index(channel.Name, device.Name), deviceImages, generatedAt, request.ForceSign) ? 1 : 0;
+            results[i] = changed;
+        });
+        written += results.Sum();
+        unchanged += results.Count(r => r == 0);
+
+        var channelsJson = ChannelsRenderer.Render(channels);
+        if (StageIfChanged(batch, TreeLayout.ChannelsJson, channelsJson, request.ForceSign))
+        {
+            written++;
+        }
+        else
+        {
+            unchanged++;
+        }
+
+        batch.Commit();
+
+        var removed = RemoveDirectories(request, channels);
+        LogPublished(logger, written, unchanged, removed.Count, stopwatch.ElapsedMilliseconds);
+        return new PublishReport(written, unchanged, removed, stopwatch.Elapsed);
+    }
+
+    private static List<(Channel Channel, Device Device)> SelectDevices(List<Channel> channels, PublishRequest request)
+    {
+        var wanted = request.Devices.ToHashSet();
+        return
+        [
+            .. from channel in channels
+               where channel.RedirectTarget is null
+               from device in channel.Devices
+               where device.RedirectTarget is null
+               where request.Everything || wanted.Contains(new DeviceRef(channel.Name, device.Name))
+               select (channel, device),
+        ];
+    }
+
+    private static async Task<Dictionary<int, List<Image>>> LoadImagesAsync(
+        SystemImageDbContext db, List<(Channel Channel, Device Device)> devices, CancellationToken cancellationToken)
+    {
+        if (devices.Count == 0)
+        {
+            return [];
+        }
+
+        var query = db.Images.AsNoTracking().Include(i => i.Files).AsSplitQuery();
+        if (devices.Count < 500)
+        {
+            var ids = devices.Select(d => d.Device.Id).ToList();
+            query = query.Where(i => ids.Contains(i.DeviceId));
+        }
+
+        var all = await query.ToListAsync(cancellationToken);
+        return all.GroupBy(i => i.DeviceId).ToDictionary(g => g.Key, g => g.ToList());
+    }
+
+    /// <summary>Writes index.json only when its content (ignoring generated_at) changed, so an unchanged index keeps its bytes.</summary>
+    private bool StageIndex(TreeBatch batch, string path, List<Image> images, string generatedAt, bool forceSign)
+    {
+        var full = TreePath.Resolve(Root, path);
+        if (File.Exists(full))
+        {
+            var existing = File.ReadAllBytes(full);
+            var previousStamp = ReadGeneratedAt(existing);
+            if (previousStamp is not null && IndexRenderer.Render(images, previousStamp).AsSpan().SequenceEqual(existing))
+            {
+                if (!forceSign && File.Exists(full + ".asc"))
+                {
+                    return false;
+                }
+
+                batch.Stage(TreeLayout.Signature(path), signer.SignDetached(existing, KeyNames.ImageSigning));
+                return true;
+            }
+        }
+
+        var content = IndexRenderer.Render(images, generatedAt);
+        batch.Stage(path, content);
+        batch.Stage(TreeLayout.Signature(path), signer.SignDetached(content, KeyNames.ImageSigning));
+        return true;
+    }
+
+    private bool StageIfChanged(TreeBatch batch, string path, byte[] content, bool forceSign)
+    {
+        var full = TreePath.Resolve(Root, path);
+        var same = File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(content);
+        if (same && !forceSign && File.Exists(full + ".asc"))
+        {
+            return false;
+        }
+
+        if (!same)
+        {
+            batch.Stage(path, content);
+        }
+
+        batch.Stage(TreeLayout.Signature(path), signer.SignDetached(content, KeyNames.ImageSigning));
+        return true;
+    }
+
+    private static string? ReadGeneratedAt(byte[] json)
+    {
+        try
+        {
+            return JsonNode.Parse(json)?["global"]?["generated_at"]?.GetValue<string>();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private List<string> RemoveDirectories(PublishRequest request, List<Channel> channels)
+    {
+        var expected = channels
+            .Where(c => c.RedirectTarget is null)
+            .SelectMany(c => c.Devices.Where(d => d.RedirectTarget is null).Select(d => TreeLayout.DeviceDirectory(c.Name, d.Name)))
+            .ToHashSet(StringComparer.Ordinal);
+        var candidates = new List<string>(request.RemoveDirectories);
+        if (request.Everything)
+        {
+            candidates.AddRange(FindStaleDeviceDirectories(expected));
+        }
+
+        var removed = new List<string>();
+        foreach (var directory in candidates.Distinct())
+        {
+            var full = TreePath.Resolve(Root, directory);
+            if (expected.Contains(directory) || !Directory.Exists(full))
+            {
+                continue;
+            }
+
+            DeleteKeepingLiveDevices(full, expected);
+            PruneEmptyParents(full);
+            removed.Add(directory);
+        }
+
+        return removed;
+    }
+
+    /// <summary>Deletes a directory tree except subdirectories that still belong to a live device (a nested channel).</summary>
+    private void DeleteKeepingLiveDevices(string full, HashSet<string> expected)
+    {
+        foreach (var file in Directory.EnumerateFiles(full))
+        {
+            File.Delete(file);
+        }
+
+        foreach (var sub in Directory.EnumerateDirectories(full))
+        {
+            var treePath = TreePath.ToTreePath(Root, sub);
+            if (expected.Any(e => e == treePath || e.StartsWith(treePath + "/", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            DeleteKeepingLiveDevices(sub, expected);
+        }
+
+        if (!Directory.EnumerateFileSystemEntries(full).Any())
+        {
+            Directory.Delete(full);
+        }
+    }
+
+    /// <summary>Removes directories left empty above a removed one (e.g. <c>ubuntu-touch/</c> after its last channel).</summary>
+    private void PruneEmptyParents(string full)
+    {
+        var parent = Path.GetDirectoryName(full)!;
+        while (parent.Length > Root.Length && Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
+        {
+            Directory.Delete(parent);
+            parent = Path.GetDirectoryName(parent)!;
+        }
+    }
+
+    private IEnumerable<string> FindStaleDeviceDirectories(HashSet<string> expected)
+    {
+        var gpg = TreePath.Resolve(Root, TreeLayout.GpgDirectory);
+        var pool = TreePath.Resolve(Root, TreeLayout.PoolDirectory);
+        return Directory.EnumerateFiles(Root, "index.json", SearchOption.AllDirectories)
+            .Select(Path.GetDirectoryName)
+            .OfType<string>()
+            .Where(d => !d.StartsWith(gpg, StringComparison.Ordinal) && !d.StartsWith(pool, StringComparison.Ordinal))
+            .Select(d => TreePath.ToTreePath(Root, d))
+            .Where(d => !expected.Contains(d))
+            .ToList();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published tree: {Written} files written, {Unchanged} unchanged, {Removed} directories removed in {ElapsedMs} ms")]
+    private static partial void LogPublished(ILogger logger, int written, int unchanged, int removed, long elapsedMs);
+}

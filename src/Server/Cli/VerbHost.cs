@@ -1,0 +1,28 @@
+using SystemImage.Core;
+using SystemImage.Server.Hosting;
+
+namespace SystemImage.Server.Cli;
+
+/// <summary>The same configuration and core services as <c>serve</c>, without the web server, for one verb.</summary>
+internal static class VerbHost
+{
+    public static IHost Build(string? dataDir)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+        });
+        if (dataDir is not null)
+        {
+            builder.Configuration.AddInMemoryCollection([new(CommandLineSwitches.Mappings["--data-dir"], dataDir)]);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSystemImageCore(builder.Configuration);
+        return builder.Build();
+    }
+}

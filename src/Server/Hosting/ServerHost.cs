@@ -1,0 +1,38 @@
+using SystemImage.Core;
+using SystemImage.Server.Api;
+using SystemImage.Server.StaticTree;
+
+namespace SystemImage.Server.Hosting;
+
+/// <summary>The <c>serve</c> verb: the web host with the static tree, /health and (later) the API and admin UI.</summary>
+internal static class ServerHost
+{
+    private const string DefaultUrl = "http://127.0.0.1:5000";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddSystemImageCore(builder.Configuration);
+        builder.Services.AddHostedService<StartupRepair>();
+        builder.Services.AddProblemDetails();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.MapHealthApi();
+        app.UseStaticTree();
+        return app;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        await using var app = Build(args);
+        await app.RunAsync();
+        return 0;
+    }
+}

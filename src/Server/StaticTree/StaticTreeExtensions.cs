@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.FileProviders.Physical;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Configuration;
+
+namespace SystemImage.Server.StaticTree;
+
+/// <summary>Serves the publish root at <c>/</c>: GET/HEAD, ranges, ETag/Last-Modified, no listings, no dot-files.</summary>
+internal static class StaticTreeExtensions
+{
+    public static WebApplication UseStaticTree(this WebApplication app)
+    {
+        var root = app.Services.GetRequiredService<IOptions<SystemImageOptions>>().Value.PublishRootFullPath;
+        Directory.CreateDirectory(root);
+        var contentTypes = new FileExtensionContentTypeProvider(new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            [".json"] = "application/json",
+            [".asc"] = "application/pgp-signature",
+            [".xz"] = "application/x-xz",
+        });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new PhysicalFileProvider(root, ExclusionFilters.Sensitive),
+            ContentTypeProvider = contentTypes,
+            ServeUnknownFileTypes = false,
+        });
+        return app;
+    }
+}

@@ -1,0 +1,42 @@
+using SystemImage.Core.Publishing;
+using Xunit;
+
+namespace SystemImage.Core.Tests.Architecture;
+
+public sealed class CoreDependencyTests
+{
+    [Fact]
+    public void CoreReferencesNeitherAspNetCoreNorBlazorNorHangfire()
+    {
+        var core = typeof(TreePublisher).Assembly;
+        var forbidden = core.GetReferencedAssemblies()
+            .Select(a => a.Name ?? "")
+            .Where(n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || n.StartsWith("Hangfire", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Empty(forbidden);
+        Assert.Equal("SystemImage.Core", core.GetName().Name);
+    }
+
+    [Fact]
+    public void CoreProjectFileHasNoWebFrameworkReference()
+    {
+        var project = File.ReadAllText(Path.Combine(FindRepositoryRoot(), "src", "Core", "Core.csproj"));
+
+        Assert.DoesNotContain("Microsoft.AspNetCore", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hangfire", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sdk.Web", project, StringComparison.Ordinal);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SystemImage.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("SystemImage.sln not found above " + AppContext.BaseDirectory);
+    }
+
+}

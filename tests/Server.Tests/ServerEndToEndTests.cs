@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace SystemImage.Server.Tests;
+
+/// <summary>The real server on 127.0.0.1, driven by the real command-line verbs, fetched over HTTP like a device.</summary>
+public sealed class ServerEndToEndTests : IAsyncLifetime
+{
+    private readonly ServerProcess _server = new();
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync() => _http = await _server.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task VerbsRunBesideTheServerAndDevicesFetchTheResultWithHeadAndGet()
+    {
+        Assert.Contains("development key set", _server.Log);
+        await Verb(0, "create-channel", "ubuntu-touch/stable");
+        await Verb(0, "create-device", "ubuntu-touch/stable", "mako", "--keyring");
+        await Verb(0, "create-channel", "devel", "--hidden");
+        await Verb(0, "copy-devices", "ubuntu-touch/stable", "devel");
+
+        var channels = JsonNode.Parse(await GetAsync("/channels.json", "application/json"))!;
+        Assert.Equal("/ubuntu-touch/stable/mako/index.json", channels["ubuntu-touch/stable"]!["devices"]!["mako"]!["index"]!.GetValue<string>());
+        Assert.True(channels["devel"]!["hidden"]!.GetValue<bool>());
+
+        await GetAsync("/channels.json.asc", "application/pgp-signature");
+        foreach (var keyring in new[] { "archive-master", "image-master", "image-signing", "blacklist" })
+        {
+            await GetAsync($"/gpg/{keyring}.tar.xz", "application/x-xz");
+            await GetAsync($"/gpg/{keyring}.tar.xz.asc", "application/pgp-signature");
+        }
+
+        var index = JsonNode.Parse(await GetAsync("/ubuntu-touch/stable/mako/index.json", "application/json"))!;
+        Assert.Empty(index["images"]!.AsArray());
+        await GetAsync("/ubuntu-touch/stable/mako/index.json.asc", "application/pgp-signature");
+        await GetAsync("/ubuntu-touch/stable/mako/device.tar.xz", "application/x-xz");
+        await GetAsync("/devel/mako/index.json", "application/json");
+    }
+
+    [Fact]
+    public async Task ListChannelsPrintsJsonOnRequest()
+    {
+        await Verb(0, "create-channel", "stable");
+        await Verb(0, "create-device", "stable", "flo");
+
+        var result = await Verb(0, "list-channels", "--json");
+
+        var list = JsonNode.Parse(result.Stdout)!.AsArray();
+        Assert.Equal("stable", list.Single()!["name"]!.GetValue<string>());
+        Assert.Equal("flo", list.Single()!["devices"]![0]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task VerbsExitWithOneAndAReasonOnFailureAndTwoOnUsageErrors()
+    {
+        await Verb(0, "create-channel", "stable");
+
+        var duplicate = await Verb(1, "create-channel", "stable");
+        Assert.Contains("already exists", duplicate.Stderr);
+        Assert.Single(duplicate.Stderr.Trim().Split('\n'));
+
+        var usage = await Verb(2, "create-channel");
+        Assert.Contains("usage", usage.Stderr);
+
+        var unknown = await Verb(2, "no-such-verb");
+        Assert.Contains("no-such-verb", unknown.Stderr);
+    }
+
+    [Fact]
+    public async Task RangeRequestsAndConditionalRequestsWork()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/channels.json");
+        request.Headers.Range = new RangeHeaderValue(0, 0);
+        using var partial = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal("{", await partial.Content.ReadAsStringAsync());
+
+        using var full = await _http.GetAsync(new Uri("/channels.json", UriKind.Relative));
+        Assert.NotNull(full.Headers.ETag);
+        Assert.NotNull(full.Content.Headers.LastModified);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, "/channels.json");
+        conditional.Headers.IfNoneMatch.Add(full.Headers.ETag!);
+        using var notModified = await _http.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/gpg/")]
+    [InlineData("/gpg")]
+    [InlineData("/.lock")]
+    [InlineData("/../secrets/archive-master.sec")]
+    [InlineData("/%2e%2e/secrets/archive-master.sec")]
+    [InlineData("/..%2fsecrets/archive-master.sec")]
+    [InlineData("/secrets/archive-master.sec")]
+    [InlineData("/no-such-file.json")]
+    public async Task NothingOutsideTheTreeAndNoListingIsServed(string path)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_server.DataDir, "www", ".lock"), "x");
+
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{path}: {response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task HealthReportsTheDatabaseAndThePublishRoot()
+    {
+        var health = JsonNode.Parse(await _http.GetStringAsync(new Uri("/health", UriKind.Relative)))!;
+
+        Assert.Equal("healthy", health["status"]!.GetValue<string>());
+        Assert.Equal("ok", health["database"]!.GetValue<string>());
+        Assert.Equal("ok", health["publishRoot"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void SecretsArePrivateAndOutsideThePublishRoot()
+    {
+        var secrets = Path.Combine(_server.DataDir, "secrets");
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(secrets));
+        Assert.NotEmpty(Directory.GetFiles(secrets, "*.sec"));
+        Assert.All(Directory.GetFiles(secrets), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_server.DataDir, "www"), "*.sec", SearchOption.AllDirectories));
+    }
+
+    private async Task<VerbResult> Verb(int expectedExitCode, params string[] args)
+    {
+        var result = await _server.RunVerbAsync(args);
+        Assert.True(result.ExitCode == expectedExitCode, $"{string.Join(' ', args)}: expected exit {expectedExitCode}, got {result}");
+        return result;
+    }
+
+    /// <summary>HEAD then GET, as devices do: both succeed with the same type and length.</summary>
+    private async Task<byte[]> GetAsync(string path, string contentType)
+    {
+        using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(contentType, head.Content.Headers.ContentType?.MediaType);
+        var length = head.Content.Headers.ContentLength;
+        Assert.True(length > 0, $"{path} has no Content-Length on HEAD");
+
+        using var get = await _http.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(contentType, get.Content.Headers.ContentType?.MediaType);
+        var body = await get.Content.ReadAsByteArrayAsync();
+        Assert.Equal(length, body.Length);
+        return body;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace SystemImage.Server.Tests;
+
+/// <summary>
+/// Runs the real <c>systemimage</c> executable (built next to the tests) as a child process: the server on a free
+/// port of 127.0.0.1 over a temporary data directory, and command-line verbs against the same directory.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "systemimage.dll");
+    private readonly StringBuilder _log = new();
+    private Process? _server;
+
+    public ServerProcess()
+    {
+        DataDir = Path.Combine(Path.GetTempPath(), "si-server-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(DataDir);
+    }
+
+    public string DataDir { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public async Task<HttpClient> StartAsync()
+    {
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        _server = Start(["serve", "--urls", BaseAddress.ToString().TrimEnd('/'), "--data-dir", DataDir]);
+        _server.OutputDataReceived += (_, e) => Append(e.Data);
+        _server.ErrorDataReceived += (_, e) => Append(e.Data);
+        _server.BeginOutputReadLine();
+        _server.BeginErrorReadLine();
+
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_server.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with {_server.ExitCode}:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return client;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The server did not become healthy:\n{Log}");
+    }
+
+    /// <summary>Runs one verb against the data directory and returns its exit code and output.</summary>
+    public async Task<VerbResult> RunVerbAsync(params string[] args)
+    {
+        using var process = Start([.. args, "--data-dir", DataDir]);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        return new VerbResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            await _server.WaitForExitAsync();
+        }
+
+        _server?.Dispose();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the temp cleaner.
+        }
+    }
+
+    private Process Start(IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = DataDir,
+        };
+        info.ArgumentList.Add(Executable);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment.Remove("ASPNETCORE_URLS");
+        return Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
