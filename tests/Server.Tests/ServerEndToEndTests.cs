@@ -6,18 +6,12 @@ using Xunit;
 namespace SystemImage.Server.Tests;
 
 /// <summary>The real server on 127.0.0.1, driven by the real command-line verbs, fetched over HTTP like a device.</summary>
-public sealed class ServerEndToEndTests : IAsyncLifetime
+/// <remarks>One server serves the whole class; each test works on channels of its own.</remarks>
+public sealed class ServerEndToEndTests(ServerProcess server) : IClassFixture<ServerProcess>
 {
-    private readonly ServerProcess _server = new();
-    private HttpClient _http = null!;
+    private readonly ServerProcess _server = server;
 
-    public async Task InitializeAsync() => _http = await _server.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    private HttpClient Http => _server.Http;
 
     [Fact]
     public async Task VerbsRunBesideTheServerAndDevicesFetchTheResultWithHeadAndGet()
@@ -49,22 +43,21 @@ public sealed class ServerEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task ListChannelsPrintsJsonOnRequest()
     {
-        await Verb(0, "create-channel", "stable");
-        await Verb(0, "create-device", "stable", "flo");
+        await Verb(0, "create-channel", "listed");
+        await Verb(0, "create-device", "listed", "flo");
 
         var result = await Verb(0, "list-channels", "--json");
 
-        var list = JsonNode.Parse(result.Stdout)!.AsArray();
-        Assert.Equal("stable", list.Single()!["name"]!.GetValue<string>());
-        Assert.Equal("flo", list.Single()!["devices"]![0]!["name"]!.GetValue<string>());
+        var listed = JsonNode.Parse(result.Stdout)!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "listed")!;
+        Assert.Equal("flo", listed["devices"]![0]!["name"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task VerbsExitWithOneAndAReasonOnFailureAndTwoOnUsageErrors()
     {
-        await Verb(0, "create-channel", "stable");
+        await Verb(0, "create-channel", "twice");
 
-        var duplicate = await Verb(1, "create-channel", "stable");
+        var duplicate = await Verb(1, "create-channel", "twice");
         Assert.Contains("already exists", duplicate.Stderr);
         Assert.Single(duplicate.Stderr.Trim().Split('\n'));
 
@@ -80,16 +73,16 @@ public sealed class ServerEndToEndTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/channels.json");
         request.Headers.Range = new RangeHeaderValue(0, 0);
-        using var partial = await _http.SendAsync(request);
+        using var partial = await Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
         Assert.Equal("{", await partial.Content.ReadAsStringAsync());
 
-        using var full = await _http.GetAsync(new Uri("/channels.json", UriKind.Relative));
+        using var full = await Http.GetAsync(new Uri("/channels.json", UriKind.Relative));
         Assert.NotNull(full.Headers.ETag);
         Assert.NotNull(full.Content.Headers.LastModified);
         using var conditional = new HttpRequestMessage(HttpMethod.Get, "/channels.json");
         conditional.Headers.IfNoneMatch.Add(full.Headers.ETag!);
-        using var notModified = await _http.SendAsync(conditional);
+        using var notModified = await Http.SendAsync(conditional);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
     }
 
@@ -106,8 +99,9 @@ public sealed class ServerEndToEndTests : IAsyncLifetime
     public async Task NothingOutsideTheTreeAndNoListingIsServed(string path)
     {
         await File.WriteAllTextAsync(Path.Combine(_server.DataDir, "www", ".lock"), "x");
+        Assert.True(File.Exists(Path.Combine(_server.DataDir, "secrets", "archive-master.sec")));
 
-        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{path}: {response.StatusCode}");
     }
@@ -115,7 +109,7 @@ public sealed class ServerEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task HealthReportsTheDatabaseAndThePublishRoot()
     {
-        var health = JsonNode.Parse(await _http.GetStringAsync(new Uri("/health", UriKind.Relative)))!;
+        var health = JsonNode.Parse(await Http.GetStringAsync(new Uri("/health", UriKind.Relative)))!;
 
         Assert.Equal("healthy", health["status"]!.GetValue<string>());
         Assert.Equal("ok", health["database"]!.GetValue<string>());
@@ -143,13 +137,13 @@ public sealed class ServerEndToEndTests : IAsyncLifetime
     /// <summary>HEAD then GET, as devices do: both succeed with the same type and length.</summary>
     private async Task<byte[]> GetAsync(string path, string contentType)
     {
-        using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        using var head = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal(contentType, head.Content.Headers.ContentType?.MediaType);
         var length = head.Content.Headers.ContentLength;
         Assert.True(length > 0, $"{path} has no Content-Length on HEAD");
 
-        using var get = await _http.GetAsync(new Uri(path, UriKind.Relative));
+        using var get = await Http.GetAsync(new Uri(path, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(contentType, get.Content.Headers.ContentType?.MediaType);
         var body = await get.Content.ReadAsByteArrayAsync();

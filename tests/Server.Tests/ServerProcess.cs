@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Xunit;
 
 namespace SystemImage.Server.Tests;
 
@@ -9,7 +10,7 @@ namespace SystemImage.Server.Tests;
 /// Runs the real <c>systemimage</c> executable (built next to the tests) as a child process: the server on a free
 /// port of 127.0.0.1 over a temporary data directory, and command-line verbs against the same directory.
 /// </summary>
-public sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncLifetime
 {
     private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "systemimage.dll");
     private readonly StringBuilder _log = new();
@@ -36,7 +37,13 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public async Task<HttpClient> StartAsync()
+    public HttpClient Http { get; private set; } = null!;
+
+    Task IAsyncLifetime.InitializeAsync() => StartAsync();
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    public async Task StartAsync()
     {
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -60,7 +67,8 @@ public sealed class ServerProcess : IAsyncDisposable
                 using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return client;
+                    Http = client;
+                    return;
                 }
             }
             catch (HttpRequestException)
@@ -87,6 +95,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Http?.Dispose();
         if (_server is { HasExited: false })
         {
             _server.Kill(entireProcessTree: true);
