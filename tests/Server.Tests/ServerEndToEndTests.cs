@@ -107,6 +107,19 @@ public sealed class ServerEndToEndTests(ServerProcess server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task AFileReplacedOnDiskIsServedFreshAtOnce()
+    {
+        var path = Path.Combine(_server.DataDir, "www", "replaced.json");
+        await File.WriteAllTextAsync(path, "{\"v\": 1}\n");
+        Assert.Equal("{\"v\": 1}\n", await Http.GetStringAsync(new Uri("/replaced.json", UriKind.Relative)));
+
+        await File.WriteAllTextAsync(path + ".new", "{\"v\": 2}\n");
+        File.Move(path + ".new", path, overwrite: true);
+
+        Assert.Equal("{\"v\": 2}\n", await Http.GetStringAsync(new Uri("/replaced.json", UriKind.Relative)));
+    }
+
+    [Fact]
     public async Task HealthReportsTheDatabaseAndThePublishRoot()
     {
         var health = JsonNode.Parse(await Http.GetStringAsync(new Uri("/health", UriKind.Relative)))!;

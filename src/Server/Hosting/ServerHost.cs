@@ -22,10 +22,14 @@ internal static class ServerHost
         builder.Services.AddHostedService<StartupRepair>();
         builder.Services.AddProblemDetails();
 
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.MapHealthApi();
+        // The tree is the hot path: serve it before routing, error pages and everything else.
         app.UseStaticTree();
+        app.UseExceptionHandler();
+        app.UseRouting();
+        app.MapHealthApi();
         return app;
     }
 

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.StaticFiles;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.FileProviders.Physical;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
 
@@ -21,7 +19,7 @@ internal static class StaticTreeExtensions
         });
         app.UseStaticFiles(new StaticFileOptions
         {
-            FileProvider = new PhysicalFileProvider(root, ExclusionFilters.Sensitive),
+            FileProvider = new CachingFileProvider(root),
             ContentTypeProvider = contentTypes,
             ServeUnknownFileTypes = false,
         });
