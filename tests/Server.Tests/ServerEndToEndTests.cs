@@ -69,6 +69,20 @@ public sealed class ServerEndToEndTests(ServerProcess server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task GenerateKeysRefusesToReplaceKeysUnlessForcedAndThenRepublishesTheKeyrings()
+    {
+        var before = await Http.GetByteArrayAsync(new Uri("/gpg/archive-master.tar.xz", UriKind.Relative));
+
+        var refused = await Verb(1, "generate-keys");
+        Assert.Contains("--force", refused.Stderr);
+
+        var forced = await Verb(0, "generate-keys", "--force");
+        Assert.Contains("re-signed", forced.Stdout);
+        var after = await Http.GetByteArrayAsync(new Uri("/gpg/archive-master.tar.xz", UriKind.Relative));
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
     public async Task RangeRequestsAndConditionalRequestsWork()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/channels.json");
