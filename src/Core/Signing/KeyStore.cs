@@ -45,7 +45,7 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
             foreach (var name in KeyNames.All)
             {
                 var bits = KeyHierarchy.BitsOf(name, options.Value);
-                logger.LogInformation("Generating {Key} key ({Bits} bits)", name, bits);
+                logger.LogDebug("Generating {Key} key ({Bits} bits)", name, bits);
                 rings[name] = generator.Generate(name, bits, KeyHierarchy.ValidityOf(name, options.Value));
             }
 
@@ -54,7 +54,7 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
             {
                 SecretFile.Write(SecretPath(name), ring.GetEncoded());
                 SecretFile.Write(PublicPath(name), PublicRingOf(ring).GetEncoded());
-                logger.LogInformation("Wrote {Key} key {Fingerprint}", name, Convert.ToHexString(ring.GetPublicKey().GetFingerprint()));
+                logger.LogDebug("Wrote {Key} key {Fingerprint}", name, Convert.ToHexString(ring.GetPublicKey().GetFingerprint()));
             }
 
             Replace(rings.ToDictionary(pair => pair.Key, pair => new LoadedKey(pair.Key, pair.Value), StringComparer.Ordinal));
