@@ -13,6 +13,8 @@ internal static class VerbHost
             ContentRootPath = Directory.GetCurrentDirectory(),
             EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
         });
+        // A verb prints its one-line result; only warnings and errors of the services reach stderr.
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:SystemImage", "Warning")]);
         if (dataDir is not null)
         {
             builder.Configuration.AddInMemoryCollection([new(CommandLineSwitches.Mappings["--data-dir"], dataDir)]);
