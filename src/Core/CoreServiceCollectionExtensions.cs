@@ -23,6 +23,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<SystemImageOptions>().Bind(configuration.GetSection(SystemImageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<XzOptions>().Bind(configuration.GetSection(XzOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SystemImageOptions>, SystemImageOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddDbContextFactory<SystemImageDbContext>((provider, builder) =>
