@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Audit;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Images;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
@@ -11,7 +12,12 @@ namespace SystemImage.Core.Channels;
 
 /// <summary>Channel operations of SPEC §4: create, alias, redirect, hide/show, rename, remove.</summary>
 public sealed class ChannelService(
-    TreeMutator mutator, AuditLog audit, AliasSync aliasSync, IOptions<SystemImageOptions> options, TimeProvider time)
+    TreeMutator mutator,
+    AuditLog audit,
+    AliasSync aliasSync,
+    VersionTarballWriter versionTarballs,
+    IOptions<SystemImageOptions> options,
+    TimeProvider time)
 {
     public Task<OperationResult> CreateAsync(string name, bool hidden, Actor actor, CancellationToken cancellationToken) =>
         mutator.MutateAsync(async db =>
@@ -43,7 +49,7 @@ public sealed class ChannelService(
             var alias = new Channel { Name = name, AliasTarget = target, CreatedAt = time.GetUtcNow() };
             db.Channels.Add(alias);
             var devices = new List<DeviceRef>();
-            aliasSync.Sync(alias, targetChannel, devices, []);
+            await aliasSync.SyncAsync(db, alias, targetChannel, devices, [], cancellationToken);
             audit.Record(db, actor, "create-alias", name, name, $"alias of {target}");
             return new Mutation(OperationResult.Ok($"Created alias '{name}' of '{target}'."), PublishRequest.ForDevices(devices));
         }, cancellationToken);
@@ -77,7 +83,7 @@ public sealed class ChannelService(
             alias.AliasTarget = target;
             var devices = new List<DeviceRef>();
             var removed = new List<string>();
-            aliasSync.Sync(alias, targetChannel, devices, removed);
+            await aliasSync.SyncAsync(db, alias, targetChannel, devices, removed, cancellationToken);
             audit.Record(db, actor, "retarget-alias", name, name, $"{before} -> {target}");
             return new Mutation(OperationResult.Ok($"Alias '{name}' now points at '{target}'."), PublishRequest.ForDevices(devices, removed));
         }, cancellationToken);
@@ -156,12 +162,14 @@ public sealed class ChannelService(
             }
 
             await RenameReferencesAsync(db, oldName, newName, cancellationToken);
-            await RenameImagePathsAsync(db, channel, oldName, newName, cancellationToken);
+            await RegenerateVersionTarballsAsync(db, channel, newName, cancellationToken);
             channel.Name = newName;
             audit.Record(db, actor, "rename-channel", oldName, newName, $"{oldName} -> {newName}");
+            await db.SaveChangesAsync(cancellationToken);
             var devices = channel.Devices.Select(d => new DeviceRef(newName, d.Name));
             var removed = channel.RedirectTarget is null ? new[] { "/" + oldName } : [];
-            return new Mutation(OperationResult.Ok($"Renamed channel '{oldName}' to '{newName}'."), PublishRequest.ForDevices(devices, removed));
+            var publish = PublishRequest.ForDevices(devices, removed).Merge(await aliasSync.SyncAliasesOfAsync(db, channel, cancellationToken));
+            return new Mutation(OperationResult.Ok($"Renamed channel '{oldName}' to '{newName}'."), publish);
         }, cancellationToken);
 
     public Task<OperationResult> RemoveAsync(string name, Actor actor, CancellationToken cancellationToken) =>
@@ -249,16 +257,20 @@ public sealed class ChannelService(
         }
     }
 
-    /// <summary>Rewrites the channel part of every image file path that lives in the channel's directory.</summary>
-    private static async Task RenameImagePathsAsync(SystemImageDbContext db, Channel channel, string oldName, string newName, CancellationToken cancellationToken)
+    /// <summary>Writes every version tarball again under the new name, so channel.ini names the channel devices now use.</summary>
+    private async Task RegenerateVersionTarballsAsync(SystemImageDbContext db, Channel channel, string newName, CancellationToken cancellationToken)
     {
-        var deviceIds = channel.Devices.Select(d => d.Id).ToList();
-        var oldPrefix = "/" + oldName + "/";
-        var files = await db.ImageFiles.Where(f => deviceIds.Contains(f.Image.DeviceId) && f.Path.StartsWith(oldPrefix)).ToListAsync(cancellationToken);
-        foreach (var file in files)
+        foreach (var device in channel.Devices.Where(d => d.RedirectTarget is null))
         {
-            file.Path = "/" + newName + "/" + file.Path[oldPrefix.Length..];
-            file.Signature = file.Path + ".asc";
+            await db.Entry(device).Collection(d => d.Images).Query().Include(i => i.Files).LoadAsync(cancellationToken);
+            foreach (var image in device.Images)
+            {
+                foreach (var file in image.Files.Where(f => f.PartName == ImageComposer.VersionPart))
+                {
+                    var fresh = versionTarballs.Ensure(newName, device.Name, image.Version, image.VersionDetail, channel.AliasTarget, file.Order);
+                    (file.Path, file.Signature, file.Checksum, file.Size) = (fresh.Path, fresh.Signature, fresh.Checksum, fresh.Size);
+                }
+            }
         }
     }
 }

@@ -28,6 +28,20 @@ public sealed class TreeBatch(string root) : IDisposable
         Add(temp, treePath);
     }
 
+    /// <summary>Stages a finished file from elsewhere (e.g. a prepared upload): it is moved beside its target and synced.</summary>
+    public void StageExisting(string treePath, string sourcePath)
+    {
+        var (temp, handle) = Create(treePath);
+        handle.Dispose();
+        File.Move(sourcePath, temp, overwrite: true);
+        using (var synced = File.OpenHandle(temp, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.FlushToDisk(synced);
+        }
+
+        Add(temp, treePath);
+    }
+
     /// <summary>Stages a file produced by <paramref name="write"/> (for content streamed from elsewhere).</summary>
     public async Task StageAsync(string treePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {

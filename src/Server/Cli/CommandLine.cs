@@ -25,7 +25,7 @@ internal static class CommandLine
         var root = new RootCommand("System Image Server: signed image-based OS updates for device fleets.");
         root.Options.Add(Verb.DataDir);
         root.Subcommands.Add(new Command("serve", "Run the server (default)"));
-        foreach (var command in ChannelVerbs.Create().Concat(DeviceVerbs.Create()).Concat(KeyVerbs.Create()))
+        foreach (var command in ChannelVerbs.Create().Concat(DeviceVerbs.Create()).Concat(ImageVerbs.Create()).Concat(TreeVerbs.Create()).Concat(KeyVerbs.Create()))
         {
             root.Subcommands.Add(command);
         }

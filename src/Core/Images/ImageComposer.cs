@@ -1,0 +1,187 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Compression;
+using SystemImage.Core.Configuration;
+using SystemImage.Core.Images.Deltas;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Publishing;
+using SystemImage.Core.Storage;
+
+namespace SystemImage.Core.Images;
+
+/// <summary>
+/// Adds a full image to a device: its version tarball, one delta image per base, and the database rows. Tree files
+/// are committed before the rows are added, so an index never references a file that does not exist yet.
+/// Callers hold the publish lock.
+/// </summary>
+public sealed partial class ImageComposer(
+    PoolWriter pool,
+    VersionTarballWriter versionTarballs,
+    DeltaGenerator deltas,
+    IOptions<SystemImageOptions> options,
+    IOptions<XzOptions> xz,
+    TimeProvider time,
+    ILogger<ImageComposer> logger)
+{
+    public const string VersionPart = "version";
+
+    private string Root => options.Value.PublishRootFullPath;
+
+    public async Task<Image> ComposeAsync(
+        SystemImageDbContext db, Channel channel, Device device, int version, ImageContent content, IReadOnlyList<Image> bases, CancellationToken cancellationToken)
+    {
+        var versionFile = versionTarballs.Ensure(channel.Name, device.Name, version, content.VersionDetail, channel.AliasTarget, content.Parts.Count);
+
+        var now = time.GetUtcNow();
+        var full = NewImage(ImageType.Full, version, null, content, now);
+        full.Files = [.. content.Parts.Select((p, i) => FileOf(p, i)), versionFile];
+        foreach (var older in device.Images.Where(i => i.Version < version))
+        {
+            older.PhasedPercentage = null;
+        }
+
+        device.Images.Add(full);
+        foreach (var baseImage in bases.Where(b => b.Type == ImageType.Full && b.Version < version))
+        {
+            var files = new List<ImageFile>();
+            foreach (var part in content.Parts)
+            {
+                var previous = baseImage.Files.FirstOrDefault(f => f.PartName == part.PartName);
+                if (previous?.Path == part.Path)
+                {
+                    continue;
+                }
+
+                var carried = previous is null ? part : await EnsureDeltaAsync(db, previous.Path, part, cancellationToken);
+                files.Add(FileOf(carried, files.Count, part.PartName));
+            }
+
+            files.Add(CopyOf(versionFile, files.Count));
+            var delta = NewImage(ImageType.Delta, version, baseImage.Version, content, now);
+            delta.Files = files;
+            device.Images.Add(delta);
+        }
+
+        return full;
+    }
+
+    /// <summary>The delta from <paramref name="sourcePath"/> to <paramref name="target"/>, or the target itself when a delta would not be smaller.</summary>
+    private async Task<PoolFile> EnsureDeltaAsync(SystemImageDbContext db, string sourcePath, PoolFile target, CancellationToken cancellationToken)
+    {
+        var path = $"{TreeLayout.PoolDirectory}/{BaseName(target.Path)}.delta-{BaseName(sourcePath)}.tar.xz";
+        if (await db.PoolFiles.FirstOrDefaultAsync(p => p.Path == path, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var work = Path.Combine(options.Value.StateDir, "work");
+        Directory.CreateDirectory(work);
+        var temp = Path.Combine(work, $"delta-{Guid.NewGuid():N}.tar.xz");
+        try
+        {
+            DeltaStats stats;
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            await using (var encoder = new XzEncoderStream(output, xz.Value.ToSettings(), leaveOpen: true))
+            {
+                stats = deltas.Write(() => OpenTar(sourcePath), () => OpenTar(target.Path), encoder, cancellationToken);
+            }
+
+            var size = new FileInfo(temp).Length;
+            if (size >= target.Size)
+            {
+                LogDeltaNotSmaller(logger, BaseName(target.Path), BaseName(sourcePath), size, target.Size);
+                return target;
+            }
+
+            string checksum;
+            await using (var read = File.OpenRead(temp))
+            {
+                checksum = Convert.ToHexStringLower(await SHA256.HashDataAsync(read, cancellationToken));
+            }
+
+            var poolFile = new PoolFile
+            {
+                Path = path,
+                PartName = target.PartName,
+                Checksum = checksum,
+                Size = size,
+                Generator = "delta",
+                Source = sourcePath,
+                VersionDetail = target.VersionDetail,
+                CreatedAt = time.GetUtcNow(),
+            };
+            using (var batch = new TreeBatch(Root))
+            {
+                pool.StageFile(batch, path, temp, new JsonObject
+                {
+                    ["checksum"] = checksum,
+                    ["generator"] = "delta",
+                    ["source"] = sourcePath,
+                    ["target"] = target.Path,
+                    ["version_detail"] = target.VersionDetail,
+                });
+                batch.Commit();
+            }
+
+            db.PoolFiles.Add(poolFile);
+            LogDeltaWritten(logger, path, size, target.Size, stats.Removed, stats.Added + stats.Modified);
+            return poolFile;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private Stream OpenTar(string treePath) => new XzDecoderStream(File.OpenRead(TreePath.Resolve(Root, treePath)));
+
+    private static string BaseName(string treePath)
+    {
+        var name = treePath[(treePath.LastIndexOf('/') + 1)..];
+        return name.EndsWith(".tar.xz", StringComparison.Ordinal) ? name[..^".tar.xz".Length] : name;
+    }
+
+    private static Image NewImage(ImageType type, int version, int? baseVersion, ImageContent content, DateTimeOffset now) => new()
+    {
+        Type = type,
+        Version = version,
+        Base = baseVersion,
+        Description = content.Description,
+        Translations = new Dictionary<string, string>(content.Translations),
+        VersionDetail = content.VersionDetail,
+        PhasedPercentage = content.PhasedPercentage is null or >= 100 ? null : content.PhasedPercentage,
+        MinVersion = type == ImageType.Full ? content.MinVersion : null,
+        Bootme = content.Bootme,
+        CreatedAt = now,
+    };
+
+    private static ImageFile FileOf(PoolFile file, int order, string? partName = null) => new()
+    {
+        Order = order,
+        PartName = partName ?? file.PartName,
+        Path = file.Path,
+        Signature = TreeLayout.Signature(file.Path),
+        Checksum = file.Checksum,
+        Size = file.Size,
+    };
+
+    private static ImageFile CopyOf(ImageFile file, int order) => new()
+    {
+        Order = order,
+        PartName = file.PartName,
+        Path = file.Path,
+        Signature = file.Signature,
+        Checksum = file.Checksum,
+        Size = file.Size,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delta {Target} from {Source} is {DeltaSize} bytes, not smaller than the full file ({FullSize} bytes): carrying the full file instead")]
+    private static partial void LogDeltaNotSmaller(ILogger logger, string target, string source, long deltaSize, long fullSize);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wrote delta {Path}: {DeltaSize} bytes against {FullSize} for the full file ({Removed} removed, {Changed} added or changed entries)")]
+    private static partial void LogDeltaWritten(ILogger logger, string path, long deltaSize, long fullSize, int removed, int changed);
+}

@@ -1,0 +1,134 @@
+using Microsoft.EntityFrameworkCore;
+using SystemImage.Core.Audit;
+using SystemImage.Core.Channels;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Publishing;
+
+namespace SystemImage.Core.Images;
+
+/// <summary>copy-image (promote, revert) and tag-image of SPEC §4, with their refusals.</summary>
+public sealed class ImageCopyService(TreeMutator mutator, ImageCopier copier, AliasSync aliasSync, AuditLog audit)
+{
+    public Task<OperationResult> CopyAsync(CopyImageRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        if (request.PhasedPercentage is < 0 or > 100)
+        {
+            return Task.FromResult(OperationResult.Invalid($"Phased percentage {request.PhasedPercentage} is outside 0–100."));
+        }
+
+        if (request.Tag is { } tag && VersionDetail.ValidateTag(tag) is { } tagError)
+        {
+            return Task.FromResult(OperationResult.Invalid(tagError));
+        }
+
+        if (request.Offset is < 0 || (request.Offset is not null && request.Version is not null))
+        {
+            return Task.FromResult(OperationResult.Invalid("Give either a version or a non-negative offset, not both."));
+        }
+
+        return mutator.MutateAsync(async db =>
+        {
+            var source = await LoadSourceAsync(db, request, cancellationToken);
+            if (source.Image is null)
+            {
+                return source.Refusal!;
+            }
+
+            var (channel, device, refusal) = await ImageTargets.LoadWritableAsync(db, request.DestinationChannel, request.Device, cancellationToken);
+            if (device is null)
+            {
+                return refusal!;
+            }
+
+            var latest = device.Images.Where(i => i.Type == ImageType.Full).MaxBy(i => i.Version);
+            if (latest is not null && SameParts(latest, source.Image) && request.Tag is null)
+            {
+                return OperationResult.Conflict($"Version {source.Image.Version} of {request.SourceChannel}/{request.Device} already is the latest full image ({latest.Version}) of {request.DestinationChannel}.");
+            }
+
+            var version = request.KeepVersion ? source.Image.Version : (latest?.Version ?? 0) + 1;
+            if (latest is not null && version <= latest.Version)
+            {
+                return OperationResult.Conflict($"Cannot keep version {version}: {request.DestinationChannel}/{request.Device} is already at version {latest.Version}.");
+            }
+
+            var detail = Retag(source.Image.VersionDetail, request.Tag, version);
+            await copier.CopyAsync(db, source.Image, channel!, device, version, detail, request.PhasedPercentage, cancellationToken);
+            audit.Record(db, actor, "copy-image", $"{request.DestinationChannel}/{request.Device}", request.DestinationChannel,
+                $"from {request.SourceChannel} version {source.Image.Version} as version {version}");
+            return new Mutation(
+                OperationResult.Ok($"Copied version {source.Image.Version} of {request.SourceChannel}/{request.Device} to {request.DestinationChannel} as version {version}."),
+                await RepublishAsync(db, channel!, request.Device, cancellationToken));
+        }, cancellationToken);
+    }
+
+    public Task<OperationResult> TagAsync(string channelName, string deviceName, int version, string tag, Actor actor, CancellationToken cancellationToken)
+    {
+        if (VersionDetail.ValidateTag(tag) is { } tagError)
+        {
+            return Task.FromResult(OperationResult.Invalid(tagError));
+        }
+
+        return mutator.MutateAsync(async db =>
+        {
+            var (channel, device, refusal) = await ImageTargets.LoadWritableAsync(db, channelName, deviceName, cancellationToken);
+            if (device is null)
+            {
+                return refusal!;
+            }
+
+            var source = device.Images.FirstOrDefault(i => i.Type == ImageType.Full && i.Version == version);
+            if (source is null)
+            {
+                return OperationResult.NotFound($"{channelName}/{deviceName} has no full image {version}.");
+            }
+
+            var next = device.Images.Max(i => i.Version) + 1;
+            var detail = Retag(source.VersionDetail, tag, next);
+            await copier.CopyAsync(db, source, channel!, device, next, detail, source.PhasedPercentage, cancellationToken);
+            audit.Record(db, actor, "tag-image", $"{channelName}/{deviceName}", channelName, $"version {version} tagged '{tag}' as version {next}");
+            return new Mutation(
+                OperationResult.Ok($"Tagged version {version} of {channelName}/{deviceName} as '{tag}': published version {next}."),
+                await RepublishAsync(db, channel!, deviceName, cancellationToken));
+        }, cancellationToken);
+    }
+
+    /// <summary>version_detail of a copy: the source's parts, the new tag (replacing any old one) and the new version.</summary>
+    public static string Retag(string sourceDetail, string? tag, int version)
+    {
+        var items = VersionDetail.Split(sourceDetail)
+            .Where(kv => kv.Key != "version" && (tag is null || kv.Key != "tag"))
+            .Select(kv => $"{kv.Key}={kv.Value}");
+        return VersionDetail.Join(items, tag, version);
+    }
+
+    private static async Task<(Image? Image, OperationResult? Refusal)> LoadSourceAsync(SystemImageDbContext db, CopyImageRequest request, CancellationToken cancellationToken)
+    {
+        var device = await db.Devices.Include(d => d.Images).ThenInclude(i => i.Files)
+            .FirstOrDefaultAsync(d => d.Channel.Name == request.SourceChannel && d.Name == request.Device, cancellationToken);
+        if (device is null)
+        {
+            return (null, await db.Channels.AnyAsync(c => c.Name == request.SourceChannel, cancellationToken)
+                ? OperationResult.NotFound($"Channel '{request.SourceChannel}' has no device '{request.Device}'.")
+                : OperationResult.NotFound($"Channel '{request.SourceChannel}' does not exist."));
+        }
+
+        var fulls = device.Images.Where(i => i.Type == ImageType.Full).OrderByDescending(i => i.Version).ToList();
+        var image = request.Version is { } version ? fulls.FirstOrDefault(i => i.Version == version) : fulls.ElementAtOrDefault(request.Offset ?? 0);
+        return image is null
+            ? (null, OperationResult.NotFound($"{request.SourceChannel}/{request.Device} has no full image {(request.Version is { } v ? $"{v}" : $"at offset {request.Offset ?? 0}")}."))
+            : (image, null);
+    }
+
+    private static bool SameParts(Image a, Image b) =>
+        a.Files.Where(f => f.PartName != ImageComposer.VersionPart).OrderBy(f => f.Order).Select(f => f.Path)
+            .SequenceEqual(b.Files.Where(f => f.PartName != ImageComposer.VersionPart).OrderBy(f => f.Order).Select(f => f.Path));
+
+    private async Task<PublishRequest> RepublishAsync(SystemImageDbContext db, Channel channel, string device, CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        return PublishRequest.ForDevices([new DeviceRef(channel.Name, device)]).Merge(await aliasSync.SyncAliasesOfAsync(db, channel, cancellationToken));
+    }
+}

@@ -1,0 +1,216 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Audit;
+using SystemImage.Core.Channels;
+using SystemImage.Core.Configuration;
+using SystemImage.Core.Images.Parts;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Publishing;
+using SystemImage.Core.Storage;
+
+namespace SystemImage.Core.Images;
+
+/// <summary>Image operations of SPEC §4: publish from files, set the phased percentage, remove an image.</summary>
+public sealed class ImageService(
+    IDbContextFactory<SystemImageDbContext> dbFactory,
+    TreeMutator mutator,
+    ImageComposer composer,
+    ImageExpiry expiry,
+    PartPreparer preparer,
+    PoolWriter pool,
+    AliasSync aliasSync,
+    AuditLog audit,
+    IOptions<SystemImageOptions> options,
+    TimeProvider time)
+{
+    /// <summary>Versions are 16-bit on devices.</summary>
+    public const int MaxVersion = 65535;
+
+    public async Task<OperationResult> PublishAsync(PublishImageRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        if (ValidateRequest(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var work = Path.Combine(options.Value.StateDir, "work", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            var prepared = new List<(PartInput Input, string PoolPath, string SourceHash)>();
+            foreach (var part in request.Parts)
+            {
+                var hash = await HashFileAsync(part.FilePath, cancellationToken);
+                prepared.Add((part, $"{TreeLayout.PoolDirectory}/{part.Name}-{hash}.tar.xz", hash));
+            }
+
+            var fresh = new Dictionary<string, PreparedPart>(StringComparer.Ordinal);
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                var known = prepared.Select(p => p.PoolPath).ToList();
+                var existing = await db.PoolFiles.Where(p => known.Contains(p.Path)).Select(p => p.Path).ToListAsync(cancellationToken);
+                foreach (var (input, poolPath, _) in prepared.Where(p => !existing.Contains(p.PoolPath)))
+                {
+                    var result = await preparer.PrepareAsync(input.FilePath, PartPreparer.CompressionFromFileName(input.FilePath), work, cancellationToken);
+                    if (result.Part is null)
+                    {
+                        return OperationResult.Invalid($"Part '{input.Name}' ({Path.GetFileName(input.FilePath)}): {result.Error}");
+                    }
+
+                    fresh[poolPath] = result.Part;
+                }
+            }
+
+            return await mutator.MutateAsync(db => PublishPreparedAsync(db, request, prepared, fresh, actor, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private async Task<Mutation> PublishPreparedAsync(
+        SystemImageDbContext db,
+        PublishImageRequest request,
+        List<(PartInput Input, string PoolPath, string SourceHash)> prepared,
+        Dictionary<string, PreparedPart> fresh,
+        Actor actor,
+        CancellationToken cancellationToken)
+    {
+        var (channel, device, refusal) = await ImageTargets.LoadWritableAsync(db, request.Channel, request.Device, cancellationToken);
+        if (device is null)
+        {
+            return refusal!;
+        }
+
+        var latest = device.Images.Where(i => i.Type == ImageType.Full).MaxBy(i => i.Version);
+        var paths = prepared.Select(p => p.PoolPath).ToList();
+        var sameFiles = latest is not null
+            && latest.Files.Where(f => f.PartName != ImageComposer.VersionPart).OrderBy(f => f.Order).Select(f => f.Path).SequenceEqual(paths);
+        if (sameFiles && request.Version is null && request.Tag is null)
+        {
+            return new Mutation(OperationResult.Ok($"Nothing new: version {latest!.Version} of {request.Channel}/{request.Device} already has these files."), PublishRequest.ChannelsOnly);
+        }
+
+        var version = request.Version ?? (latest is null ? 1 : latest.Version + 1);
+        if ((latest is not null && version <= latest.Version) || device.Images.Any(i => i.Version == version))
+        {
+            return OperationResult.Conflict($"Version {version} is not newer than the latest version {latest?.Version} of {request.Channel}/{request.Device}.");
+        }
+
+        if (version > MaxVersion)
+        {
+            return OperationResult.Invalid($"Version {version} is out of range (0–{MaxVersion}).");
+        }
+
+        var parts = new List<PoolFile>();
+        using (var batch = new TreeBatch(options.Value.PublishRootFullPath))
+        {
+            foreach (var (input, poolPath, sourceHash) in prepared)
+            {
+                var poolFile = await db.PoolFiles.FirstOrDefaultAsync(p => p.Path == poolPath, cancellationToken)
+                    ?? StagePart(db, batch, input, poolPath, sourceHash, fresh[poolPath]);
+                parts.Add(poolFile);
+            }
+
+            batch.Commit();
+        }
+
+        var detail = VersionDetail.Join(parts.Select(p => p.VersionDetail), request.Tag, version);
+        var content = new ImageContent(parts, detail, request.Description ?? detail)
+        {
+            PhasedPercentage = request.PhasedPercentage,
+            MinVersion = request.MinVersion,
+            Bootme = request.Bootme,
+        };
+        var bases = await DeltaBases.LatestFullImagesAsync(db, channel!, device, cancellationToken);
+        await composer.ComposeAsync(db, channel!, device, version, content, bases, cancellationToken);
+        expiry.Expire(db, channel!, device);
+        audit.Record(db, actor, "publish-image", $"{request.Channel}/{request.Device}", request.Channel, $"version {version}: {detail}");
+        await db.SaveChangesAsync(cancellationToken);
+        var publish = PublishRequest.ForDevices([new DeviceRef(request.Channel, request.Device)])
+            .Merge(await aliasSync.SyncAliasesOfAsync(db, channel!, cancellationToken));
+        return new Mutation(
+            OperationResult.Ok($"Published version {version} of {request.Channel}/{request.Device}{(bases.Count == 0 ? "" : $" with deltas from {string.Join(", ", bases.Select(b => b.Version))}")}."),
+            publish);
+    }
+
+    private PoolFile StagePart(SystemImageDbContext db, TreeBatch batch, PartInput input, string poolPath, string sourceHash, PreparedPart part)
+    {
+        var detail = $"{input.Name}={sourceHash[..12]}";
+        pool.StageFile(batch, poolPath, part.OutputPath, new JsonObject
+        {
+            ["checksum"] = part.Checksum,
+            ["generator"] = "publish-image",
+            ["source"] = Path.GetFileName(input.FilePath),
+            ["source_sha256"] = sourceHash,
+            ["version_detail"] = detail,
+        });
+        var poolFile = new PoolFile
+        {
+            Path = poolPath,
+            PartName = input.Name,
+            Checksum = part.Checksum,
+            Size = part.Size,
+            Generator = "publish-image",
+            Source = Path.GetFileName(input.FilePath),
+            VersionDetail = detail,
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.PoolFiles.Add(poolFile);
+        return poolFile;
+    }
+
+    private static OperationResult? ValidateRequest(PublishImageRequest request)
+    {
+        if (request.Parts.Count == 0)
+        {
+            return OperationResult.Invalid("An image needs at least one part (PART=FILE).");
+        }
+
+        foreach (var part in request.Parts)
+        {
+            if (Names.ValidatePart(part.Name) is { } error)
+            {
+                return OperationResult.Invalid(error);
+            }
+
+            if (part.Name == ImageComposer.VersionPart)
+            {
+                return OperationResult.Invalid("'version' is reserved for the version tarball the server adds last.");
+            }
+
+            if (!File.Exists(part.FilePath))
+            {
+                return OperationResult.Invalid($"Part '{part.Name}': file '{part.FilePath}' does not exist.");
+            }
+        }
+
+        if (request.Parts.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        {
+            return OperationResult.Invalid($"Part '{duplicate.Key}' is given more than once.");
+        }
+
+        if (request.PhasedPercentage is < 0 or > 100)
+        {
+            return OperationResult.Invalid($"Phased percentage {request.PhasedPercentage} is outside 0–100.");
+        }
+
+        if (request.Tag is { } tag && VersionDetail.ValidateTag(tag) is { } tagError)
+        {
+            return OperationResult.Invalid(tagError);
+        }
+
+        return request.Version is < 0 or > MaxVersion ? OperationResult.Invalid($"Version {request.Version} is out of range (0–{MaxVersion}).") : null;
+    }
+
+    private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using SystemImage.TestUtilities;
+using Xunit;
+
+namespace SystemImage.Server.Tests;
+
+/// <summary>The image and tree verbs against a running server: output, exit codes, and what devices then see.</summary>
+public sealed class ImageVerbsTests(ServerProcess server) : IClassFixture<ServerProcess>
+{
+    [Fact]
+    public async Task ImageVerbsPrintTheirResultAndExitCodes()
+    {
+        await Verb(0, "create-channel", "devel");
+        await Verb(0, "create-device", "devel", "mako");
+        await Verb(0, "create-channel", "stable");
+        await Verb(0, "create-device", "stable", "mako");
+        var build1 = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, "rootfs-1.tar.gz"), 1);
+        var build2 = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, "rootfs-2.tar.gz"), 2);
+
+        Assert.Contains("Published version 1 of devel/mako", (await Verb(0, "publish-image", "devel", "mako", $"ubuntu={build1}")).Stdout);
+        Assert.Contains("with deltas from 1", (await Verb(0, "publish-image", "devel", "mako", $"ubuntu={build2}", "--phased-percentage", "50")).Stdout);
+        Assert.Contains("Nothing new", (await Verb(0, "publish-image", "devel", "mako", $"ubuntu={build2}")).Stdout);
+
+        var listed = await Verb(0, "list-images", "devel", "mako");
+        Assert.Contains("3 image(s)", listed.Stdout);
+        Assert.Contains("phased 50%", listed.Stdout);
+        var json = JsonNode.Parse((await Verb(0, "list-images", "devel", "mako", "--json")).Stdout)!.AsArray();
+        Assert.Equal(["full", "delta", "full"], json.Select(i => i!["type"]!.GetValue<string>()));
+
+        Assert.Contains("phased at 80%", (await Verb(0, "set-phased-percentage", "devel", "mako", "2", "80")).Stdout);
+        Assert.Contains("not the latest", (await Verb(1, "set-phased-percentage", "devel", "mako", "1", "80")).Stderr);
+        Assert.Contains("Tagged version 2", (await Verb(0, "tag-image", "devel", "mako", "2", "rc1")).Stdout);
+        Assert.Contains("','", (await Verb(1, "tag-image", "devel", "mako", "2", "a,b")).Stderr);
+        Assert.Contains("as version 1", (await Verb(0, "copy-image", "devel", "stable", "mako", "-p", "10", "-t", "promoted")).Stdout);
+        Assert.Contains("already is the latest", (await Verb(1, "copy-image", "devel", "stable", "mako")).Stderr);
+        Assert.Contains("Removed delta 1→2", (await Verb(0, "remove-image", "devel", "mako", "2", "--delta-base", "1")).Stdout);
+        Assert.Contains("has no full image 9", (await Verb(1, "remove-image", "devel", "mako", "9")).Stderr);
+        Assert.Contains("is not PART=FILE", (await Verb(2, "publish-image", "devel", "mako", "rootfs.tar.gz")).Stderr);
+
+        var check = await Verb(0, "check-tree");
+        Assert.Contains("0 missing", check.Stdout);
+        Assert.Contains("Removed", (await Verb(0, "cleanup-tree")).Stdout);
+        Assert.Contains("0 missing, 0 orphaned", (await Verb(0, "check-tree")).Stdout);
+        Assert.Contains("Re-signed", (await Verb(0, "re-sign")).Stdout);
+
+        var index = JsonNode.Parse(await server.Http.GetStringAsync(new Uri("/stable/mako/index.json", UriKind.Relative)))!;
+        Assert.Equal(10, index["images"]![0]!["phased-percentage"]!.GetValue<int>());
+    }
+
+    private async Task<VerbResult> Verb(int expectedExitCode, params string[] args)
+    {
+        var result = await server.RunVerbAsync(args);
+        Assert.True(result.ExitCode == expectedExitCode, $"{string.Join(' ', args)}: expected exit {expectedExitCode}, got {result}");
+        return result;
+    }
+}
