@@ -65,5 +65,4 @@ internal sealed class DeltaRun
         Assert.True(differences.Count == 0, $"{differences.Count} differences after applying the delta:\n{string.Join('\n', differences.Take(20))}");
     }
 
-    public int IndexOf(string name) => Names.ToList().IndexOf(name);
 }
