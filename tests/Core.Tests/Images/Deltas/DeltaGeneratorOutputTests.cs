@@ -117,6 +117,35 @@ public sealed class DeltaGeneratorOutputTests
         }
 
         [Theory]
+        [InlineData(TarEntryFormat.Pax)]
+        [InlineData(TarEntryFormat.Ustar)]
+        public void ReadsOtherTarFormatsAndWritesGnu(TarEntryFormat format)
+        {
+            var source = SampleTrees.Base();
+            var target = source.With(File("etc/hostname", "tablet\n"), Symlink("usr/lib/libx.so", "libx.so.1.1"));
+            var converted = new MemoryStream();
+            using (var writer = new TarWriter(converted, format, leaveOpen: true))
+            {
+                using var reader = new TarReader(new MemoryStream(target.ToTar()));
+                while (reader.GetNextEntry() is { } entry)
+                {
+                    writer.WriteEntry(format == TarEntryFormat.Pax ? new PaxTarEntry(entry) : new UstarTarEntry(entry));
+                }
+            }
+
+            var run = DeltaRun.Generate(source.ToTar(), converted.ToArray());
+
+            Assert.Equal(["etc/hostname", "usr/lib/libx.so"], run.Names);
+            using var delta = new TarReader(new MemoryStream(run.Tar));
+            while (delta.GetNextEntry() is { } entry)
+            {
+                Assert.Equal(TarEntryFormat.Gnu, entry.Format);
+            }
+
+            run.AssertTurns(source, target);
+        }
+
+        [Theory]
         [InlineData("/etc/passwd")]
         [InlineData("usr/../../etc/passwd")]
         public void RejectsAbsoluteAndDotDotNames(string name)

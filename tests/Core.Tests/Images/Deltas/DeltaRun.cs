@@ -64,5 +64,4 @@ internal sealed class DeltaRun
         var differences = source.Snapshot().ApplyDelta(new MemoryStream(Tar)).Differences(target.Snapshot());
         Assert.True(differences.Count == 0, $"{differences.Count} differences after applying the delta:\n{string.Join('\n', differences.Take(20))}");
     }
-
 }

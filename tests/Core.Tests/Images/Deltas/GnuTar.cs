@@ -13,6 +13,10 @@ internal static class GnuTar
         Run(Tools.Require("tar"), ["--extract", "--numeric-owner", "--same-permissions", "--file", tarFile, "--directory", directory]);
     }
 
+    /// <summary>Archives everything below <paramref name="directory"/> as <c>./…</c> names, the way image builds do.</summary>
+    public static void Create(string directory, string tarFile) =>
+        Run(Tools.Require("tar"), ["--create", "--numeric-owner", "--file", tarFile, "--directory", directory, "."]);
+
     /// <summary><c>rm -rf</c> each path below <paramref name="directory"/>.</summary>
     public static void RemoveRecursively(string directory, IEnumerable<string> paths)
     {
