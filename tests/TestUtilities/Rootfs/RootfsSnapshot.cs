@@ -5,10 +5,10 @@ namespace SystemImage.TestUtilities.Rootfs;
 
 /// <summary>
 /// A model of a file system that tarballs are extracted into, to check deltas without touching the disk. Paths map to
-/// <see cref="RootfsNode"/>s (hard links share a node); mtimes are not kept. Extraction is stricter than GNU tar: a
-/// parent must exist as a directory, a hard link must name an existing non-directory, a directory extracted onto an
-/// existing directory only takes its metadata, and any other extraction onto an existing path replaces a non-directory
-/// but fails on a directory.
+/// <see cref="RootfsNode"/>s (hard links share a node); mtimes are not kept. Extraction works like GNU tar's, only
+/// stricter: missing parents are created (0755, root) but a parent that is not a directory is an error, a hard link
+/// must name an existing non-directory, a directory extracted onto an existing directory only takes its metadata, and
+/// any other extraction onto an existing path replaces a non-directory but fails on a directory.
 /// </summary>
 public sealed class RootfsSnapshot
 {
@@ -141,11 +141,7 @@ public sealed class RootfsSnapshot
             return;
         }
 
-        var slash = path.LastIndexOf('/');
-        if (slash > 0 && _nodes.GetValueOrDefault(path[..slash])?.Type != TarEntryType.Directory)
-        {
-            throw new InvalidDataException($"Extracting '{entry.Name}' but its parent is not a directory.");
-        }
+        CreateParents(entry.Name, path);
 
         var existing = _nodes.GetValueOrDefault(path);
         if (entry.EntryType == TarEntryType.Directory && existing?.Type == TarEntryType.Directory)
@@ -160,6 +156,22 @@ public sealed class RootfsSnapshot
         }
 
         _nodes[path] = entry.EntryType == TarEntryType.HardLink ? LinkedNode(entry) : NewNode(entry);
+    }
+
+    /// <summary>Like tar, creates missing parent directories (0755, root); a parent that is not a directory is an error.</summary>
+    private void CreateParents(string name, string path)
+    {
+        for (var slash = path.IndexOf('/'); slash > 0; slash = path.IndexOf('/', slash + 1))
+        {
+            if (!_nodes.TryGetValue(path[..slash], out var parent))
+            {
+                _nodes[path[..slash]] = new RootfsNode { Type = TarEntryType.Directory, Mode = RootfsEntry.Octal("755") };
+            }
+            else if (parent.Type != TarEntryType.Directory)
+            {
+                throw new InvalidDataException($"Extracting '{name}' but '{path[..slash]}' is not a directory.");
+            }
+        }
     }
 
     private RootfsNode LinkedNode(TarEntry entry)

@@ -28,12 +28,14 @@ namespace SystemImage.Core.Images.Deltas;
 /// shares may have been replaced; and every path that a carried hard link names. That last path is written, and listed
 /// in <c>removed</c>, even when it did not change, so it always comes before its links and gives them a fresh inode.
 /// Unchanged files, directories, symlinks and special files are left out, whatever their mtime. A delta between
-/// equal trees is just an empty <c>removed</c>.
+/// equal trees is an empty <c>removed</c> plus, if the trees have hard links, each link and the file it names.
 /// </para>
 /// <para>
-/// Names are compared without a leading <c>./</c> or trailing <c>/</c>; an absolute name, a <c>..</c> segment or a
-/// hard link to a path that is not an earlier entry of the target is rejected with <see cref="InvalidDataException"/>.
-/// Only per-entry metadata and hashes are held in memory. Extended attributes from PAX headers are not carried.
+/// Names are compared without a leading <c>./</c> or trailing <c>/</c>. A directory that a tarball only implies (it
+/// holds entries below it but no entry for it) counts as a directory of that tree. An absolute name, a <c>..</c>
+/// segment or a hard link to a path that is not an earlier entry of the target is rejected with
+/// <see cref="InvalidDataException"/>. Only per-entry metadata and hashes are held in memory. PAX and ustar input is
+/// read, but extended attributes from PAX headers are not carried.
 /// </para>
 /// </remarks>
 public sealed class DeltaGenerator

@@ -88,11 +88,12 @@ internal sealed class DeltaPlan
         HashSet<string> included,
         out int removedCount)
     {
-        // A target may leave out a directory's own entry and still hold files below it.
-        var implicitDirectories = new HashSet<string>(last.Keys.SelectMany(TarPath.Ancestors), StringComparer.Ordinal);
+        // A tarball may leave out a directory's own entry and still hold files below it; extraction creates it.
+        var targetImplicit = new HashSet<string>(last.Keys.SelectMany(TarPath.Ancestors), StringComparer.Ordinal);
+        var sourceImplicit = source.Keys.SelectMany(TarPath.Ancestors).Where(path => !source.ContainsKey(path)).Distinct(StringComparer.Ordinal);
         var removed = new List<string>();
         removedCount = 0;
-        foreach (var (path, before) in source)
+        foreach (var (path, isDirectory) in source.Select(pair => (pair.Key, pair.Value.IsDirectory)).Concat(sourceImplicit.Select(path => (path, true))))
         {
             if (path.Length == 0)
             {
@@ -101,7 +102,7 @@ internal sealed class DeltaPlan
 
             if (!last.TryGetValue(path, out var index))
             {
-                if (before.IsDirectory && implicitDirectories.Contains(path))
+                if (isDirectory && targetImplicit.Contains(path))
                 {
                     continue;
                 }
@@ -109,7 +110,7 @@ internal sealed class DeltaPlan
                 removedCount++;
                 removed.Add(path);
             }
-            else if (included.Contains(path) && !(before.IsDirectory && target[index].Fingerprint.IsDirectory))
+            else if (included.Contains(path) && !(isDirectory && target[index].Fingerprint.IsDirectory))
             {
                 // A directory that stays a directory keeps its children: extraction only updates its metadata.
                 removed.Add(path);

@@ -116,24 +116,42 @@ public sealed class DeltaGeneratorTests
         public void KeepsADirectoryThatTheTargetOnlyImpliesThroughItsChildren()
         {
             var source = SampleTrees.Base();
-            using var withoutDirectory = new MemoryStream();
-            using (var writer = new TarWriter(withoutDirectory, TarEntryFormat.Gnu, leaveOpen: true))
-            {
-                using var reader = new TarReader(new MemoryStream(source.ToTar()));
-                while (reader.GetNextEntry() is { } entry)
-                {
-                    if (entry.Name != "usr/share/doc/pkg/")
-                    {
-                        writer.WriteEntry(entry);
-                    }
-                }
-            }
+            var target = SampleTrees.TarWithout(source, "usr/share/doc/pkg");
 
-            var run = DeltaRun.Generate(source.ToTar(), withoutDirectory.ToArray());
+            var run = DeltaRun.Generate(source.ToTar(), target);
 
             Assert.Empty(run.Entries);
             Assert.Empty(run.Removed);
-            run.AssertTurns(source, source);
+            run.AssertTurns(source.ToTar(), target);
+        }
+
+        [Fact]
+        public void RemovesADirectoryThatTheSourceOnlyImpliedWhenTheTargetMakesItAFile()
+        {
+            var source = SampleTrees.TarWithout(SampleTrees.Base(), "usr/share/doc/pkg", "usr/share/doc/pkg/examples");
+            var target = SampleTrees.Base().Without("usr/share/doc/pkg").With(File("usr/share/doc/pkg", "flat")).ToTar();
+
+            var run = DeltaRun.Generate(source, target);
+
+            Assert.Equal(["usr/share/doc/pkg"], run.Names);
+            Assert.Equal(
+                ["usr/share/doc/pkg/examples/one.txt", "usr/share/doc/pkg/examples", "usr/share/doc/pkg/changelog", "usr/share/doc/pkg"],
+                run.Removed);
+            run.AssertTurns(source, target);
+        }
+
+        [Fact]
+        public void RemovesADirectoryThatTheSourceOnlyImpliedWhenTheTargetDropsIt()
+        {
+            var source = SampleTrees.TarWithout(SampleTrees.Base(), "usr/share/doc/pkg/examples");
+            var target = SampleTrees.Base().Without("usr/share/doc/pkg/examples").ToTar();
+
+            var run = DeltaRun.Generate(source, target);
+
+            Assert.Empty(run.Entries);
+            Assert.Equal(["usr/share/doc/pkg/examples/one.txt", "usr/share/doc/pkg/examples"], run.Removed);
+            Assert.Equal(2, run.Stats.Removed);
+            run.AssertTurns(source, target);
         }
     }
 

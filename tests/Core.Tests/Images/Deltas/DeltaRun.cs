@@ -59,9 +59,12 @@ internal sealed class DeltaRun
         return run;
     }
 
-    public void AssertTurns(RootfsTree source, RootfsTree target)
+    public void AssertTurns(RootfsTree source, RootfsTree target) => AssertTurns(source.ToTar(), target.ToTar());
+
+    public void AssertTurns(byte[] sourceTar, byte[] targetTar)
     {
-        var differences = source.Snapshot().ApplyDelta(new MemoryStream(Tar)).Differences(target.Snapshot());
+        var expected = RootfsSnapshot.FromTar(new MemoryStream(targetTar));
+        var differences = RootfsSnapshot.FromTar(new MemoryStream(sourceTar)).ApplyDelta(new MemoryStream(Tar)).Differences(expected);
         Assert.True(differences.Count == 0, $"{differences.Count} differences after applying the delta:\n{string.Join('\n', differences.Take(20))}");
     }
 }

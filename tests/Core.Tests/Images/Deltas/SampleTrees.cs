@@ -39,6 +39,25 @@ internal static class SampleTrees
         Directory("tmp", "1777"),
     ]);
 
+    /// <summary>The tree as a tar that leaves out the entries of <paramref name="directories"/>, but not what is below them.</summary>
+    public static byte[] TarWithout(RootfsTree tree, params string[] directories)
+    {
+        using var result = new MemoryStream();
+        using (var writer = new TarWriter(result, TarEntryFormat.Gnu, leaveOpen: true))
+        {
+            using var reader = new TarReader(new MemoryStream(tree.ToTar()));
+            while (reader.GetNextEntry() is { } entry)
+            {
+                if (!directories.Contains(entry.Name.TrimEnd('/')))
+                {
+                    writer.WriteEntry(entry);
+                }
+            }
+        }
+
+        return result.ToArray();
+    }
+
     /// <summary><see cref="Base"/> and a hard link to <c>usr/bin/tool</c>: a delta always carries both.</summary>
     public static RootfsTree Linked() => Base().With(HardLink("usr/bin/tool-alias", "usr/bin/tool"));
 }
