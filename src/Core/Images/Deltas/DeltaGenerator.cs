@@ -1,0 +1,170 @@
+using System.Formats.Tar;
+using System.Text;
+
+namespace SystemImage.Core.Images.Deltas;
+
+/// <summary>
+/// Writes the delta tarball that turns a source image tarball into a target one (SPEC §2, "Delta tarball").
+/// </summary>
+/// <remarks>
+/// <para>
+/// The delta is a GNU tar. Its first entry is a regular file named <c>removed</c> (mode 0644, uid and gid 0, mtime 0)
+/// with one normalised path per line, each ending in <c>\n</c>, sorted so that every path comes before its parent
+/// directory. It names every path of the source that the target no longer has, and every path of the source that
+/// the delta writes again, except a directory that stays a directory. The other entries are the target's entries
+/// that the delta carries, in the target's order, with the target's names and full metadata.
+/// </para>
+/// <para>
+/// Apply semantics: delete every path in <c>removed</c> as <c>rm -rf</c> does (a missing path is not an error; a
+/// symlink is removed, not followed), then extract the remaining entries in order, as GNU tar does. Because
+/// <c>removed</c> lists children before parents, deleting one level at a time (unlink, rmdir) works as well. After
+/// the deletions, every carried entry except a directory lands on a path that does not exist; a carried directory
+/// that already exists only takes the new mode, owner and mtime and keeps its children. The result is the target,
+/// mtimes of unchanged entries aside.
+/// </para>
+/// <para>
+/// What is carried: every path the source did not have; every path whose type, mode, uid, gid, size, device numbers,
+/// link target or content (SHA-256) differs; every hard link, even one present and equal in both, since the inode it
+/// shares may have been replaced; and every path that a carried hard link names. That last path is written, and listed
+/// in <c>removed</c>, even when it did not change, so it always comes before its links and gives them a fresh inode.
+/// Unchanged files, directories, symlinks and special files are left out, whatever their mtime. A delta between
+/// equal trees is an empty <c>removed</c> plus, if the trees have hard links, each link and the file it names.
+/// </para>
+/// <para>
+/// Names are compared without a leading <c>./</c> or trailing <c>/</c>. A directory that a tarball only implies (it
+/// holds entries below it but no entry for it) counts as a directory of that tree. An absolute name, a <c>..</c>
+/// segment or a hard link to a path that is not an earlier entry of the target is rejected with
+/// <see cref="InvalidDataException"/>. Only per-entry metadata and hashes are held in memory. PAX and ustar input is
+/// read, but extended attributes from PAX headers are not carried.
+/// </para>
+/// </remarks>
+public sealed class DeltaGenerator
+{
+    /// <summary>The name of the delta's first entry, the list of paths to delete.</summary>
+    public const string RemovedListName = "removed";
+
+    /// <summary>
+    /// Reads the source once and the target twice (<paramref name="openTarget"/> is called twice and must return the
+    /// same bytes), both uncompressed tar streams that this method disposes, and writes the delta as an uncompressed
+    /// GNU tar to <paramref name="output"/>, which stays open.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A tarball is malformed or holds something a delta cannot carry.</exception>
+    public DeltaStats Write(Func<Stream> openSource, Func<Stream> openTarget, Stream output, CancellationToken cancellationToken)
+    {
+        var source = new Dictionary<string, EntryFingerprint>(StringComparer.Ordinal);
+        foreach (var (path, fingerprint) in Scan(openSource, cancellationToken))
+        {
+            source[path] = fingerprint;
+        }
+
+        var target = Scan(openTarget, cancellationToken).Select(pair => new TargetEntry(pair.Path, pair.Fingerprint)).ToList();
+        var plan = DeltaPlan.Create(source, target);
+        var contentBytes = WriteDelta(openTarget, plan, output, cancellationToken);
+        return plan.Stats with { ContentBytes = contentBytes };
+    }
+
+    private static IEnumerable<(string Path, EntryFingerprint Fingerprint)> Scan(Func<Stream> open, CancellationToken cancellationToken)
+    {
+        foreach (var entry in Entries(open, cancellationToken))
+        {
+            yield return (TarPath.Normalize(entry.Name), EntryFingerprint.Of(entry, cancellationToken));
+        }
+    }
+
+    private static long WriteDelta(Func<Stream> openTarget, DeltaPlan plan, Stream output, CancellationToken cancellationToken)
+    {
+        using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
+        writer.WriteEntry(RemovedList(plan.Removed));
+        long contentBytes = 0;
+        var index = 0;
+        foreach (var entry in Entries(openTarget, cancellationToken))
+        {
+            if (index >= plan.Target.Count || TarPath.Normalize(entry.Name) != plan.Target[index].Path || entry.Length != plan.Target[index].Fingerprint.Size)
+            {
+                throw new InvalidDataException("The target tarball changed between its two reads.");
+            }
+
+            if (plan.Include[index])
+            {
+                writer.WriteEntry(Copy(entry, cancellationToken));
+                contentBytes += entry.DataStream is null ? 0 : entry.Length;
+            }
+
+            index++;
+        }
+
+        if (index != plan.Target.Count)
+        {
+            throw new InvalidDataException("The target tarball changed between its two reads.");
+        }
+
+        return contentBytes;
+    }
+
+    private static IEnumerable<TarEntry> Entries(Func<Stream> open, CancellationToken cancellationToken)
+    {
+        using var stream = open();
+        using var reader = new TarReader(stream);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entry.EntryType != TarEntryType.GlobalExtendedAttributes)
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    private static GnuTarEntry RemovedList(IReadOnlyList<string> paths)
+    {
+        var text = new StringBuilder();
+        foreach (var path in paths)
+        {
+            text.Append(path).Append('\n');
+        }
+
+        return new GnuTarEntry(TarEntryType.RegularFile, RemovedListName)
+        {
+            Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            Uid = 0,
+            Gid = 0,
+            ModificationTime = DateTimeOffset.UnixEpoch,
+            DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())),
+        };
+    }
+
+    private static GnuTarEntry Copy(TarEntry entry, CancellationToken cancellationToken)
+    {
+        // GNU tar has no V7 regular-file type; every other kind EntryFingerprint accepts is valid GNU.
+        var type = entry.EntryType == TarEntryType.V7RegularFile ? TarEntryType.RegularFile : entry.EntryType;
+        var copy = new GnuTarEntry(type, entry.Name)
+        {
+            Mode = entry.Mode,
+            Uid = entry.Uid,
+            Gid = entry.Gid,
+            ModificationTime = entry.ModificationTime,
+        };
+        if (entry is PosixTarEntry posix)
+        {
+            copy.UserName = posix.UserName;
+            copy.GroupName = posix.GroupName;
+            if (type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice)
+            {
+                copy.DeviceMajor = posix.DeviceMajor;
+                copy.DeviceMinor = posix.DeviceMinor;
+            }
+        }
+
+        if (type is TarEntryType.SymbolicLink or TarEntryType.HardLink)
+        {
+            copy.LinkName = entry.LinkName;
+        }
+
+        if (entry.DataStream is { } data)
+        {
+            copy.DataStream = new EntryDataStream(data, cancellationToken);
+        }
+
+        return copy;
+    }
+}
