@@ -5,9 +5,9 @@ COPY . .
 RUN dotnet publish src/Server/Server.csproj -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# liblzma for .xz, curl for the health check.
+# liblzma for .xz, zlib for strict .tar.gz uploads, curl for the health check.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends liblzma5 curl \
+ && apt-get install -y --no-install-recommends liblzma5 zlib1g curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data systemimage \
  && mkdir -p /data && chown systemimage /data

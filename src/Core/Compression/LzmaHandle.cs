@@ -21,6 +21,12 @@ internal sealed unsafe class LzmaHandle : SafeHandle
 
     private LzmaStream* State => (LzmaStream*)handle;
 
+    /// <summary>
+    /// Longest a multi-threaded <c>lzma_code</c> call waits for a worker before returning LZMA_OK without progress,
+    /// so a caller can notice cancellation instead of waiting for a whole block (minutes at -9 with big blocks).
+    /// </summary>
+    private const uint EncoderTimeoutMilliseconds = 200;
+
     public static LzmaHandle CreateEncoder(XzSettings settings)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(settings.Preset, nameof(settings));
@@ -32,6 +38,7 @@ internal sealed unsafe class LzmaHandle : SafeHandle
         {
             Threads = ResolveThreads(settings.Threads),
             BlockSize = (ulong)settings.BlockSize,
+            Timeout = EncoderTimeoutMilliseconds,
             Preset = (uint)settings.Preset | (settings.Extreme ? LzmaNative.PresetExtreme : 0),
             Check = LzmaNative.CheckCrc64,
         };

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Measures PartPreparer.PrepareAsync (PartsBench) turning a ~100 MB .tar.gz of system files into a pool-ready
+# .tar.xz, against the floor on the same bytes: `gzip -dc | xz -T0 -<LEVEL> --block-size=<BLOCK>`.
+# Everything it writes goes to bench/out/ (gitignored).
+#
+#   LEVEL      xz preset for both, 0-9 with an optional "e" (extreme): 9, 6e, 7 ... (default 9)
+#   BLOCK      .xz block size in bytes; 0 = liblzma's default (3 x dictionary, one block here);
+#              "half" / "quarter" = that fraction of the tar's size (default 0)
+#   CONFIGS    instead of LEVEL/BLOCK, several LEVEL:BLOCK pairs, e.g. "9:0 9:half 9:quarter 6e:0 7:0";
+#              adds a table relative to single-block, single-threaded `xz -9`
+#   CORPUS_MB  size of the tar to build (default 100)
+#   REPEAT     timed runs of each side; the best counts (default 2; the 2 cores are shared, so single runs are noisy)
+#   MAX_RATIO  fail when ours takes longer than this times the floor (default 1.10)
+#
+# Exits 1 when ours is slower than MAX_RATIO x the floor, or when our .tar.xz does not decompress to the tar.
+set -euo pipefail
+
+LEVEL="${LEVEL:-9}"
+BLOCK="${BLOCK:-0}"
+CONFIGS="${CONFIGS:-$LEVEL:$BLOCK}"
+CORPUS_MB="${CORPUS_MB:-100}"
+REPEAT="${REPEAT:-2}"
+MAX_RATIO="${MAX_RATIO:-1.10}"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="$root/bench/out"
+mkdir -p "$out"
+for tool in xz gzip tar; do
+    command -v "$tool" >/dev/null || { echo "$tool not found (Debian: apt-get install -y xz-utils gzip tar)" >&2; exit 1; }
+done
+
+# 1. Corpus: a deterministic spread of regular files from /usr/lib and /usr/share (<= 4 MiB each), taken at an
+#    even stride through the sorted path list so it mixes binaries, text and data (as bench/xz does), then gzip -6.
+tarball="$out/parts-corpus.tar"
+corpus="$out/parts-corpus.tar.gz"
+list="$out/parts-corpus.list"
+target=$((CORPUS_MB * 1024 * 1024))
+if [[ ! -f "$corpus" || ! -f "$tarball" ]] || (( $(stat -c %s "$tarball") < target )); then
+    echo "Building $corpus (~$CORPUS_MB MB of tar)..."
+    find /usr/lib /usr/share -xdev -type f -readable -size -4M -printf '%s\t%p\n' 2>/dev/null \
+        | LC_ALL=C sort -t $'\t' -k2 > "$out/parts-candidates.tsv"
+    awk -F'\t' -v target="$target" '
+        { size[NR] = $1; path[NR] = $2; total += $1 }
+        END {
+            stride = int(total / target); if (stride < 1) stride = 1
+            for (start = 1; start <= stride && taken < target; start++)
+                for (i = start; i <= NR && taken < target; i += stride)
+                    if (!(i in used)) { used[i] = 1; taken += size[i]; print path[i] }
+        }' "$out/parts-candidates.tsv" | LC_ALL=C sort > "$list"
+    tar --create --file "$tarball" --no-recursion --owner=0 --group=0 --numeric-owner \
+        --mtime='2024-01-01 00:00:00Z' --verbatim-files-from --files-from "$list" 2>/dev/null || true
+    gzip -6 -n -c -- "$tarball" > "$corpus"
+fi
+tar_bytes=$(stat -c %s "$tarball")
+echo "Corpus: $corpus, $(stat -c %s "$corpus") bytes gzip, $tar_bytes bytes tar, $(wc -l < "$list") files; $(nproc) cores"
+
+# 2. Our side: a Release build of the console driver.
+echo "Building PartsBench (Release)..."
+dotnet build "$root/bench/parts/PartsBench/PartsBench.csproj" -c Release -o "$out/PartsBench" --nologo -v quiet >/dev/null
+bench="$out/PartsBench/PartsBench"
+
+now_ns() { date +%s%N; }
+seconds_since() { awk -v ns=$(( $(now_ns) - $1 )) 'BEGIN { printf "%.3f", ns / 1e9 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
+block_bytes() {
+    case "$1" in
+        half) echo $(( (tar_bytes + 1) / 2 )) ;;
+        quarter) echo $(( (tar_bytes + 3) / 4 )) ;;
+        *) echo "$1" ;;
+    esac
+}
+xz_block_args() { if [[ "$1" == 0 ]]; then echo ""; else echo "--block-size=$1"; fi; }
+
+# 3. Reference for the table: single-block, single-threaded xz -9 on the same gunzipped bytes.
+baseline_s="" baseline_size=""
+if [[ "$CONFIGS" == *" "* ]]; then
+    echo "Reference: gzip -dc | xz -9 -T1, best of $REPEAT..."
+    for ((run = 1; run <= REPEAT; run++)); do
+        start=$(now_ns)
+        gzip -dc -- "$corpus" | xz -9 -T1 -c > "$out/parts-xz9.tar.xz"
+        baseline_s=$(min "$(seconds_since "$start")" "$baseline_s")
+    done
+    baseline_size=$(stat -c %s "$out/parts-xz9.tar.xz")
+fi
+
+status=0
+rows=()
+for config in $CONFIGS; do
+    level="${config%%:*}"
+    block=$(block_bytes "${config#*:}")
+    label="$level-$block"
+    echo "Level $level, block size $block ($config), threads 0, best of $REPEAT..."
+
+    floor_s="" our_s=""
+    for ((run = 1; run <= REPEAT; run++)); do
+        start=$(now_ns)
+        # shellcheck disable=SC2046
+        gzip -dc -- "$corpus" | xz -T0 "-$level" $(xz_block_args "$block") -c > "$out/parts-floor-$label.tar.xz"
+        floor_s=$(min "$(seconds_since "$start")" "$floor_s")
+        read -r seconds our_size entries < <("$bench" "$corpus" "$out/parts-ours-$label.tar.xz" "$level" "$block" 0)
+        our_s=$(min "$seconds" "$our_s")
+    done
+    floor_size=$(stat -c %s "$out/parts-floor-$label.tar.xz")
+    xz -dc -T0 -- "$out/parts-ours-$label.tar.xz" | cmp -s - "$tarball" \
+        || { echo "FAIL: our .tar.xz for $config does not decompress to the tar" >&2; status=1; }
+
+    t_ratio=$(ratio "$our_s" "$floor_s")
+    printf '\n%-14s %12s %12s %10s\n' "$config" "floor" "ours" "ours/floor"
+    printf '%-14s %11ss %11ss %10s\n' "time" "$floor_s" "$our_s" "$t_ratio"
+    printf '%-14s %12s %12s %10s\n' "size (bytes)" "$floor_size" "$our_size" "$(ratio "$our_size" "$floor_size")"
+    printf 'entries %s; compressed/tar %s\n\n' "$entries" "$(ratio "$our_size" "$tar_bytes")"
+    if awk -v r="$t_ratio" -v max="$MAX_RATIO" 'BEGIN { exit !(r > max) }'; then
+        echo "FAIL: $config: ours takes more than $MAX_RATIO x the floor" >&2
+        status=1
+    fi
+    rows+=("$config $block $our_s $our_size $floor_s $floor_size")
+done
+
+if [[ -n "$baseline_s" ]]; then
+    printf 'Relative to single-block xz -9 -T1 (%ss, %s bytes):\n' "$baseline_s" "$baseline_size"
+    printf '%-11s %11s %9s %11s %9s %9s %10s %10s\n' "config" "block" "ours s" "ours bytes" "time/xz9" "size/xz9" "floor s" "floor/xz9"
+    for row in "${rows[@]}"; do
+        read -r config block our_s our_size floor_s floor_size <<< "$row"
+        printf '%-11s %11s %9s %11s %9s %9s %10s %10s\n' "$config" "$block" "$our_s" "$our_size" \
+            "$(ratio "$our_s" "$baseline_s")" "$(ratio "$our_size" "$baseline_size")" "$floor_s" "$(ratio "$floor_s" "$baseline_s")"
+    done
+fi
+exit "$status"

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Compression;
+
+namespace SystemImage.Core.Images.Parts;
+
+/// <summary>
+/// Turns an uploaded part file (.tar, .tar.gz or .tar.xz) into a pool-ready .tar.xz in one streaming pass over the
+/// input: the tar is validated entry by entry while it is recompressed (or, for .tar.xz, kept as is), and both the
+/// input and the output are hashed on the way. Memory stays flat whatever the file size. Bad input is refused with
+/// a one-line reason in <see cref="PartResult.Error"/> and leaves nothing behind; only infrastructure failures throw.
+/// </summary>
+public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> logger)
+{
+    // A dot name with ".tmp-" is what TreeBatch.IsTemporary recognises, so a crash leftover in the tree gets cleaned up.
+    private const string TempMarker = ".tmp-";
+
+    /// <summary>When false, a .tar.xz input is always copied, never hard-linked; lets tests cover the copy.</summary>
+    internal bool LinkInputs { get; init; } = true;
+
+    /// <summary>
+    /// Validates <paramref name="inputPath"/> and writes the .tar.xz into <paramref name="workDirectory"/> under a
+    /// temporary name, which the caller then renames into the pool. A .tar.xz input may be hard-linked rather than
+    /// copied, so the caller must not modify the input file afterwards (deleting it is fine).
+    /// </summary>
+    /// <param name="inputPath">The uploaded file.</param>
+    /// <param name="announced">The compression the client announced (see <see cref="CompressionFromFileName"/>); null to detect it.</param>
+    /// <param name="workDirectory">Where the output goes; created if missing. Best on the pool's filesystem.</param>
+    /// <param name="cancellationToken">Cancelling deletes the output and throws <see cref="OperationCanceledException"/>.</param>
+    public async Task<PartResult> PrepareAsync(string inputPath, PartCompression? announced, string workDirectory, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var clock = Stopwatch.StartNew();
+        var input = new FileInfo(inputPath);
+        logger.LogInformation("Preparing part {Input}: {InputBytes} bytes, announced {Announced}",
+            input.Name, input.Length, announced is { } a ? PartSniffer.Extension(a) : "nothing");
+        Directory.CreateDirectory(workDirectory);
+        var outputPath = Path.Combine(workDirectory, $".part.tar.xz{TempMarker}{Guid.NewGuid():N}");
+        try
+        {
+            var part = await PrepareCoreAsync(inputPath, announced, outputPath, cancellationToken);
+            var seconds = clock.Elapsed.TotalSeconds;
+            logger.LogInformation(
+                "Prepared part {Input} ({SourceSha256}): {Compression} {InputBytes} bytes to {OutputBytes} bytes, {Entries} entries, stored as is: {StoredAsIs}, in {Seconds:F1} s ({MegabytesPerSecond:F1} MB/s)",
+                input.Name, part.SourceSha256, part.InputCompression, input.Length, part.Size, part.Entries, part.StoredAsIs,
+                seconds, input.Length / 1e6 / Math.Max(seconds, 1e-3));
+            return new PartResult(part, null);
+        }
+        catch (Exception ex) when (RefusalOrNull(ex) is { } reason)
+        {
+            DeleteIfExists(outputPath);
+            logger.LogWarning("Refused part {Input} after {Seconds:F1} s: {Reason}", input.Name, clock.Elapsed.TotalSeconds, reason);
+            return new PartResult(null, reason);
+        }
+        catch
+        {
+            DeleteIfExists(outputPath);
+            throw;
+        }
+    }
+
+    /// <summary>The compression a file name announces: <c>.tar</c>, <c>.tar.gz</c> or <c>.tgz</c>, <c>.tar.xz</c>; null for anything else.</summary>
+    public static PartCompression? CompressionFromFileName(string fileName)
+    {
+        bool EndsWith(string suffix) => fileName.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
+        return EndsWith(".tar.gz") || EndsWith(".tgz") ? PartCompression.Gzip
+            : EndsWith(".tar.xz") ? PartCompression.Xz
+            : EndsWith(".tar") ? PartCompression.Tar
+            : null;
+    }
+
+    private async Task<PreparedPart> PrepareCoreAsync(string inputPath, PartCompression? announced, string outputPath, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        var compression = await DetectAsync(file, announced, cancellationToken);
+        file.Position = 0;
+        using var input = new HashingReadStream(file);
+        return compression == PartCompression.Xz
+            ? await StoreAsIsAsync(inputPath, input, outputPath, cancellationToken)
+            : await RecompressAsync(input, compression, outputPath, cancellationToken);
+    }
+
+    private static async Task<PartCompression> DetectAsync(FileStream file, PartCompression? announced, CancellationToken cancellationToken)
+    {
+        var head = new byte[PartSniffer.HeadSize];
+        var length = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        if (length == 0)
+        {
+            throw new PartRefusedException("the file is empty");
+        }
+
+        var detected = PartSniffer.Detect(head.AsSpan(0, length))
+            ?? throw new PartRefusedException("the file is not a .tar, .tar.gz or .tar.xz: it starts with neither a tar header nor the gzip or xz magic bytes");
+        if (announced is { } expected && expected != detected)
+        {
+            throw new PartRefusedException($"announced {PartSniffer.Extension(expected)} but the file is {PartSniffer.Describe(detected)}");
+        }
+
+        return detected;
+    }
+
+    /// <summary>.tar and .tar.gz: the tar bytes the validator reads are teed into the .xz encoder, so the output holds exactly the input tar.</summary>
+    private async Task<PreparedPart> RecompressAsync(HashingReadStream input, PartCompression compression, string outputPath, CancellationToken cancellationToken)
+    {
+        await using var output = CreateOutput(outputPath);
+        using var hashedOutput = new HashingWriteStream(output);
+        var encoder = new XzEncoderStream(hashedOutput, xz.Value.ToSettings(), leaveOpen: true);
+        int entries;
+        try
+        {
+            await using var gzip = compression == PartCompression.Gzip ? new GzipDecoderStream(input, leaveOpen: true) : null;
+            using var tee = new TeeReadStream(gzip ?? (Stream)input, encoder);
+            entries = await TarValidator.ValidateAsync(tee, cancellationToken);
+            await tee.FlushSinkAsync(cancellationToken);
+            await encoder.CompleteAsync(cancellationToken);
+        }
+        catch
+        {
+            encoder.Abandon();
+            throw;
+        }
+
+        await encoder.DisposeAsync();
+        await SyncAsync(output, cancellationToken);
+        return new PreparedPart(input.Sha256Hex(), outputPath, hashedOutput.Sha256Hex(), hashedOutput.BytesWritten, compression, StoredAsIs: false, entries);
+    }
+
+    /// <summary>.tar.xz: decoded only to validate; the output is the input itself, hard-linked or copied as it is read.</summary>
+    private async Task<PreparedPart> StoreAsIsAsync(string inputPath, HashingReadStream input, string outputPath, CancellationToken cancellationToken)
+    {
+        var linked = LinkInputs && HardLink.TryCreate(inputPath, outputPath);
+        await using var copy = linked ? null : CreateOutput(outputPath);
+        using var tee = copy is null ? null : new TeeReadStream(input, copy);
+        int entries;
+        await using (var decoder = new XzDecoderStream(tee ?? (Stream)input, leaveOpen: true, threads: xz.Value.Threads))
+        {
+            entries = await TarValidator.ValidateAsync(decoder, cancellationToken);
+        }
+
+        if (tee is not null && copy is not null)
+        {
+            await tee.FlushSinkAsync(cancellationToken);
+            await SyncAsync(copy, cancellationToken);
+        }
+        else
+        {
+            using var handle = File.OpenHandle(outputPath);
+            RandomAccess.FlushToDisk(handle);
+        }
+
+        var sha256 = input.Sha256Hex();
+        return new PreparedPart(sha256, outputPath, sha256, input.BytesRead, PartCompression.Xz, StoredAsIs: true, entries);
+    }
+
+    private static FileStream CreateOutput(string path) =>
+        new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+
+    private static async Task SyncAsync(FileStream output, CancellationToken cancellationToken)
+    {
+        await output.FlushAsync(cancellationToken);
+        output.Flush(flushToDisk: true);
+    }
+
+    /// <summary>The one-line reason for refusing the input, or null when <paramref name="ex"/> is not about the input.</summary>
+    private static string? RefusalOrNull(Exception ex) => ex switch
+    {
+        PartRefusedException => ex.Message,
+
+        // The decoders' words for truncated or corrupt .gz/.xz data, made to read like the other reasons.
+        InvalidDataException => OneLine(ex.Message),
+        _ => null,
+    };
+
+    private static string OneLine(string message)
+    {
+        var line = message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        return line.Length == 0 ? line : string.Concat(char.ToLowerInvariant(line[0]).ToString(), line.AsSpan(1));
+    }
+
+    private static void DeleteIfExists(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.Formats.Tar;
+
+namespace SystemImage.Core.Images.Parts;
+
+/// <summary>
+/// Reads a tar to the very end of its stream with <see cref="TarReader"/>, entry data included (in fixed-size chunks,
+/// never buffered whole), and refuses anything a device must not unpack. Every byte of the stream is read exactly
+/// once, so a tee below sees the whole archive, end-of-archive padding included.
+/// </summary>
+internal static class TarValidator
+{
+    private const int ChunkSize = 1 << 20;
+    private const int MaxShownNameLength = 200;
+
+    /// <summary>Validates the tar in <paramref name="tar"/> and returns its number of entries.</summary>
+    /// <exception cref="PartRefusedException">The tar is truncated, corrupt, empty or has an unsafe entry.</exception>
+    public static async Task<int> ValidateAsync(Stream tar, CancellationToken cancellationToken)
+    {
+        var guard = new TarReadGuard(tar);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            var entries = await ReadEntriesAsync(guard, buffer, cancellationToken);
+            await DrainAsync(guard, buffer, cancellationToken);
+            return entries;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>True for a name that is absolute or has a <c>..</c> segment, i.e. could land outside the unpack directory.</summary>
+    public static bool IsUnsafePath(string path) => path.StartsWith('/') || path.Split('/').Contains("..");
+
+    private static async Task<int> ReadEntriesAsync(TarReadGuard guard, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var entries = 0;
+        try
+        {
+            await using (var reader = new TarReader(guard, leaveOpen: true))
+            {
+                while (await NextEntryAsync(reader, guard, cancellationToken) is { } entry)
+                {
+                    if (!PartSniffer.HasTarMagic(guard.FirstBlock))
+                    {
+                        throw NotATar();
+                    }
+
+                    if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+                    {
+                        continue;
+                    }
+
+                    Check(entry);
+                    entries++;
+                    if (entry.DataStream is { } data && await SkipAsync(data, buffer, cancellationToken) < entry.Length)
+                    {
+                        // TarReader's data stream just ends early when the archive does.
+                        throw Truncated(guard, $"inside the data of '{Show(entry.Name)}'");
+                    }
+                }
+            }
+
+            if (entries == 0)
+            {
+                throw new PartRefusedException("the tar archive has no entries");
+            }
+        }
+        catch (EndOfStreamException) when (!guard.InnerFailed)
+        {
+            throw Truncated(guard, "before the end-of-archive marker");
+        }
+        catch (Exception ex) when (!guard.InnerFailed && IsParseError(ex))
+        {
+            throw entries == 0 && !PartSniffer.HasTarMagic(guard.FirstBlock)
+                ? NotATar()
+                : new PartRefusedException($"the tar archive is corrupt near byte {guard.Consumed}: {ex.Message}");
+        }
+
+        return entries;
+    }
+
+    private static async Task<TarEntry?> NextEntryAsync(TarReader reader, TarReadGuard guard, CancellationToken cancellationToken)
+    {
+        guard.BeginHeader();
+        var entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken);
+        guard.EndHeader();
+        return entry;
+    }
+
+    private static void Check(TarEntry entry)
+    {
+        if (entry.Name.Length == 0)
+        {
+            throw new PartRefusedException("the tar archive has an entry with an empty name");
+        }
+
+        if (IsUnsafePath(entry.Name))
+        {
+            throw new PartRefusedException($"tar entry '{Show(entry.Name)}' has an absolute path or a '..' segment");
+        }
+
+        if (entry.EntryType is TarEntryType.HardLink && IsUnsafePath(entry.LinkName))
+        {
+            throw new PartRefusedException(
+                $"tar entry '{Show(entry.Name)}' is a hard link to '{Show(entry.LinkName)}', which has an absolute path or a '..' segment");
+        }
+    }
+
+    private static async Task<long> SkipAsync(Stream data, byte[] buffer, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        int read;
+        while ((read = await data.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
+
+    /// <summary>Reads what follows the end-of-archive marker: zero padding up to the record size, nothing else.</summary>
+    private static async Task DrainAsync(TarReadGuard guard, byte[] buffer, CancellationToken cancellationToken)
+    {
+        int read;
+        while ((read = await guard.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken)) > 0)
+        {
+            var garbage = buffer.AsSpan(0, read).IndexOfAnyExcept((byte)0);
+            if (garbage >= 0)
+            {
+                throw new PartRefusedException($"the tar archive has data after its end-of-archive marker, at byte {guard.Consumed - read + garbage}");
+            }
+        }
+    }
+
+    // What TarReader throws for malformed headers; ObjectDisposedException would be our bug, not bad input.
+    private static bool IsParseError(Exception ex) =>
+        ex is InvalidDataException or FormatException or OverflowException or ArgumentException
+        || (ex is InvalidOperationException && ex is not ObjectDisposedException);
+
+    private static PartRefusedException Truncated(TarReadGuard guard, string where) =>
+        new($"the tar archive is truncated: it ends after {guard.Consumed} bytes, {where}");
+
+    private static PartRefusedException NotATar() =>
+        new("the data is not a tar archive: its first header has no ustar magic");
+
+    /// <summary>An entry name fit for a one-line message: control characters replaced, long names shortened.</summary>
+    private static string Show(string name)
+    {
+        var shown = string.Create(name.Length, name, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
+        return shown.Length <= MaxShownNameLength ? shown : string.Concat(shown.AsSpan(0, MaxShownNameLength), "…");
+    }
+}

@@ -1,0 +1,205 @@
+using System.Security.Cryptography;
+using SystemImage.Core.Images.Parts;
+using SystemImage.TestUtilities;
+using Xunit;
+
+namespace SystemImage.Core.Tests.Images.Parts;
+
+public sealed class PartPreparerTests
+{
+    public sealed class PrepareAsync : IDisposable
+    {
+        private readonly PartWorkspace _workspace = new();
+
+        [Fact]
+        public async Task RecompressesATarToAnXzFileHoldingExactlyTheSameTar()
+        {
+            var input = await _workspace.TarAsync();
+
+            var part = await AcceptAsync(input, PartCompression.Tar);
+
+            Assert.False(part.StoredAsIs);
+            Assert.Equal(PartCompression.Tar, part.InputCompression);
+            Assert.Equal(await File.ReadAllBytesAsync(input), await PartTools.XzDecompressAsync(part.OutputPath));
+            Assert.Equal(await PartWorkspace.CountEntriesAsync(input), part.Entries);
+        }
+
+        [Fact]
+        public async Task RecompressesATarGzToAnXzFileHoldingExactlyTheTarInsideIt()
+        {
+            var input = await _workspace.TarGzAsync();
+            var tar = _workspace.Input("expected.tar");
+            await PartTools.RunToFileAsync(tar, "gzip", "-dc", "--", input);
+
+            var part = await AcceptAsync(input, PartCompression.Gzip);
+
+            Assert.False(part.StoredAsIs);
+            Assert.Equal(PartCompression.Gzip, part.InputCompression);
+            Assert.Equal(await File.ReadAllBytesAsync(tar), await PartTools.XzDecompressAsync(part.OutputPath));
+            Assert.Equal(await PartWorkspace.CountEntriesAsync(input), part.Entries);
+        }
+
+        [Fact]
+        public async Task ReadsEveryMemberOfAMultiMemberGzip()
+        {
+            var tar = await File.ReadAllBytesAsync(await _workspace.TarAsync());
+            var half = tar.Length / 2;
+            var first = _workspace.WriteInput("first", tar[..half]);
+            var second = _workspace.WriteInput("second", tar[half..]);
+            var input = _workspace.Input("two-members.tar.gz");
+            await File.WriteAllBytesAsync(input, [.. await GzipAsync(first), .. await GzipAsync(second)]);
+
+            var part = await AcceptAsync(input, PartCompression.Gzip);
+
+            Assert.Equal(tar, await PartTools.XzDecompressAsync(part.OutputPath));
+        }
+
+        [Fact]
+        public async Task StoresATarXzAsItIsWithoutRecompressing()
+        {
+            var input = await _workspace.TarXzAsync();
+
+            var part = await AcceptAsync(input, PartCompression.Xz);
+
+            Assert.True(part.StoredAsIs);
+            Assert.Equal(PartCompression.Xz, part.InputCompression);
+            Assert.Equal(await File.ReadAllBytesAsync(input), await File.ReadAllBytesAsync(part.OutputPath));
+            Assert.Equal(part.SourceSha256, part.Checksum);
+            Assert.Equal(await PartWorkspace.CountEntriesAsync(input), part.Entries);
+        }
+
+        [Fact]
+        public async Task HardLinksATarXzOnTheSameFilesystem()
+        {
+            var input = await _workspace.TarXzAsync();
+
+            var part = await AcceptAsync(input, PartCompression.Xz);
+
+            Assert.Equal("2", (await PartTools.RunAsync("stat", "-c", "%h", "--", part.OutputPath)).Trim());
+        }
+
+        [Fact]
+        public async Task CopiesATarXzWhenItCannotBeHardLinked()
+        {
+            var input = await _workspace.TarXzAsync();
+
+            var result = await PartWorkspace.Preparer(linkInputs: false).PrepareAsync(input, PartCompression.Xz, _workspace.Work, CancellationToken.None);
+
+            var part = Assert.IsType<PreparedPart>(result.Part);
+            Assert.True(part.StoredAsIs);
+            Assert.Equal("1", (await PartTools.RunAsync("stat", "-c", "%h", "--", part.OutputPath)).Trim());
+            Assert.Equal(await File.ReadAllBytesAsync(input), await File.ReadAllBytesAsync(part.OutputPath));
+            Assert.Equal(await PartTools.Sha256SumAsync(input), part.Checksum);
+        }
+
+        [Theory]
+        [InlineData("part.tar")]
+        [InlineData("part.tar.gz")]
+        [InlineData("part.tar.xz")]
+        public async Task NamesTheSourceHashAsSha256sumDoesAndTheChecksumAfterTheOutput(string name)
+        {
+            var input = await MakeAsync(name);
+
+            var part = await AcceptAsync(input, PartPreparer.CompressionFromFileName(name));
+
+            Assert.Equal(await PartTools.Sha256SumAsync(input), part.SourceSha256);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(part.OutputPath))), part.Checksum);
+            Assert.Equal(new FileInfo(part.OutputPath).Length, part.Size);
+            Assert.Equal(_workspace.Work, Path.GetDirectoryName(part.OutputPath));
+        }
+
+        [Theory]
+        [InlineData("part.tar")]
+        [InlineData("part.tar.gz")]
+        [InlineData("part.tar.xz")]
+        public async Task DetectsTheCompressionWhenNoneWasAnnounced(string name)
+        {
+            var input = await MakeAsync(name);
+
+            var part = await AcceptAsync(input, announced: null);
+
+            Assert.Equal(PartPreparer.CompressionFromFileName(name), part.InputCompression);
+        }
+
+        [Fact]
+        public async Task AcceptsSymlinksToAbsolutePathsAndSafeHardLinks()
+        {
+            var input = _workspace.WriteInput("links.tar", new TarballBuilder()
+                .WithDirectory("system/etc/")
+                .WithSymbolicLink("system/etc/mtab", "/proc/mounts")
+                .WithSymbolicLink("system/vendor", "../android/system/vendor")
+                .WithFile("system/bin/a", "a")
+                .WithHardLink("system/bin/b", "system/bin/a")
+                .WithFile("system/..hidden/..file", "dots that are not a '..' segment")
+                .Build());
+
+            var part = await AcceptAsync(input, PartCompression.Tar);
+
+            Assert.Equal(6, part.Entries);
+        }
+
+        [Fact]
+        public async Task AcceptsPaxHeadersWithLongNames()
+        {
+            var name = "system/" + new string('d', 150) + "/file";
+            var input = _workspace.WriteInput("pax.tar", new TarballBuilder().InPaxFormat().WithFile(name, "x").Build());
+
+            var part = await AcceptAsync(input, PartCompression.Tar);
+
+            Assert.Equal(1, part.Entries);
+        }
+
+        [Fact]
+        public async Task LeavesOnlyTheOutputInTheWorkDirectory()
+        {
+            var input = await _workspace.TarGzAsync();
+
+            var part = await AcceptAsync(input, PartCompression.Gzip);
+
+            Assert.Equal([part.OutputPath], Directory.GetFileSystemEntries(_workspace.Work));
+            Assert.StartsWith(".", Path.GetFileName(part.OutputPath), StringComparison.Ordinal);
+        }
+
+        public void Dispose() => _workspace.Dispose();
+
+        private async Task<PreparedPart> AcceptAsync(string input, PartCompression? announced)
+        {
+            var result = await PartWorkspace.Preparer().PrepareAsync(input, announced, _workspace.Work, CancellationToken.None);
+            Assert.Null(result.Error);
+            return Assert.IsType<PreparedPart>(result.Part);
+        }
+
+        private Task<string> MakeAsync(string name) => name switch
+        {
+            "part.tar" => _workspace.TarAsync(name),
+            "part.tar.gz" => _workspace.TarGzAsync(name),
+            _ => _workspace.TarXzAsync(name),
+        };
+
+        private static async Task<byte[]> GzipAsync(string file)
+        {
+            await PartTools.RunAsync("gzip", "-k", "-f", "--", file);
+            return await File.ReadAllBytesAsync(file + ".gz");
+        }
+    }
+
+    public sealed class CompressionFromFileName
+    {
+        [Theory]
+        [InlineData("ubuntu.tar", PartCompression.Tar)]
+        [InlineData("ubuntu.tar.gz", PartCompression.Gzip)]
+        [InlineData("ubuntu.tgz", PartCompression.Gzip)]
+        [InlineData("ubuntu.tar.xz", PartCompression.Xz)]
+        [InlineData("UBUNTU.TAR.XZ", PartCompression.Xz)]
+        public void ReadsTheCompressionFromTheSuffix(string fileName, PartCompression expected) =>
+            Assert.Equal(expected, PartPreparer.CompressionFromFileName(fileName));
+
+        [Theory]
+        [InlineData("ubuntu.zip")]
+        [InlineData("ubuntu.tar.bz2")]
+        [InlineData("ubuntu")]
+        [InlineData("")]
+        public void ReturnsNullForAnythingElse(string fileName) =>
+            Assert.Null(PartPreparer.CompressionFromFileName(fileName));
+    }
+}
