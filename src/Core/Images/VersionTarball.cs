@@ -25,7 +25,7 @@ public static class VersionTarball
             File(writer, "system/etc/ubuntu-build", $"{info.Version}\n");
             Directory(writer, "system/etc/system-image/");
             File(writer, "system/etc/system-image/channel.ini", ChannelIni(info));
-            Directory(writer, "system/etc/system-image/config.d/", Mode(0o775));
+            Directory(writer, "system/etc/system-image/config.d/", Mode("775"));
             Symlink(writer, "system/etc/system-image/config.d/00_default.ini", "../client.ini");
             Symlink(writer, "system/etc/system-image/config.d/01_channel.ini", "../channel.ini");
         }
@@ -79,21 +79,21 @@ public static class VersionTarball
 
     private static string Port(string port) => port is "0" or "" ? "disabled" : port;
 
-    private static UnixFileMode Mode(int bits) => (UnixFileMode)bits;
+    private static UnixFileMode Mode(string octal) => (UnixFileMode)Convert.ToInt32(octal, 8);
 
     private static void Directory(TarWriter writer, string name, UnixFileMode? mode = null) =>
-        writer.WriteEntry(Owned(new GnuTarEntry(TarEntryType.Directory, name), mode ?? Mode(0o755)));
+        writer.WriteEntry(Owned(new GnuTarEntry(TarEntryType.Directory, name), mode ?? Mode("755")));
 
     private static void File(TarWriter writer, string name, string content)
     {
-        var entry = Owned(new GnuTarEntry(TarEntryType.RegularFile, name), Mode(0o644));
+        var entry = Owned(new GnuTarEntry(TarEntryType.RegularFile, name), Mode("644"));
         entry.DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content));
         writer.WriteEntry(entry);
     }
 
     private static void Symlink(TarWriter writer, string name, string target)
     {
-        var entry = Owned(new GnuTarEntry(TarEntryType.SymbolicLink, name), Mode(0o777));
+        var entry = Owned(new GnuTarEntry(TarEntryType.SymbolicLink, name), Mode("777"));
         entry.LinkName = target;
         writer.WriteEntry(entry);
     }

@@ -72,6 +72,13 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.PrimitiveCollection<string>("DeltaBases")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FullCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Hidden")
                         .HasColumnType("INTEGER");
 
