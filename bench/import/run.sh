@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Import benchmark (issue "Images", speed): publish the next ~105 MB build (from .tar.gz) with its delta from the
+# previous build through the real `systemimage publish-image`, against the floor measured in the same run on the
+# same bytes: `xz -T0` with the same settings on the new tar, plus decompressing both inputs. Also reports the full
+# file's size against single-block `xz -9` (cached in bench/out, it takes minutes), peak memory, and the classic
+# server's reference figures (135-142 s for the same job on this class of machine).
+#
+#   LEVEL       xz preset (default: the configured SystemImage:Xz:Preset, 9)
+#   BLOCK       block size in bytes (default: the configured SystemImage:Xz:BlockSize)
+#   CORPUS_MB   size of the uncompressed build (default 105)
+#   CHANGE      share of files changed in build 2, in percent (default 10)
+#   MAX_RATIO   fail when ours takes longer than this times the floor (default 1.2)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="$root/bench/out/import"
+LEVEL="${LEVEL:-$(sed -n 's/.*"Preset": *\([0-9]*\).*/\1/p' "$root/appsettings.json" | head -1)}"
+BLOCK="${BLOCK:-$(sed -n 's/.*"BlockSize": *\([0-9]*\).*/\1/p' "$root/appsettings.json" | head -1)}"
+CORPUS_MB="${CORPUS_MB:-105}"
+CHANGE="${CHANGE:-10}"
+MAX_RATIO="${MAX_RATIO:-1.2}"
+mkdir -p "$out"
+for tool in xz gzip tar /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "$tool not found (Debian: apt-get install -y xz-utils gzip tar time)" >&2; exit 1; }
+done
+
+# 1. Build 1: a deterministic spread of real files from /usr/lib and /usr/share. Build 2: CHANGE % of the files
+#    modified, 1 % removed and 1 % added, as a next nightly would.
+if [[ ! -f "$out/build2.tar.gz" ]]; then
+    echo "Building two ~$CORPUS_MB MB builds..."
+    target=$((CORPUS_MB * 1024 * 1024))
+    find /usr/lib /usr/share -xdev -type f -readable -size -4M -printf '%s\t%p\n' 2>/dev/null | LC_ALL=C sort -t $'\t' -k2 \
+        | awk -F'\t' -v target="$target" '
+            { size[NR] = $1; path[NR] = $2; total += $1 }
+            END { stride = int(total / target); if (stride < 1) stride = 1
+                  for (i = 1; i <= NR && taken < target; i += stride) { taken += size[i]; print path[i] } }' > "$out/files.list"
+    rm -rf "$out/tree" && mkdir -p "$out/tree"
+    tar --create --no-recursion --verbatim-files-from --files-from "$out/files.list" 2>/dev/null | tar -x -C "$out/tree"
+    pack() { (cd "$out/tree" && find . -mindepth 1 | LC_ALL=C sort | tar --create --no-recursion --owner=0 --group=0 --numeric-owner \
+        --mtime='2026-01-01 00:00:00Z' --verbatim-files-from --files-from - -f "$1"); }
+    pack "$out/build1.tar"
+    mapfile -t files < <(cd "$out/tree" && find . -type f | LC_ALL=C sort)
+    every=$((100 / CHANGE))
+    for ((i = 0; i < ${#files[@]}; i++)); do
+        f="$out/tree/${files[i]}"
+        if (( i % every == 0 )); then printf 'build 2 of %s\n' "${files[i]}" | cat - "$f" > "$f.new" && mv "$f.new" "$f"; fi
+        if (( i % 100 == 1 )); then rm -f "$f"; fi
+        if (( i % 100 == 2 )); then cp "$f" "$f.added"; fi
+    done
+    pack "$out/build2.tar"
+    gzip -6 -k -f "$out/build1.tar" && gzip -6 -k -f "$out/build2.tar"
+    rm -rf "$out/tree"
+fi
+echo "build1.tar $(stat -c %s "$out/build1.tar") bytes, build2.tar $(stat -c %s "$out/build2.tar") bytes; xz preset $LEVEL, block size $BLOCK"
+
+# 2. Ours: a Release build of the server, a fresh data directory, build 1 then build 2 with its delta.
+dotnet publish -c Release -v q --nologo -o "$out/app" "$root/src/Server/Server.csproj" >/dev/null
+rm -rf "$out/data"
+si() { SystemImage__Xz__Preset="$LEVEL" SystemImage__Xz__BlockSize="$BLOCK" "$out/app/systemimage" "$@" --data-dir "$out/data"; }
+si create-channel bench >/dev/null && si create-device bench mako >/dev/null
+seconds() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.1f", (e - s) / 1e9 }'; }
+start=$(date +%s%N); si publish-image bench mako "ubuntu=$out/build1.tar.gz" >/dev/null; end=$(date +%s%N)
+first=$(seconds "$start" "$end")
+/usr/bin/time -f "%e %M" -o "$out/time.txt" bash -c "SystemImage__Xz__Preset=$LEVEL SystemImage__Xz__BlockSize=$BLOCK '$out/app/systemimage' publish-image bench mako 'ubuntu=$out/build2.tar.gz' --data-dir '$out/data'" >/dev/null
+read -r ours peak_kb < "$out/time.txt"
+
+# 3. The floor on the same bytes, same settings.
+block_arg=(); [[ "$BLOCK" != "0" ]] && block_arg=(--block-size="$BLOCK")
+start=$(date +%s%N)
+gzip -dc "$out/build2.tar.gz" | xz -T0 "-$LEVEL" "${block_arg[@]}" -c > "$out/floor.tar.xz"
+gzip -dc "$out/build1.tar.gz" > /dev/null
+end=$(date +%s%N)
+floor=$(seconds "$start" "$end")
+
+# 4. Size against single-block xz -9 (cached: it runs on one core for minutes).
+ref="$out/build2.xz9.size"
+[[ -f "$ref" ]] || xz -9 -T1 -c "$out/build2.tar" | wc -c > "$ref"
+newest=$(ls -t "$out/data/www/pool/"ubuntu-*.tar.xz | grep -v delta | head -1)
+ours_size=$(stat -c %s "$newest")
+delta=$(ls "$out/data/www/pool/"*.delta-*.tar.xz 2>/dev/null | head -1)
+
+ratio=$(awk -v a="$ours" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')
+size_ratio=$(awk -v a="$ours_size" -v b="$(cat "$ref")" 'BEGIN { printf "%.3f", a / b }')
+echo "first full image (build 1):        ${first} s"
+echo "next build with delta (build 2):   ${ours} s, peak memory $((peak_kb / 1024)) MiB"
+echo "floor (xz -T0 -$LEVEL + gunzip x2):     ${floor} s  -> ours/floor ${ratio} (target <= $MAX_RATIO)"
+echo "classic server, same job:          135-142 s -> speed-up $(awk -v a="$ours" 'BEGIN { printf "%.2f", 135 / a }')x (target >= 2)"
+echo "full file: $ours_size bytes, xz -9 (one block): $(cat "$ref") bytes -> ${size_ratio} (target <= 1.03)"
+[[ -n "$delta" ]] && echo "delta file: $(stat -c %s "$delta") bytes ($(basename "$delta"))"
+ok=$(awk -v r="$ratio" -v m="$MAX_RATIO" -v s="$size_ratio" -v t="$ours" 'BEGIN { print (r <= m && s <= 1.03 && t <= 67.5) ? "PASS" : "FAIL" }')
+echo "import benchmark: $ok"
+[[ "$ok" == PASS ]]
