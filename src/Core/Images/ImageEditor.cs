@@ -49,6 +49,45 @@ public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditL
         }, cancellationToken);
     }
 
+    /// <summary>Sets the description (and translations, keyed by language) of every entry of a version.</summary>
+    public Task<OperationResult> SetDescriptionAsync(
+        string channel, string device, int version, string description, IReadOnlyDictionary<string, string>? translations, Actor actor, CancellationToken cancellationToken)
+    {
+        if (translations?.Keys.FirstOrDefault(l => !IsLanguage(l)) is { } badLanguage)
+        {
+            return Task.FromResult(OperationResult.Invalid($"'{badLanguage}' is not a language code (use e.g. de, pt_BR)."));
+        }
+
+        if (description.Any(char.IsControl) || (translations?.Values.Any(t => t.Any(char.IsControl)) ?? false))
+        {
+            return Task.FromResult(OperationResult.Invalid("Descriptions may not contain control characters."));
+        }
+
+        return mutator.MutateAsync(async db =>
+        {
+            var (owner, target, refusal) = await ImageTargets.LoadWritableAsync(db, channel, device, cancellationToken);
+            if (target is null)
+            {
+                return refusal!;
+            }
+
+            var entries = target.Images.Where(i => i.Version == version).ToList();
+            if (entries.Count == 0)
+            {
+                return OperationResult.NotFound($"{channel}/{device} has no image with version {version}.");
+            }
+
+            foreach (var entry in entries)
+            {
+                entry.Description = description;
+                entry.Translations = translations is null ? entry.Translations : new Dictionary<string, string>(translations);
+            }
+
+            audit.Record(db, actor, "set-description", $"{channel}/{device}", channel, $"version {version}: {description}");
+            return new Mutation(OperationResult.Ok($"Updated the description of version {version} of {channel}/{device}."), await RepublishAsync(db, owner!, device, cancellationToken));
+        }, cancellationToken);
+    }
+
     public Task<OperationResult> RemoveAsync(string channel, string device, int version, int? deltaBase, Actor actor, CancellationToken cancellationToken) =>
         mutator.MutateAsync(async db =>
         {
@@ -71,6 +110,9 @@ public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditL
             audit.Record(db, actor, "remove-image", $"{channel}/{device}", channel, what);
             return new Mutation(OperationResult.Ok($"Removed {what} from {channel}/{device}."), await RepublishAsync(db, owner!, device, cancellationToken));
         }, cancellationToken);
+
+    private static bool IsLanguage(string code) =>
+        code.Length is >= 2 and <= 16 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '@');
 
     /// <summary>Saves the change, re-syncs the channel's aliases and names the indexes to republish.</summary>
     private async Task<PublishRequest> RepublishAsync(SystemImageDbContext db, Channel owner, string device, CancellationToken cancellationToken)

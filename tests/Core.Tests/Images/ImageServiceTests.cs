@@ -5,6 +5,7 @@ using SystemImage.Core.Channels;
 using SystemImage.Core.Images;
 using SystemImage.Core.Operations;
 using SystemImage.TestUtilities;
+using SystemImage.TestUtilities.Rootfs;
 using Xunit;
 
 namespace SystemImage.Core.Tests.Images;
@@ -67,6 +68,32 @@ public sealed class ImageServiceTests : IAsyncLifetime
         Assert.All(images.Where(i => i!["version"]!.GetValue<int>() == 2), i => Assert.Equal(50, i!["phased-percentage"]!.GetValue<int>()));
         Assert.All(images.Where(i => i!["version"]!.GetValue<int>() == 1), i => Assert.Null(i!["phased-percentage"]));
         Assert.True(_gpg.Verify(keyring, File.ReadAllBytes(_data.File($"/{Channel}/{Device}/index.json.asc")), File.ReadAllBytes(_data.File($"/{Channel}/{Device}/index.json"))).IsValid);
+    }
+
+    [Fact]
+    public async Task TheDeltaBetweenTwoRealisticBuildsTurnsTheFirstIntoTheSecond()
+    {
+        var build1 = new RootfsBuilder(7).WithEntries(1500).WithTotalSize(3_000_000).Build();
+        var build2 = build1.NextBuild(8, 0.1);
+
+        Assert.True((await PublishTreeAsync(build1, "rootfs-1.tar.gz")).Succeeded);
+        Assert.True((await PublishTreeAsync(build2, "rootfs-2.tar.gz")).Succeeded);
+
+        var images = IndexImages;
+        var full1 = images.Single(i => i!["type"]!.GetValue<string>() == "full" && i["version"]!.GetValue<int>() == 1)!;
+        var delta = images.Single(i => i!["type"]!.GetValue<string>() == "delta")!;
+        var deltaFile = delta["files"]![0]!;
+        Assert.True(deltaFile["size"]!.GetValue<long>() < full1["files"]![0]!["size"]!.GetValue<long>(), "the delta must be smaller than the full file");
+        using var source = new MemoryStream();
+        await using (var xz = new SystemImage.Core.Compression.XzDecoderStream(File.OpenRead(_data.File(full1["files"]![0]!["path"]!.GetValue<string>()))))
+        {
+            await xz.CopyToAsync(source);
+        }
+
+        source.Position = 0;
+        await using var deltaTar = new SystemImage.Core.Compression.XzDecoderStream(File.OpenRead(_data.File(deltaFile["path"]!.GetValue<string>())));
+        var applied = RootfsSnapshot.FromTar(source).ApplyDelta(deltaTar);
+        Assert.Empty(applied.Differences(build2.Snapshot()));
     }
 
     [Fact]
@@ -202,6 +229,23 @@ public sealed class ImageServiceTests : IAsyncLifetime
             Assert.Equal(OperationStatus.Invalid, (await Editor.SetPhasedPercentageAsync(Channel, Device, 2, -1, Tester, None)).Status);
 
         [Fact]
+        public async Task DescriptionAndTranslationsAreSetOnEveryEntryOfTheVersion()
+        {
+            var result = await Editor.SetDescriptionAsync(Channel, Device, 2, "Bug fixes", new Dictionary<string, string> { ["de"] = "Fehlerbehebungen" }, Tester, None);
+
+            Assert.True(result.Succeeded, result.Message);
+            Assert.All(_outer.IndexImages.Where(i => i!["version"]!.GetValue<int>() == 2), i =>
+            {
+                Assert.Equal("Bug fixes", i!["description"]!.GetValue<string>());
+                Assert.Equal("Fehlerbehebungen", i["description_de"]!.GetValue<string>());
+            });
+        }
+
+        [Fact]
+        public async Task ABadLanguageCodeIsRefused() =>
+            Assert.Equal(OperationStatus.Invalid, (await Editor.SetDescriptionAsync(Channel, Device, 2, "x", new Dictionary<string, string> { ["d e"] = "y" }, Tester, None)).Status);
+
+        [Fact]
         public async Task ADeltaIsRemovedByItsBase()
         {
             var result = await Editor.RemoveAsync(Channel, Device, 2, 1, Tester, None);
@@ -221,6 +265,18 @@ public sealed class ImageServiceTests : IAsyncLifetime
         [Fact]
         public async Task RemovingAMissingImageIsRefused() =>
             Assert.Equal(OperationStatus.NotFound, (await Editor.RemoveAsync(Channel, Device, 7, null, Tester, None)).Status);
+    }
+
+    private Task<OperationResult> PublishTreeAsync(RootfsTree tree, string name)
+    {
+        var path = Path.Combine(_inputs, name);
+        using (var file = File.Create(path))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            tree.WriteTar(gzip);
+        }
+
+        return Images.PublishAsync(new PublishImageRequest(Channel, Device, [new PartInput("ubuntu", path)]), Tester, None);
     }
 
     private Task<OperationResult> PublishBuildAsync(int build, int? percentage = null)
