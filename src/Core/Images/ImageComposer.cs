@@ -81,13 +81,17 @@ public sealed partial class ImageComposer(
         var work = Path.Combine(options.Value.StateDir, "work");
         Directory.CreateDirectory(work);
         var temp = Path.Combine(work, $"delta-{Guid.NewGuid():N}.tar.xz");
+        var tar = Path.ChangeExtension(temp, null);
         try
         {
+            // The uncompressed delta goes to disk first so its size is known and xz can split it across the cores.
             DeltaStats stats;
-            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            await using (var encoder = new XzEncoderStream(output, xz.Value.ToSettings(), leaveOpen: true))
+            await using (var output = new FileStream(tar, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
-                stats = deltas.Write(() => OpenTar(sourcePath), () => OpenTar(target.Path), encoder, cancellationToken);
+                stats = deltas.Write(() => OpenTar(sourcePath), () => OpenTar(target.Path), output, cancellationToken);
+                output.Position = 0;
+                await using var compressed = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                await Xz.CompressAsync(output, compressed, xz.Value.ToSettings().ForInputSize(output.Length), cancellationToken);
             }
 
             var size = new FileInfo(temp).Length;
@@ -134,6 +138,7 @@ public sealed partial class ImageComposer(
         finally
         {
             File.Delete(temp);
+            File.Delete(tar);
         }
     }
 
