@@ -74,11 +74,33 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
     {
         await using var file = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         var compression = await DetectAsync(file, announced, cancellationToken);
+        var tarSize = await EstimateTarSizeAsync(file, compression, cancellationToken);
         file.Position = 0;
         using var input = new HashingReadStream(file);
         return compression == PartCompression.Xz
             ? await StoreAsIsAsync(inputPath, input, outputPath, cancellationToken)
-            : await RecompressAsync(input, compression, outputPath, cancellationToken);
+            : await RecompressAsync(input, compression, outputPath, tarSize, cancellationToken);
+    }
+
+    /// <summary>
+    /// The tar's size, so xz can split it across the cores: a .tar's length, or a .tar.gz's ISIZE trailer (the size
+    /// modulo 4 GiB; taken only when it is not smaller than the compressed file, which a wrapped value would be).
+    /// </summary>
+    private static async Task<long?> EstimateTarSizeAsync(FileStream file, PartCompression compression, CancellationToken cancellationToken)
+    {
+        switch (compression)
+        {
+            case PartCompression.Tar:
+                return file.Length;
+            case PartCompression.Gzip when file.Length > 18:
+                var trailer = new byte[4];
+                file.Position = file.Length - 4;
+                await file.ReadExactlyAsync(trailer, cancellationToken);
+                var size = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+                return size >= file.Length ? size : null;
+            default:
+                return null;
+        }
     }
 
     private static async Task<PartCompression> DetectAsync(FileStream file, PartCompression? announced, CancellationToken cancellationToken)
@@ -101,11 +123,12 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
     }
 
     /// <summary>.tar and .tar.gz: the tar bytes the validator reads are teed into the .xz encoder, so the output holds exactly the input tar.</summary>
-    private async Task<PreparedPart> RecompressAsync(HashingReadStream input, PartCompression compression, string outputPath, CancellationToken cancellationToken)
+    private async Task<PreparedPart> RecompressAsync(
+        HashingReadStream input, PartCompression compression, string outputPath, long? tarSize, CancellationToken cancellationToken)
     {
         await using var output = CreateOutput(outputPath);
         using var hashedOutput = new HashingWriteStream(output);
-        var encoder = new XzEncoderStream(hashedOutput, xz.Value.ToSettings(), leaveOpen: true);
+        var encoder = new XzEncoderStream(hashedOutput, xz.Value.ToSettings().ForInputSize(tarSize), leaveOpen: true);
         int entries;
         try
         {
