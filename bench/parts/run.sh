@@ -9,7 +9,8 @@
 #   CONFIGS    instead of LEVEL/BLOCK, several LEVEL:BLOCK pairs, e.g. "9:0 9:half 9:quarter 6e:0 7:0";
 #              adds a table relative to single-block, single-threaded `xz -9`
 #   CORPUS_MB  size of the tar to build (default 100)
-#   REPEAT     timed runs of each side; the best counts (default 2; the 2 cores are shared, so single runs are noisy)
+#   REPEAT     rounds of timed runs; each side's best counts (default 2; the shared 2-core machine drifts by
+#              tens of percent over minutes, so single runs are not to be trusted)
 #   MAX_RATIO  fail when ours takes longer than this times the floor (default 1.10)
 #
 # Exits 1 when ours is slower than MAX_RATIO x the floor, or when our .tar.xz does not decompress to the tar.
@@ -72,58 +73,60 @@ block_bytes() {
 }
 xz_block_args() { if [[ "$1" == 0 ]]; then echo ""; else echo "--block-size=$1"; fi; }
 
-# 3. Reference for the table: single-block, single-threaded xz -9 on the same gunzipped bytes.
+# 3. Timed runs, round-robin: every round runs each configuration's floor and ours back to back (and the
+#    xz -9 reference when there are several configurations), and the best round counts. Spreading the
+#    repeats over the whole run keeps a slow spell of the shared machine from skewing one configuration.
+declare -A floor_s our_s floor_size our_size entries
 baseline_s="" baseline_size=""
-if [[ "$CONFIGS" == *" "* ]]; then
-    echo "Reference: gzip -dc | xz -9 -T1, best of $REPEAT..."
-    for ((run = 1; run <= REPEAT; run++)); do
+status=0
+for ((run = 1; run <= REPEAT; run++)); do
+    if [[ "$CONFIGS" == *" "* ]]; then
+        echo "Round $run/$REPEAT: reference gzip -dc | xz -9 -T1 (single block)..."
         start=$(now_ns)
         gzip -dc -- "$corpus" | xz -9 -T1 -c > "$out/parts-xz9.tar.xz"
         baseline_s=$(min "$(seconds_since "$start")" "$baseline_s")
-    done
-    baseline_size=$(stat -c %s "$out/parts-xz9.tar.xz")
-fi
-
-status=0
-rows=()
-for config in $CONFIGS; do
-    level="${config%%:*}"
-    block=$(block_bytes "${config#*:}")
-    label="$level-$block"
-    echo "Level $level, block size $block ($config), threads 0, best of $REPEAT..."
-
-    floor_s="" our_s=""
-    for ((run = 1; run <= REPEAT; run++)); do
+        baseline_size=$(stat -c %s "$out/parts-xz9.tar.xz")
+    fi
+    for config in $CONFIGS; do
+        level="${config%%:*}"
+        block=$(block_bytes "${config#*:}")
+        label="$level-$block"
+        echo "Round $run/$REPEAT: level $level, block size $block ($config), threads 0..."
         start=$(now_ns)
         # shellcheck disable=SC2046
         gzip -dc -- "$corpus" | xz -T0 "-$level" $(xz_block_args "$block") -c > "$out/parts-floor-$label.tar.xz"
-        floor_s=$(min "$(seconds_since "$start")" "$floor_s")
-        read -r seconds our_size entries < <("$bench" "$corpus" "$out/parts-ours-$label.tar.xz" "$level" "$block" 0)
-        our_s=$(min "$seconds" "$our_s")
+        floor_s[$config]=$(min "$(seconds_since "$start")" "${floor_s[$config]:-}")
+        floor_size[$config]=$(stat -c %s "$out/parts-floor-$label.tar.xz")
+        read -r seconds bytes count < <("$bench" "$corpus" "$out/parts-ours-$label.tar.xz" "$level" "$block" 0)
+        our_s[$config]=$(min "$seconds" "${our_s[$config]:-}")
+        our_size[$config]=$bytes
+        entries[$config]=$count
+        if (( run == 1 )); then
+            xz -dc -T0 -- "$out/parts-ours-$label.tar.xz" | cmp -s - "$tarball" \
+                || { echo "FAIL: our .tar.xz for $config does not decompress to the tar" >&2; status=1; }
+        fi
     done
-    floor_size=$(stat -c %s "$out/parts-floor-$label.tar.xz")
-    xz -dc -T0 -- "$out/parts-ours-$label.tar.xz" | cmp -s - "$tarball" \
-        || { echo "FAIL: our .tar.xz for $config does not decompress to the tar" >&2; status=1; }
+done
 
-    t_ratio=$(ratio "$our_s" "$floor_s")
+for config in $CONFIGS; do
+    t_ratio=$(ratio "${our_s[$config]}" "${floor_s[$config]}")
     printf '\n%-14s %12s %12s %10s\n' "$config" "floor" "ours" "ours/floor"
-    printf '%-14s %11ss %11ss %10s\n' "time" "$floor_s" "$our_s" "$t_ratio"
-    printf '%-14s %12s %12s %10s\n' "size (bytes)" "$floor_size" "$our_size" "$(ratio "$our_size" "$floor_size")"
-    printf 'entries %s; compressed/tar %s\n\n' "$entries" "$(ratio "$our_size" "$tar_bytes")"
+    printf '%-14s %11ss %11ss %10s\n' "time" "${floor_s[$config]}" "${our_s[$config]}" "$t_ratio"
+    printf '%-14s %12s %12s %10s\n' "size (bytes)" "${floor_size[$config]}" "${our_size[$config]}" "$(ratio "${our_size[$config]}" "${floor_size[$config]}")"
+    printf 'entries %s; compressed/tar %s\n' "${entries[$config]}" "$(ratio "${our_size[$config]}" "$tar_bytes")"
     if awk -v r="$t_ratio" -v max="$MAX_RATIO" 'BEGIN { exit !(r > max) }'; then
         echo "FAIL: $config: ours takes more than $MAX_RATIO x the floor" >&2
         status=1
     fi
-    rows+=("$config $block $our_s $our_size $floor_s $floor_size")
 done
 
 if [[ -n "$baseline_s" ]]; then
-    printf 'Relative to single-block xz -9 -T1 (%ss, %s bytes):\n' "$baseline_s" "$baseline_size"
+    printf '\nRelative to single-block xz -9 -T1 (%ss, %s bytes), best of %s rounds:\n' "$baseline_s" "$baseline_size" "$REPEAT"
     printf '%-11s %11s %9s %11s %9s %9s %10s %10s\n' "config" "block" "ours s" "ours bytes" "time/xz9" "size/xz9" "floor s" "floor/xz9"
-    for row in "${rows[@]}"; do
-        read -r config block our_s our_size floor_s floor_size <<< "$row"
-        printf '%-11s %11s %9s %11s %9s %9s %10s %10s\n' "$config" "$block" "$our_s" "$our_size" \
-            "$(ratio "$our_s" "$baseline_s")" "$(ratio "$our_size" "$baseline_size")" "$floor_s" "$(ratio "$floor_s" "$baseline_s")"
+    for config in $CONFIGS; do
+        printf '%-11s %11s %9s %11s %9s %9s %10s %10s\n' "$config" "$(block_bytes "${config#*:}")" "${our_s[$config]}" "${our_size[$config]}" \
+            "$(ratio "${our_s[$config]}" "$baseline_s")" "$(ratio "${our_size[$config]}" "$baseline_size")" \
+            "${floor_s[$config]}" "$(ratio "${floor_s[$config]}" "$baseline_s")"
     done
 fi
 exit "$status"
