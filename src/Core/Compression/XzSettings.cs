@@ -16,9 +16,9 @@ public sealed record XzSettings
     public int Threads { get; init; }
 
     /// <summary>
-    /// These settings for an input of <paramref name="size"/> bytes. With <see cref="BlockSize"/> 0 and a known size,
-    /// the input is split into one block per thread, so every core works on it (a single block would use one core for
-    /// inputs under 3 × the dictionary size); the cost is a fraction of a percent in size. Otherwise unchanged.
+    /// These settings for an input of <paramref name="size"/> bytes. With <see cref="BlockSize"/> 0 and a known size, a
+    /// small input is split into one block per thread so every core works on it; blocks never exceed liblzma's own
+    /// default (3 × the preset's dictionary), so memory stays bounded whatever the input size. Otherwise unchanged.
     /// </summary>
     public XzSettings ForInputSize(long? size)
     {
@@ -28,9 +28,22 @@ public sealed record XzSettings
         }
 
         var threads = Threads > 0 ? Threads : Environment.ProcessorCount;
-        return this with { BlockSize = Math.Max(MinimumSplitBlock, (size.Value + threads - 1) / threads) };
+        var perThread = Math.Max(MinimumSplitBlock, (size.Value + threads - 1) / threads);
+        return this with { BlockSize = Math.Min(perThread, 3 * DictionarySize(Preset)) };
     }
 
-    /// <summary>Below this, splitting an input across threads costs more in size than it saves in time.</summary>
+    /// <summary>The LZMA2 dictionary size of an xz preset (as in <c>xz --help</c>'s table).</summary>
+    public static long DictionarySize(int preset) => preset switch
+    {
+        0 => 256 << 10,
+        1 => 1 << 20,
+        2 => 2 << 20,
+        3 or 4 => 4 << 20,
+        5 or 6 => 8 << 20,
+        7 => 16 << 20,
+        8 => 32 << 20,
+        _ => 64 << 20,
+    };
+
     public const long MinimumSplitBlock = 1 << 20;
 }

@@ -9,9 +9,9 @@ public sealed class XzOptionsTests
     public sealed class ToSettings
     {
         [Fact]
-        public void DefaultsMatchTheSettingsDefaults()
+        public void DefaultsArePresetSixWithLiblzmasBlocksOnAllCores()
         {
-            Assert.Equal(new XzSettings { Preset = 9, Extreme = false, BlockSize = 0, Threads = 0 }, new XzOptions().ToSettings());
+            Assert.Equal(new XzSettings { Preset = 6, Extreme = false, BlockSize = 0, Threads = 0 }, new XzOptions().ToSettings());
         }
 
         [Fact]
