@@ -31,7 +31,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddDbContextFactory<SystemImageDbContext>((provider, builder) =>
-            builder.UseSqlite(ConnectionString(provider.GetRequiredService<IOptions<SystemImageOptions>>().Value)));
+            builder.UseSqlite(
+                ConnectionString(provider.GetRequiredService<IOptions<SystemImageOptions>>().Value),
+                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
 
         services.AddSingleton<KeyGenerator>();
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<KeyStore>(
