@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace SystemImage.Core.Compression;
 
 /// <summary>
@@ -8,152 +6,33 @@ namespace SystemImage.Core.Compression;
 /// length in a member's trailer) or followed by anything but another gzip member or zero padding throws
 /// <see cref="InvalidDataException"/>. Accepts multi-member files like <c>gzip -d</c>. Not thread-safe.
 /// </summary>
-public sealed class GzipDecoderStream : Stream
+public sealed class GzipDecoderStream : NativeDecoderStream
 {
-    private const int BufferSize = 1 << 20;
     private const byte FirstMagicByte = 0x1F;
 
-    private readonly Stream _input;
-    private readonly bool _leaveOpen;
     private readonly InflateHandle _zlib;
-    private byte[] _buffer;
-    private int _start;
-    private int _end;
     private long _totalIn;
-    private bool _inputEnded;
     private bool _memberEnded;
     private bool _inPadding;
-    private bool _streamEnded;
-    private bool _disposed;
 
     /// <param name="input">Supplies the compressed bytes; it is read to its end.</param>
     /// <param name="leaveOpen">Leave <paramref name="input"/> open when this stream is disposed.</param>
     public GzipDecoderStream(Stream input, bool leaveOpen = false)
+        : base(input, leaveOpen)
     {
-        if (!input.CanRead)
-        {
-            throw new ArgumentException("The input stream must be readable.", nameof(input));
-        }
-
         _zlib = InflateHandle.CreateGzipDecoder();
-        _input = input;
-        _leaveOpen = leaveOpen;
-        _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     }
 
-    public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        while (true)
-        {
-            if (NeedsInput)
-            {
-                Filled(_input.Read(_buffer));
-            }
-
-            if (TryDecode(buffer, out var produced))
-            {
-                return produced;
-            }
-        }
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (NeedsInput)
-            {
-                Filled(await _input.ReadAsync(_buffer, cancellationToken));
-            }
-
-            if (TryDecode(buffer.Span, out var produced))
-            {
-                return produced;
-            }
-        }
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (!_disposed)
-        {
-            _disposed = true;
-            Release();
-            if (!_leaveOpen)
-            {
-                await _input.DisposeAsync();
-            }
-        }
-
-        await base.DisposeAsync();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (!_disposed && disposing)
-        {
-            _disposed = true;
-            Release();
-            if (!_leaveOpen)
-            {
-                _input.Dispose();
-            }
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private bool NeedsInput => _start == _end && !_inputEnded && !_streamEnded;
-
-    private void Filled(int count)
-    {
-        _start = 0;
-        _end = count;
-        _inputEnded = count == 0;
-    }
-
-    /// <summary>Decodes once; true when <paramref name="produced"/> is the answer for Read (data, or 0 at the end).</summary>
-    private bool TryDecode(Span<byte> output, out int produced)
+    /// <inheritdoc />
+    protected override bool TryDecode(Span<byte> output, out int produced)
     {
         produced = 0;
-        if (_streamEnded || output.IsEmpty)
+        if (StreamEnded || output.IsEmpty)
         {
             return true;
         }
 
-        if (_inputEnded && _totalIn == 0)
+        if (InputEnded && _totalIn == 0)
         {
             throw new InvalidDataException("The input is empty, not a gzip file.");
         }
@@ -163,8 +42,8 @@ public sealed class GzipDecoderStream : Stream
             return AfterMember();
         }
 
-        var code = _zlib.Inflate(_buffer.AsSpan(_start, _end - _start), output, out var consumed, out produced);
-        _start += consumed;
+        var code = _zlib.Inflate(Buffer.AsSpan(Start, End - Start), output, out var consumed, out produced);
+        Start += consumed;
         _totalIn += consumed;
         switch (code)
         {
@@ -173,7 +52,7 @@ public sealed class GzipDecoderStream : Stream
                 return produced > 0;
             case ZlibReturn.Ok when produced > 0:
                 return true;
-            case ZlibReturn.Ok or ZlibReturn.BufError when !_inputEnded:
+            case ZlibReturn.Ok or ZlibReturn.BufError when !InputEnded:
                 return false;
             case ZlibReturn.Ok or ZlibReturn.BufError:
                 throw new InvalidDataException($"The gzip data is truncated: the input ended after {_totalIn} bytes, before the end of the compressed stream.");
@@ -189,20 +68,20 @@ public sealed class GzipDecoderStream : Stream
     /// <summary>Between members: another member, zero padding to the end (as <c>gzip -d</c> allows), or the end.</summary>
     private bool AfterMember()
     {
-        if (_start == _end)
+        if (Start == End)
         {
-            _streamEnded = _inputEnded;
-            return _streamEnded;
+            StreamEnded = InputEnded;
+            return StreamEnded;
         }
 
-        if (!_inPadding && _buffer[_start] == FirstMagicByte)
+        if (!_inPadding && Buffer[Start] == FirstMagicByte)
         {
             _zlib.Reset();
             _memberEnded = false;
             return false;
         }
 
-        var data = _buffer.AsSpan(_start, _end - _start);
+        var data = Buffer.AsSpan(Start, End - Start);
         var garbage = data.IndexOfAnyExcept((byte)0);
         if (garbage >= 0)
         {
@@ -211,14 +90,9 @@ public sealed class GzipDecoderStream : Stream
 
         _inPadding = true;
         _totalIn += data.Length;
-        _start = _end;
+        Start = End;
         return false;
     }
 
-    private void Release()
-    {
-        _zlib.Dispose();
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
-    }
+    protected override void ReleaseNative() => _zlib.Dispose();
 }
