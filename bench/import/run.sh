@@ -57,7 +57,7 @@ fi
 echo "build1.tar $(stat -c %s "$out/build1.tar") bytes, build2.tar $(stat -c %s "$out/build2.tar") bytes; xz preset $LEVEL, block size $BLOCK"
 
 # 2. Ours: a Release build of the server, a fresh data directory, build 1 then build 2 with its delta.
-dotnet publish -c Release -v q --nologo -o "$out/app" "$root/src/Server/Server.csproj" >/dev/null
+dotnet publish -c Release --use-current-runtime --self-contained false -v q --nologo -o "$out/app" "$root/src/Server/Server.csproj" >/dev/null
 rm -rf "$out/data"
 si() { SystemImage__Xz__Preset="$LEVEL" SystemImage__Xz__BlockSize="$BLOCK" "$out/app/systemimage" "$@" --data-dir "$out/data"; }
 si create-channel bench >/dev/null && si create-device bench mako >/dev/null

@@ -16,7 +16,7 @@ if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
 fi
 
 rm -rf "$out" && mkdir -p "$out"
-dotnet publish -c Release -v q --nologo -o "$out/app" "$root/src/Server/Server.csproj" >/dev/null
+dotnet publish -c Release --use-current-runtime --self-contained false -v q --nologo -o "$out/app" "$root/src/Server/Server.csproj" >/dev/null
 app=("$out/app/systemimage")
 "${app[@]}" create-channel ubuntu-touch/stable --data-dir "$out/data" >/dev/null
 for device in mako flo krillin arale; do

@@ -50,6 +50,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ChannelQueries>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<DeltaGenerator>();
+        services.AddSingleton<TarManifestStore>();
         services.AddSingleton<PartPreparer>();
         services.AddSingleton<PoolWriter>();
         services.AddSingleton<VersionTarballWriter>();

@@ -19,7 +19,12 @@ public sealed class ImageVerbsTests(ServerProcess server) : IClassFixture<Server
 
         Assert.Contains("Published version 1 of devel/mako", (await Verb(0, "publish-image", "devel", "mako", $"ubuntu={build1}")).Stdout);
         Assert.Contains("with deltas from 1", (await Verb(0, "publish-image", "devel", "mako", $"ubuntu={build2}", "--phased-percentage", "50")).Stdout);
-        Assert.Contains("Nothing new", (await Verb(0, "publish-image", "devel", "mako", $"ubuntu={build2}")).Stdout);
+        var quiet = await Verb(0, "publish-image", "devel", "mako", $"ubuntu={build2}");
+        Assert.Contains("Nothing new", quiet.Stdout);
+        Assert.DoesNotContain("info:", quiet.Stderr);
+        var verbose = await Verb(0, "publish-image", "devel", "mako", $"ubuntu={build2}", "--verbose");
+        Assert.Contains("Nothing new", verbose.Stdout);
+        Assert.Contains("info: SystemImage.Core.Publishing.TreePublisher", verbose.Stderr);
 
         var listed = await Verb(0, "list-images", "devel", "mako");
         Assert.Contains("3 image(s)", listed.Stdout);

@@ -22,6 +22,7 @@ public sealed partial class ImageComposer(
     PoolWriter pool,
     VersionTarballWriter versionTarballs,
     DeltaGenerator deltas,
+    TarManifestStore manifests,
     IOptions<SystemImageOptions> options,
     IOptions<XzOptions> xz,
     TimeProvider time,
@@ -56,7 +57,7 @@ public sealed partial class ImageComposer(
                     continue;
                 }
 
-                var carried = previous is null ? part : await EnsureDeltaAsync(db, previous.Path, part, cancellationToken);
+                var carried = previous is null ? part : await EnsureDeltaAsync(db, previous, part, content.LocalTars.GetValueOrDefault(part.Path), cancellationToken);
                 files.Add(FileOf(carried, files.Count, part.PartName));
             }
 
@@ -69,9 +70,12 @@ public sealed partial class ImageComposer(
         return full;
     }
 
-    /// <summary>The delta from <paramref name="sourcePath"/> to <paramref name="target"/>, or the target itself when a delta would not be smaller.</summary>
-    private async Task<PoolFile> EnsureDeltaAsync(SystemImageDbContext db, string sourcePath, PoolFile target, CancellationToken cancellationToken)
+    /// <summary>The delta from <paramref name="source"/> to <paramref name="target"/>, or the target itself when a delta would not be smaller.</summary>
+    /// <param name="localTarget">Reads the target's tar more cheaply than the pool file (see <see cref="ImageContent.LocalTars"/>), or null.</param>
+    private async Task<PoolFile> EnsureDeltaAsync(
+        SystemImageDbContext db, ImageFile source, PoolFile target, Func<Stream>? localTarget, CancellationToken cancellationToken)
     {
+        var sourcePath = source.Path;
         var path = $"{TreeLayout.PoolDirectory}/{BaseName(target.Path)}.delta-{BaseName(sourcePath)}.tar.xz";
         if (await db.PoolFiles.FirstOrDefaultAsync(p => p.Path == path, cancellationToken) is { } existing)
         {
@@ -81,17 +85,29 @@ public sealed partial class ImageComposer(
         var work = Path.Combine(options.Value.StateDir, "work");
         Directory.CreateDirectory(work);
         var temp = Path.Combine(work, $"delta-{Guid.NewGuid():N}.tar.xz");
-        var tar = Path.ChangeExtension(temp, null);
         try
         {
-            // The uncompressed delta goes to disk first so its size is known and xz can split it across the cores.
+            // The manifests spare reading and hashing both full images again: only the target's data is read, once,
+            // and streamed into xz, which works on other threads while the target is decoded.
+            var sourceManifest = manifests.GetOrScan(source.Checksum, () => OpenTar(sourcePath), cancellationToken);
+            var targetManifest = manifests.GetOrScan(target.Checksum, () => OpenTar(target.Path), cancellationToken);
+            var plan = DeltaGenerator.Plan(sourceManifest, targetManifest);
             DeltaStats stats;
-            await using (var output = new FileStream(tar, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            await using (var compressed = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                stats = deltas.Write(() => OpenTar(sourcePath), () => OpenTar(target.Path), output, cancellationToken);
-                output.Position = 0;
-                await using var compressed = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-                await Xz.CompressAsync(output, compressed, xz.Value.ToSettings().ForInputSize(output.Length), cancellationToken);
+                var encoder = new XzEncoderStream(compressed, xz.Value.ToSettings().ForInputSize(plan.EstimatedTarSize), leaveOpen: true);
+                try
+                {
+                    stats = deltas.Write(plan, localTarget ?? (() => OpenTar(target.Path)), encoder, cancellationToken);
+                    await encoder.CompleteAsync(cancellationToken);
+                }
+                catch
+                {
+                    encoder.Abandon();
+                    throw;
+                }
+
+                await encoder.DisposeAsync();
             }
 
             var size = new FileInfo(temp).Length;
@@ -138,7 +154,6 @@ public sealed partial class ImageComposer(
         finally
         {
             File.Delete(temp);
-            File.Delete(tar);
         }
     }
 

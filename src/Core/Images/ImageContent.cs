@@ -12,4 +12,10 @@ public sealed record ImageContent(IReadOnlyList<PoolFile> Parts, string VersionD
     public int? MinVersion { get; init; }
 
     public bool Bootme { get; init; }
+
+    /// <summary>
+    /// For some parts, by pool path, a cheaper way to read the same uncompressed tar than decompressing the pool's
+    /// .tar.xz: the uploaded .tar or .tar.gz the part was just made from. Only the delta generator reads them.
+    /// </summary>
+    public IReadOnlyDictionary<string, Func<Stream>> LocalTars { get; init; } = new Dictionary<string, Func<Stream>>();
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SystemImage.Core.Audit;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Images;
+using SystemImage.Core.Images.Deltas;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Publishing;
@@ -19,6 +20,7 @@ public sealed partial class TreeMaintenance(
     PublishLock publishLock,
     TreePublisher publisher,
     OpenPgpSigner signer,
+    TarManifestStore manifests,
     AuditLog audit,
     IOptions<SystemImageOptions> options,
     ILogger<TreeMaintenance> logger)
@@ -51,6 +53,7 @@ public sealed partial class TreeMaintenance(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        manifests.Prune((await db.PoolFiles.Select(p => p.Checksum).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal));
         LogCleanedUp(logger, removed.Count);
         return removed;
     }

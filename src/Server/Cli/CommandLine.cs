@@ -24,6 +24,7 @@ internal static class CommandLine
 
         var root = new RootCommand("System Image Server: signed image-based OS updates for device fleets.");
         root.Options.Add(Verb.DataDir);
+        root.Options.Add(Verb.Verbose);
         root.Subcommands.Add(new Command("serve", "Run the server (default)"));
         foreach (var command in ChannelVerbs.Create().Concat(DeviceVerbs.Create()).Concat(ImageVerbs.Create()).Concat(TreeVerbs.Create()).Concat(KeyVerbs.Create()))
         {

@@ -15,6 +15,12 @@ internal static class Verb
         Recursive = true,
     };
 
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Log the services' progress (information level) to stderr",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Json = new("--json") { Description = "Print machine-readable JSON" };
 
     private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -44,7 +50,7 @@ internal static class Verb
     {
         try
         {
-            using var host = VerbHost.Build(parse.GetValue(DataDir));
+            using var host = VerbHost.Build(parse.GetValue(DataDir), parse.GetValue(Verbose));
             await host.Services.GetRequiredService<DataDirectory>().PrepareAsync(cancellationToken, generateDevelopmentKeys);
             return await body(host.Services, cancellationToken);
         }

@@ -6,24 +6,30 @@ namespace SystemImage.Server.Cli;
 /// <summary>The same configuration and core services as <c>serve</c>, without the web server, for one verb.</summary>
 internal static class VerbHost
 {
-    public static IHost Build(string? dataDir)
+    public static IHost Build(string? dataDir, bool verbose = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = Directory.GetCurrentDirectory(),
             EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
         });
-        // A verb prints its one-line result; only warnings and errors of the services reach stderr.
-        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:SystemImage", "Warning")]);
+        // A verb prints its one-line result; only warnings and errors of the services reach stderr, unless --verbose.
+        var level = verbose ? LogLevel.Information : LogLevel.Warning;
+        builder.Configuration.AddInMemoryCollection(
+            [new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:SystemImage", level.ToString())]);
         if (dataDir is not null)
         {
             builder.Configuration.AddInMemoryCollection([new(CommandLineSwitches.Mappings["--data-dir"], dataDir)]);
         }
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = verbose ? "HH:mm:ss.fff " : null;
+        });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(level);
         builder.Services.AddSystemImageCore(builder.Configuration);
         return builder.Build();
     }

@@ -165,6 +165,9 @@ public sealed class ImageCopyServiceTests : IAsyncLifetime
             var removed = await _fixture.Data.Get<SystemImage.Core.Maintenance.TreeMaintenance>().CleanupAsync(ImageFixture.Tester, None);
 
             Assert.Equal(check.Orphaned, removed);
+            var parts = await _fixture.PartChecksumsAsync();
+            Assert.Equal(2, parts.Count);
+            Assert.Equal(parts.Order(), _fixture.ManifestChecksums().Order());
             var after = await _fixture.Data.Get<SystemImage.Core.Maintenance.TreeMaintenance>().CheckAsync(None);
             Assert.Empty(after.Missing);
             Assert.Empty(after.Orphaned);

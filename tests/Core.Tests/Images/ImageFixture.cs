@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Images;
 using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence;
 using SystemImage.TestUtilities;
 
 namespace SystemImage.Core.Tests.Images;
@@ -53,6 +55,21 @@ internal sealed class ImageFixture : IAsyncDisposable
     public Dictionary<string, string> Snapshot() => Directory
         .EnumerateFiles(Data.PublishRoot, "*", SearchOption.AllDirectories)
         .ToDictionary(f => Path.GetRelativePath(Data.PublishRoot, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+
+    /// <summary>Where the delta generator's manifests of pool tarballs are kept.</summary>
+    public string ManifestDirectory => Path.Combine(Data.Options.StateDir, "manifests");
+
+    /// <summary>The checksums that have a manifest file.</summary>
+    public IReadOnlyList<string> ManifestChecksums() => !Directory.Exists(ManifestDirectory)
+        ? []
+        : Directory.EnumerateFiles(ManifestDirectory).Select(f => Path.GetFileName(f)[..^".manifest".Length]).ToList();
+
+    /// <summary>The checksums of the pool's part files (not the deltas).</summary>
+    public async Task<IReadOnlyList<string>> PartChecksumsAsync()
+    {
+        await using var db = await Data.Get<IDbContextFactory<SystemImageDbContext>>().CreateDbContextAsync();
+        return await db.PoolFiles.Where(p => p.Generator == "publish-image").Select(p => p.Checksum).ToListAsync();
+    }
 
     public ValueTask DisposeAsync() => Data.DisposeAsync();
 }

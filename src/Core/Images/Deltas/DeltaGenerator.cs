@@ -49,26 +49,28 @@ public sealed class DeltaGenerator
     /// GNU tar to <paramref name="output"/>, which stays open.
     /// </summary>
     /// <exception cref="InvalidDataException">A tarball is malformed or holds something a delta cannot carry.</exception>
-    public DeltaStats Write(Func<Stream> openSource, Func<Stream> openTarget, Stream output, CancellationToken cancellationToken)
-    {
-        var source = new Dictionary<string, EntryFingerprint>(StringComparer.Ordinal);
-        foreach (var (path, fingerprint) in Scan(openSource, cancellationToken))
-        {
-            source[path] = fingerprint;
-        }
+    public DeltaStats Write(Func<Stream> openSource, Func<Stream> openTarget, Stream output, CancellationToken cancellationToken) =>
+        Write(Plan(ScanAll(openSource, cancellationToken), ScanAll(openTarget, cancellationToken)), openTarget, output, cancellationToken);
 
-        var target = Scan(openTarget, cancellationToken).Select(pair => new TargetEntry(pair.Path, pair.Fingerprint)).ToList();
-        var plan = DeltaPlan.Create(source, target);
+    /// <summary>Decides, from the two manifests alone, what the delta carries and removes.</summary>
+    /// <exception cref="InvalidDataException">The target has a hard link to a path that is not an earlier file.</exception>
+    internal static DeltaPlan Plan(TarManifest source, TarManifest target) => DeltaPlan.Create(source.ByPath(), target.Entries);
+
+    /// <summary>
+    /// Writes the delta that <paramref name="plan"/> describes, reading the target once (<paramref name="openTarget"/>
+    /// must give the bytes the plan's target manifest was made from; an uncompressed tar stream this method disposes).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The target is malformed or does not match its manifest.</exception>
+    internal DeltaStats Write(DeltaPlan plan, Func<Stream> openTarget, Stream output, CancellationToken cancellationToken)
+    {
         var contentBytes = WriteDelta(openTarget, plan, output, cancellationToken);
         return plan.Stats with { ContentBytes = contentBytes };
     }
 
-    private static IEnumerable<(string Path, EntryFingerprint Fingerprint)> Scan(Func<Stream> open, CancellationToken cancellationToken)
+    private static TarManifest ScanAll(Func<Stream> open, CancellationToken cancellationToken)
     {
-        foreach (var entry in Entries(open, cancellationToken))
-        {
-            yield return (TarPath.Normalize(entry.Name), EntryFingerprint.Of(entry, cancellationToken));
-        }
+        using var stream = open();
+        return TarManifest.Scan(stream, cancellationToken);
     }
 
     private static long WriteDelta(Func<Stream> openTarget, DeltaPlan plan, Stream output, CancellationToken cancellationToken)
@@ -81,7 +83,7 @@ public sealed class DeltaGenerator
         {
             if (index >= plan.Target.Count || TarPath.Normalize(entry.Name) != plan.Target[index].Path || entry.Length != plan.Target[index].Fingerprint.Size)
             {
-                throw new InvalidDataException("The target tarball changed between its two reads.");
+                throw new InvalidDataException("The target tarball does not match its manifest: it changed between its two reads.");
             }
 
             if (plan.Include[index])
@@ -95,7 +97,7 @@ public sealed class DeltaGenerator
 
         if (index != plan.Target.Count)
         {
-            throw new InvalidDataException("The target tarball changed between its two reads.");
+            throw new InvalidDataException("The target tarball does not match its manifest: it changed between its two reads.");
         }
 
         return contentBytes;

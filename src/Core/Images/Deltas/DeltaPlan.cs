@@ -25,6 +25,30 @@ internal sealed class DeltaPlan
     /// <summary>The counts; <see cref="DeltaStats.ContentBytes"/> is filled in when the delta is written.</summary>
     public DeltaStats Stats { get; }
 
+    /// <summary>
+    /// About how long the uncompressed delta will be: the carried entries' data and a header block each (long names
+    /// add a little), plus the <c>removed</c> list; enough for xz to split the work across the cores.
+    /// </summary>
+    public long EstimatedTarSize
+    {
+        get
+        {
+            const long Block = 512;
+            static long Padded(long size) => (size + Block - 1) / Block * Block;
+            var size = Block + Padded(Removed.Sum(path => (long)path.Length + 1)) + 2 * Block;
+            for (var i = 0; i < Target.Count; i++)
+            {
+                if (Include[i])
+                {
+                    var entry = Target[i];
+                    size += Block + (entry.Fingerprint.Kind == TarEntryType.RegularFile ? Padded(entry.Fingerprint.Size) : 0);
+                }
+            }
+
+            return size;
+        }
+    }
+
     public static DeltaPlan Create(IReadOnlyDictionary<string, EntryFingerprint> source, IReadOnlyList<TargetEntry> target)
     {
         // A path that occurs twice is what its last occurrence says, as when extracting.

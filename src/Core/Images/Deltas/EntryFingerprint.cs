@@ -24,7 +24,13 @@ internal sealed record EntryFingerprint(
 
     /// <summary>Reads the entry's data, if it has any, to hash it.</summary>
     /// <exception cref="InvalidDataException">The entry's type is not one a root file system holds.</exception>
-    public static EntryFingerprint Of(TarEntry entry, CancellationToken cancellationToken)
+    public static EntryFingerprint Of(TarEntry entry, CancellationToken cancellationToken) =>
+        Create(entry, KindOf(entry) == TarEntryType.RegularFile ? Hash(entry, cancellationToken) : null);
+
+    /// <summary>The fingerprint of an entry whose data someone else has read and hashed.</summary>
+    /// <param name="dataSha256">The SHA-256 of the entry's data; null when it has none (an empty file's hash is filled in).</param>
+    /// <exception cref="InvalidDataException">The entry's type is not one a root file system holds.</exception>
+    public static EntryFingerprint Create(TarEntry entry, byte[]? dataSha256)
     {
         var kind = KindOf(entry);
         var device = kind is TarEntryType.CharacterDevice or TarEntryType.BlockDevice && entry is PosixTarEntry posix
@@ -36,7 +42,7 @@ internal sealed record EntryFingerprint(
             TarEntryType.HardLink => TarPath.Normalize(entry.LinkName),
             _ => null,
         };
-        var hash = kind == TarEntryType.RegularFile ? Hash(entry, cancellationToken) : null;
+        var hash = kind == TarEntryType.RegularFile ? dataSha256 ?? SHA256.HashData(ReadOnlySpan<byte>.Empty) : null;
         return new EntryFingerprint(kind, entry.Mode, entry.Uid, entry.Gid, entry.Length, device.Item1, device.Item2, linkName, hash);
     }
 

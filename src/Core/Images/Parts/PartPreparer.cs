@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Compression;
+using SystemImage.Core.Images.Deltas;
 
 namespace SystemImage.Core.Images.Parts;
 
@@ -129,12 +130,13 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
         await using var output = CreateOutput(outputPath);
         using var hashedOutput = new HashingWriteStream(output);
         var encoder = new XzEncoderStream(hashedOutput, xz.Value.ToSettings().ForInputSize(tarSize), leaveOpen: true);
+        var manifest = new TarManifestBuilder();
         int entries;
         try
         {
             await using var gzip = compression == PartCompression.Gzip ? new GzipDecoderStream(input, leaveOpen: true) : null;
             using var tee = new TeeReadStream(gzip ?? (Stream)input, encoder);
-            entries = await TarValidator.ValidateAsync(tee, cancellationToken);
+            entries = await TarValidator.ValidateAsync(tee, manifest, cancellationToken);
             await tee.FlushSinkAsync(cancellationToken);
             await encoder.CompleteAsync(cancellationToken);
         }
@@ -146,7 +148,10 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
 
         await encoder.DisposeAsync();
         await SyncAsync(output, cancellationToken);
-        return new PreparedPart(input.Sha256Hex(), outputPath, hashedOutput.Sha256Hex(), hashedOutput.BytesWritten, compression, StoredAsIs: false, entries);
+        return new PreparedPart(input.Sha256Hex(), outputPath, hashedOutput.Sha256Hex(), hashedOutput.BytesWritten, compression, StoredAsIs: false, entries)
+        {
+            Manifest = manifest.Build(),
+        };
     }
 
     /// <summary>.tar.xz: decoded only to validate; the output is the input itself, hard-linked or copied as it is read.</summary>
@@ -155,10 +160,11 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
         var linked = LinkInputs && HardLink.TryCreate(inputPath, outputPath);
         await using var copy = linked ? null : CreateOutput(outputPath);
         using var tee = copy is null ? null : new TeeReadStream(input, copy);
+        var manifest = new TarManifestBuilder();
         int entries;
         await using (var decoder = new XzDecoderStream(tee ?? (Stream)input, leaveOpen: true, threads: xz.Value.Threads))
         {
-            entries = await TarValidator.ValidateAsync(decoder, cancellationToken);
+            entries = await TarValidator.ValidateAsync(decoder, manifest, cancellationToken);
         }
 
         if (tee is not null && copy is not null)
@@ -173,7 +179,10 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
         }
 
         var sha256 = input.Sha256Hex();
-        return new PreparedPart(sha256, outputPath, sha256, input.BytesRead, PartCompression.Xz, StoredAsIs: true, entries);
+        return new PreparedPart(sha256, outputPath, sha256, input.BytesRead, PartCompression.Xz, StoredAsIs: true, entries)
+        {
+            Manifest = manifest.Build(),
+        };
     }
 
     private static FileStream CreateOutput(string path) =>

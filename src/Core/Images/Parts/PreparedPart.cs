@@ -15,4 +15,8 @@ public sealed record PreparedPart(
     long Size,
     PartCompression InputCompression,
     bool StoredAsIs,
-    int Entries);
+    int Entries)
+{
+    /// <summary>The entries' fingerprints, made during validation; null when an entry is one a delta cannot carry.</summary>
+    internal Deltas.TarManifest? Manifest { get; init; }
+}

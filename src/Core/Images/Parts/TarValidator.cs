@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Formats.Tar;
+using System.Security.Cryptography;
+using SystemImage.Core.Images.Deltas;
 
 namespace SystemImage.Core.Images.Parts;
 
@@ -14,14 +16,17 @@ internal static class TarValidator
     private const int MaxShownNameLength = 200;
 
     /// <summary>Validates the tar in <paramref name="tar"/> and returns its number of entries.</summary>
+    /// <param name="tar">The uncompressed tar.</param>
+    /// <param name="manifest">When given, receives every entry with the SHA-256 of its data, for the delta generator.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
     /// <exception cref="PartRefusedException">The tar is truncated, corrupt, empty or has an unsafe entry.</exception>
-    public static async Task<int> ValidateAsync(Stream tar, CancellationToken cancellationToken)
+    public static async Task<int> ValidateAsync(Stream tar, TarManifestBuilder? manifest, CancellationToken cancellationToken)
     {
         var guard = new TarReadGuard(tar);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            var entries = await ReadEntriesAsync(guard, buffer, cancellationToken);
+            var entries = await ReadEntriesAsync(guard, buffer, manifest, cancellationToken);
             await DrainAsync(guard, buffer, cancellationToken);
             return entries;
         }
@@ -34,9 +39,10 @@ internal static class TarValidator
     /// <summary>True for a name that is absolute or has a <c>..</c> segment, i.e. could land outside the unpack directory.</summary>
     public static bool IsUnsafePath(string path) => path.StartsWith('/') || path.Split('/').Contains("..");
 
-    private static async Task<int> ReadEntriesAsync(TarReadGuard guard, byte[] buffer, CancellationToken cancellationToken)
+    private static async Task<int> ReadEntriesAsync(TarReadGuard guard, byte[] buffer, TarManifestBuilder? manifest, CancellationToken cancellationToken)
     {
         var entries = 0;
+        using var hash = manifest is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
             await using (var reader = new TarReader(guard, leaveOpen: true))
@@ -55,11 +61,13 @@ internal static class TarValidator
 
                     Check(entry);
                     entries++;
-                    if (entry.DataStream is { } data && await SkipAsync(data, buffer, cancellationToken) < entry.Length)
+                    if (entry.DataStream is { } data && await SkipAsync(data, buffer, hash, cancellationToken) < entry.Length)
                     {
                         // TarReader's data stream just ends early when the archive does.
                         throw Truncated(guard, $"inside the data of '{Show(entry.Name)}'");
                     }
+
+                    manifest?.Add(entry, entry.DataStream is null ? null : hash!.GetHashAndReset());
                 }
             }
 
@@ -109,12 +117,14 @@ internal static class TarValidator
         }
     }
 
-    private static async Task<long> SkipAsync(Stream data, byte[] buffer, CancellationToken cancellationToken)
+    /// <summary>Reads an entry's data to its end, feeding it to <paramref name="hash"/> when there is one.</summary>
+    private static async Task<long> SkipAsync(Stream data, byte[] buffer, IncrementalHash? hash, CancellationToken cancellationToken)
     {
         long total = 0;
         int read;
         while ((read = await data.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken)) > 0)
         {
+            hash?.AppendData(buffer, 0, read);
             total += read;
         }
 
