@@ -7,10 +7,12 @@ using SystemImage.Core.Audit;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Compression;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Generators;
 using SystemImage.Core.Hosting;
 using SystemImage.Core.Images;
 using SystemImage.Core.Images.Deltas;
 using SystemImage.Core.Images.Parts;
+using SystemImage.Core.Importing;
 using SystemImage.Core.Maintenance;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
@@ -27,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<SystemImageOptions>().Bind(configuration.GetSection(SystemImageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<XzOptions>().Bind(configuration.GetSection(XzOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SystemImageOptions>, SystemImageOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -63,6 +66,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImageQueries>();
         services.AddSingleton<TreeMaintenance>();
         services.AddSingleton<DataDirectory>();
+        services.AddSingleton<IFileGenerator, VersionGenerator>();
+        services.AddSingleton<GeneratorRegistry>();
+        services.AddSingleton<ImporterConfigService>();
+        services.AddSingleton<MirrorSync>();
+        services.AddSingleton<ImportService>();
+        services.AddSingleton<ImportRuns>();
         return services;
     }
 

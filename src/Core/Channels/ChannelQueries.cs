@@ -31,5 +31,9 @@ public sealed class ChannelQueries(IDbContextFactory<SystemImageDbContext> dbFac
             d.Name,
             TreeLayout.Index(d.RedirectTarget ?? channel.Name, d.Name),
             d.HasKeyring ? TreeLayout.DeviceKeyring(channel.Name, d.Name) : null,
-            d.RedirectTarget))]);
+            d.RedirectTarget))])
+    {
+        Type = channel.Type,
+        ImportPaused = channel.ImportPaused,
+    };
 }

@@ -6,4 +6,11 @@ public sealed record ChannelSummary(
     bool Hidden,
     string? Alias,
     string? Redirect,
-    IReadOnlyList<DeviceSummary> Devices);
+    IReadOnlyList<DeviceSummary> Devices)
+{
+    /// <summary>Manual, or automatic (the importer builds its images).</summary>
+    public Persistence.Entities.ChannelType Type { get; init; }
+
+    /// <summary>True when an automatic channel's imports are paused.</summary>
+    public bool ImportPaused { get; init; }
+}

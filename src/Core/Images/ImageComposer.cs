@@ -35,11 +35,18 @@ public sealed partial class ImageComposer(
     public async Task<Image> ComposeAsync(
         SystemImageDbContext db, Channel channel, Device device, int version, ImageContent content, IReadOnlyList<Image> bases, CancellationToken cancellationToken)
     {
-        var versionFile = versionTarballs.Ensure(channel.Name, device.Name, version, content.VersionDetail, channel.AliasTarget, content.Parts.Count);
+        var versionFile = content.WithVersionTarball
+            ? versionTarballs.Ensure(channel.Name, device.Name, version, content.VersionDetail, channel.AliasTarget, content.Parts.Count)
+            : null;
 
         var now = time.GetUtcNow();
         var full = NewImage(ImageType.Full, version, null, content, now);
-        full.Files = [.. content.Parts.Select((p, i) => FileOf(p, i)), versionFile];
+        full.Files = [.. content.Parts.Select((p, i) => FileOf(p, i))];
+        if (versionFile is not null)
+        {
+            full.Files.Add(versionFile);
+        }
+
         foreach (var older in device.Images.Where(i => i.Version < version))
         {
             older.PhasedPercentage = null;
@@ -61,7 +68,11 @@ public sealed partial class ImageComposer(
                 files.Add(FileOf(carried, files.Count, part.PartName));
             }
 
-            files.Add(CopyOf(versionFile, files.Count));
+            if (versionFile is not null)
+            {
+                files.Add(CopyOf(versionFile, files.Count));
+            }
+
             var delta = NewImage(ImageType.Delta, version, baseImage.Version, content, now);
             delta.Files = files;
             device.Images.Add(delta);

@@ -13,6 +13,9 @@ public sealed record ImageContent(IReadOnlyList<PoolFile> Parts, string VersionD
 
     public bool Bootme { get; init; }
 
+    /// <summary>Whether the image ends with its version tarball (an importer file list may leave out <c>version</c>). Default true.</summary>
+    public bool WithVersionTarball { get; init; } = true;
+
     /// <summary>
     /// For some parts, by pool path, a cheaper way to read the same uncompressed tar than decompressing the pool's
     /// .tar.xz: the uploaded .tar or .tar.gz the part was just made from. Only the delta generator reads them.

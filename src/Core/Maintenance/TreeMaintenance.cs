@@ -37,6 +37,12 @@ public sealed partial class TreeMaintenance(
     public async Task<IReadOnlyList<string>> CleanupAsync(Actor actor, CancellationToken cancellationToken)
     {
         await using var held = await publishLock.AcquireAsync(cancellationToken);
+        return await CleanupLockedAsync(actor, cancellationToken);
+    }
+
+    /// <summary><see cref="CleanupAsync"/> for a caller that already holds the publish lock (the importer).</summary>
+    internal async Task<IReadOnlyList<string>> CleanupLockedAsync(Actor actor, CancellationToken cancellationToken)
+    {
         var check = await CheckUnlockedAsync(cancellationToken);
         var stillPublished = PublishedReferences();
         var removed = check.Orphaned.Where(p => !stillPublished.Contains(p)).ToList();

@@ -23,6 +23,8 @@ public sealed class SystemImageDbContext(DbContextOptions<SystemImageDbContext> 
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SystemImageDbContext).Assembly);
 

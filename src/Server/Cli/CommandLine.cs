@@ -26,7 +26,7 @@ internal static class CommandLine
         root.Options.Add(Verb.DataDir);
         root.Options.Add(Verb.Verbose);
         root.Subcommands.Add(new Command("serve", "Run the server (default)"));
-        foreach (var command in ChannelVerbs.Create().Concat(DeviceVerbs.Create()).Concat(ImageVerbs.Create()).Concat(TreeVerbs.Create()).Concat(KeyVerbs.Create()))
+        foreach (var command in ChannelVerbs.Create().Concat(DeviceVerbs.Create()).Concat(ImageVerbs.Create()).Concat(TreeVerbs.Create()).Concat(KeyVerbs.Create()).Concat(ImportVerbs.Create()))
         {
             root.Subcommands.Add(command);
         }
@@ -56,7 +56,7 @@ internal static class CommandLine
                 return i;
             }
 
-            if (!args[i].Contains('=') && !IsHelp(args[i]) && i + 1 < args.Length && !args[i + 1].StartsWith('-'))
+            if (!args[i].Contains('=') && !IsHelp(args[i]) && !IsFlag(args[i]) && i + 1 < args.Length && !args[i + 1].StartsWith('-'))
             {
                 i++;
             }
@@ -66,4 +66,7 @@ internal static class CommandLine
     }
 
     private static bool IsHelp(string arg) => arg is "-h" or "--help" or "-?" or "--version";
+
+    /// <summary>Global switches that take no value, so the token after them is the verb.</summary>
+    private static bool IsFlag(string arg) => arg is "-v" or "--verbose";
 }

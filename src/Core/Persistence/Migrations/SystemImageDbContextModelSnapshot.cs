@@ -82,6 +82,19 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.Property<bool>("Hidden")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ImportFiles")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[]'");
+
+                    b.Property<bool>("ImportPaused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ImportSchedule")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -91,6 +104,12 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.Property<string>("RedirectTarget")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VersionBase")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -224,6 +243,72 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.HasIndex("Path");
 
                     b.ToTable("ImageFiles");
+                });
+
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.ImportRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BytesDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BytesTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .UseCollation("BINARY");
+
+                    b.Property<string>("Device")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("File")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("JobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Log")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId");
+
+                    b.HasIndex("Channel", "QueuedAt");
+
+                    b.ToTable("ImportRuns");
                 });
 
             modelBuilder.Entity("SystemImage.Core.Persistence.Entities.PoolFile", b =>

@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using SystemImage.Core.Images;
+using SystemImage.Core.Images.Deltas;
+using SystemImage.Core.Images.Parts;
+using SystemImage.Core.Importing;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Storage;
+
+namespace SystemImage.Core.Generators;
+
+/// <summary>
+/// One import run's access to the pool. Files that generators make stay pending in the run's work directory until
+/// an image that uses them is committed, so an image cancelled by a generator leaves the tree untouched, and a file
+/// another device needs as well is made only once per run.
+/// </summary>
+public sealed class ImportSession : IDisposable
+{
+    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly PartPreparer _preparer;
+    private readonly PoolWriter _pool;
+    private readonly TarManifestStore _manifests;
+    private readonly TimeProvider _time;
+
+    internal ImportSession(string workDirectory, IImportReporter reporter, PartPreparer preparer, PoolWriter pool, TarManifestStore manifests, TimeProvider time)
+    {
+        WorkDirectory = workDirectory;
+        Reporter = reporter;
+        _preparer = preparer;
+        _pool = pool;
+        _manifests = manifests;
+        _time = time;
+        Directory.CreateDirectory(workDirectory);
+    }
+
+    /// <summary>A directory for the run's downloads and temporary files; deleted when the run ends.</summary>
+    public string WorkDirectory { get; }
+
+    public IImportReporter Reporter { get; }
+
+    /// <summary>The pool file at <paramref name="poolPath"/>: pending in this run, or already published; null when neither.</summary>
+    public async Task<PoolFile?> FindAsync(SystemImageDbContext db, string poolPath, CancellationToken cancellationToken) =>
+        _pending.TryGetValue(poolPath, out var pending)
+            ? pending.File
+            : await db.PoolFiles.AsNoTracking().FirstOrDefaultAsync(p => p.Path == poolPath, cancellationToken);
+
+    /// <summary>
+    /// Makes the pool file <paramref name="poolPath"/> from <paramref name="tarball"/> (a <c>.tar</c>, <c>.tar.gz</c> or
+    /// <c>.tar.xz</c>, by its name; validated, and recompressed to xz unless it already is): pending until an image
+    /// that uses it is committed. The caller may delete <paramref name="tarball"/> afterwards.
+    /// </summary>
+    /// <exception cref="GeneratorException">The tarball is not a valid, safe tar archive of its announced compression.</exception>
+    public async Task<PoolFile> AddTarballAsync(string poolPath, string tarball, PoolFileDescription description, CancellationToken cancellationToken)
+    {
+        if (_pending.TryGetValue(poolPath, out var existing))
+        {
+            return existing.File;
+        }
+
+        var result = await _preparer.PrepareAsync(tarball, PartPreparer.CompressionFromFileName(tarball), WorkDirectory, cancellationToken);
+        if (result.Part is not { } part)
+        {
+            throw new GeneratorException($"{Path.GetFileName(tarball)}: {result.Error}");
+        }
+
+        var file = new PoolFile
+        {
+            Path = poolPath,
+            PartName = description.PartName,
+            Checksum = part.Checksum,
+            Size = part.Size,
+            Generator = description.Generator,
+            Source = description.Source,
+            VersionDetail = description.VersionDetail,
+            CreatedAt = _time.GetUtcNow(),
+        };
+        var sidecar = new JsonObject
+        {
+            ["checksum"] = part.Checksum,
+            ["generator"] = description.Generator,
+            ["source"] = description.Source,
+            ["version"] = description.Version,
+            ["version_detail"] = description.VersionDetail,
+        };
+        foreach (var (key, value) in description.Extra)
+        {
+            sidecar[key] = value;
+        }
+
+        _pending[poolPath] = new Pending(file, part.OutputPath, sidecar, part.Manifest);
+        return file;
+    }
+
+    /// <summary>Stages the pending files among <paramref name="files"/> into the tree and the database, before the image that uses them.</summary>
+    internal void Commit(SystemImageDbContext db, TreeBatch batch, IEnumerable<PoolFile> files)
+    {
+        foreach (var file in files)
+        {
+            if (_pending.Remove(file.Path, out var pending))
+            {
+                _pool.StageFile(batch, file.Path, pending.Output, pending.Sidecar);
+                db.PoolFiles.Add(pending.File);
+                if (pending.Manifest is { } manifest)
+                {
+                    _manifests.Save(pending.File.Checksum, manifest);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(WorkDirectory))
+        {
+            Directory.Delete(WorkDirectory, recursive: true);
+        }
+    }
+
+    private sealed record Pending(PoolFile File, string Output, JsonObject Sidecar, TarManifest? Manifest);
+}

@@ -1,0 +1,225 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+
+namespace SystemImage.Core.Importing;
+
+/// <summary>
+/// Import runs as the API, the UI and the jobs see them: queue one, run it with its progress and log kept in the
+/// database (so another process, such as a verb or the server, can follow it), list and read them.
+/// </summary>
+public sealed partial class ImportRuns(
+    IDbContextFactory<SystemImageDbContext> dbFactory,
+    ImportService importer,
+    TimeProvider time,
+    ILogger<ImportRuns> logger)
+{
+    private TimeProvider Time => time;
+
+    private ILogger Logger => logger;
+
+    /// <summary>How often a running import's progress is written to the database at most.</summary>
+    internal static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Raised in this process whenever a run's state, progress or log changes (for live views).</summary>
+    public event Action<int>? Changed;
+
+    /// <summary>Records a queued run of <paramref name="channel"/>; returns its id.</summary>
+    public async Task<int> QueueAsync(string channel, string trigger, Actor actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = new ImportRun { Channel = channel, Trigger = trigger, Actor = $"{actor.Name} ({actor.Surface})", QueuedAt = time.GetUtcNow() };
+        db.ImportRuns.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+        Changed?.Invoke(run.Id);
+        return run.Id;
+    }
+
+    /// <summary>Remembers which background job runs <paramref name="runId"/>.</summary>
+    public async Task SetJobIdAsync(int runId, string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.JobId, jobId), cancellationToken);
+    }
+
+    /// <summary>Runs the queued run <paramref name="runId"/>; <paramref name="also"/> sees the same log and progress (a console, say).</summary>
+    public async Task<ImportOutcome> RunAsync(int runId, Actor actor, CancellationToken cancellationToken, IImportReporter? also = null)
+    {
+        string channel;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var run = await db.ImportRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
+                ?? throw new InvalidOperationException($"Import run {runId} does not exist.");
+            channel = run.Channel;
+            run.State = ImportRunState.Running;
+            run.StartedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        Changed?.Invoke(runId);
+        var reporter = new RunReporter(this, runId, also);
+        ImportOutcome? outcome = null;
+        var state = ImportRunState.Failed;
+        var summary = "Failed.";
+        try
+        {
+            outcome = await importer.ImportAsync(channel, actor, reporter, cancellationToken);
+            state = !outcome.Result.Succeeded ? ImportRunState.Failed : outcome.Published ? ImportRunState.Succeeded : ImportRunState.NothingNew;
+            summary = outcome.Result.Message;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            state = ImportRunState.Cancelled;
+            summary = "Cancelled; images committed before the cancellation stay published.";
+            reporter.Log(summary);
+            throw;
+        }
+        catch (Exception e)
+        {
+            summary = $"Failed: {e.Message.ReplaceLineEndings(" ")}";
+            reporter.Log(summary);
+            LogFailed(logger, e, channel, runId);
+            throw;
+        }
+        finally
+        {
+            await reporter.FinishAsync(state, summary);
+        }
+
+        return outcome;
+    }
+
+    public async Task<ImportRun?> GetAsync(int runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+    }
+
+    public async Task<ImportRun?> GetByJobIdAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.JobId == jobId, cancellationToken);
+    }
+
+    /// <summary>The most recent runs, newest first, optionally of one channel.</summary>
+    public async Task<IReadOnlyList<ImportRun>> ListAsync(string? channel, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.ImportRuns.AsNoTracking();
+        if (channel is not null)
+        {
+            query = query.Where(r => r.Channel == channel);
+        }
+
+        return await query.OrderByDescending(r => r.Id).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Marks runs a stopped process left queued or running as failed; returns how many. Call at start-up.</summary>
+    public async Task<int> FailInterruptedAsync(IReadOnlyCollection<string> liveJobIds, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        return await db.ImportRuns
+            .Where(r => r.State == ImportRunState.Running && (r.JobId == null || !liveJobIds.Contains(r.JobId)))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.State, ImportRunState.Failed)
+                .SetProperty(r => r.FinishedAt, now)
+                .SetProperty(r => r.Summary, "Interrupted: the process running it stopped."), cancellationToken);
+    }
+
+    private async Task SaveAsync(int runId, Action<ImportRun> update)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var run = await db.ImportRuns.FirstAsync(r => r.Id == runId);
+        update(run);
+        await db.SaveChangesAsync();
+        Changed?.Invoke(runId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the progress of import run {RunId}")]
+    private static partial void LogProgressNotSaved(ILogger logger, Exception exception, int runId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import of {Channel} (run {RunId}) failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string channel, int runId);
+
+    /// <summary>Collects a run's log and progress in memory and writes them at most once per <see cref="FlushInterval"/>.</summary>
+    private sealed class RunReporter(ImportRuns runs, int runId, IImportReporter? also) : IImportReporter
+    {
+        private readonly Lock _gate = new();
+        private readonly List<string> _pendingLines = [];
+        private (string? Device, string? File, long Done, long? Total) _progress;
+        private DateTimeOffset _lastFlush = DateTimeOffset.MinValue;
+
+        public void Log(string message)
+        {
+            also?.Log(message);
+            lock (_gate)
+            {
+                _pendingLines.Add($"{runs.Time.GetUtcNow():yyyy-MM-dd HH:mm:ss} {message.ReplaceLineEndings(" ")}");
+            }
+
+            FlushIfDue();
+        }
+
+        public void Progress(string device, string? file, long bytesDone, long? bytesTotal)
+        {
+            also?.Progress(device, file, bytesDone, bytesTotal);
+            lock (_gate)
+            {
+                _progress = (device, file, bytesDone, bytesTotal);
+            }
+
+            FlushIfDue();
+        }
+
+        public Task FinishAsync(ImportRunState state, string summary) => FlushAsync(run =>
+        {
+            run.State = state;
+            run.Summary = summary;
+            run.FinishedAt = runs.Time.GetUtcNow();
+            run.Device = null;
+            run.File = null;
+        });
+
+        private void FlushIfDue()
+        {
+            if (runs.Time.GetUtcNow() - _lastFlush < FlushInterval)
+            {
+                return;
+            }
+
+            try
+            {
+                FlushAsync(null).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is DbUpdateException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                // Progress is best effort: the import must not fail because of its own bookkeeping; the lines stay
+                // in the run's log only if a later flush succeeds, and the final one is not best effort.
+                LogProgressNotSaved(runs.Logger, e, runId);
+            }
+        }
+
+        private Task FlushAsync(Action<ImportRun>? finish)
+        {
+            string lines;
+            (string? Device, string? File, long Done, long? Total) progress;
+            lock (_gate)
+            {
+                lines = string.Concat(_pendingLines.Select(l => l + "\n"));
+                _pendingLines.Clear();
+                progress = _progress;
+                _lastFlush = runs.Time.GetUtcNow();
+            }
+
+            return runs.SaveAsync(runId, run =>
+            {
+                run.Log += lines;
+                (run.Device, run.File, run.BytesDone, run.BytesTotal) = progress;
+                finish?.Invoke(run);
+            });
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Audit;
+using SystemImage.Core.Channels;
+using SystemImage.Core.Configuration;
+using SystemImage.Core.Generators;
+using SystemImage.Core.Images;
+using SystemImage.Core.Images.Deltas;
+using SystemImage.Core.Images.Parts;
+using SystemImage.Core.Maintenance;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Publishing;
+using SystemImage.Core.Storage;
+
+namespace SystemImage.Core.Importing;
+
+/// <summary>
+/// The import of one automatic channel, exactly as SPEC §5 describes it: per device, generate each file in order,
+/// publish a full image and its deltas when at least one file is new, and nothing otherwise; then expire, re-sync
+/// aliases, remove orphans and run the mirror sync. The whole import holds the publish lock, so it never overlaps
+/// another import or any other change to the tree.
+/// </summary>
+public sealed partial class ImportService(
+    IDbContextFactory<SystemImageDbContext> dbFactory,
+    PublishLock publishLock,
+    TreePublisher publisher,
+    ImageComposer composer,
+    ImageExpiry expiry,
+    AliasSync aliasSync,
+    TreeMaintenance maintenance,
+    MirrorSync mirrorSync,
+    GeneratorRegistry generators,
+    PartPreparer preparer,
+    PoolWriter pool,
+    TarManifestStore manifests,
+    AuditLog audit,
+    IOptions<SystemImageOptions> options,
+    TimeProvider time,
+    ILogger<ImportService> logger)
+{
+    /// <summary>Imports <paramref name="channel"/> once. Refusals (unknown, manual or paused channel) come back as a failed result.</summary>
+    public async Task<ImportOutcome> ImportAsync(string channel, Actor actor, IImportReporter reporter, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var held = await publishLock.AcquireAsync(cancellationToken);
+        List<string> devices;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var found = await db.Channels.AsNoTracking().Include(c => c.Devices).FirstOrDefaultAsync(c => c.Name == channel, cancellationToken);
+            if (Refusal(found, channel) is { } refusal)
+            {
+                reporter.Log(refusal.Message);
+                return new ImportOutcome(refusal, [], clock.Elapsed);
+            }
+
+            devices = [.. found!.Devices.Where(d => d.RedirectTarget is null).Select(d => d.Name).Order(StringComparer.Ordinal)];
+        }
+
+        reporter.Log($"Importing {channel}: {devices.Count} device(s)");
+        var results = new List<DeviceImport>();
+        using (var session = new ImportSession(
+            Path.Combine(options.Value.StateDir, "work", $"import-{Guid.NewGuid():N}"), reporter, preparer, pool, manifests, time))
+        {
+            foreach (var device in devices)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var result = await ImportDeviceAsync(channel, device, session, actor, cancellationToken);
+                reporter.Log($"{device}: {result.Message}");
+                results.Add(result);
+            }
+        }
+
+        var published = results.Where(r => r.Version is not null).ToList();
+        if (published.Count > 0)
+        {
+            await FinishAsync(channel, published, actor, reporter, cancellationToken);
+        }
+
+        var summary = published.Count == 0
+            ? $"Nothing new for {channel}."
+            : $"Imported {channel}: {string.Join(", ", published.Select(r => $"{r.Device} version {r.Version}"))}.";
+        reporter.Log($"{summary} ({clock.Elapsed.TotalSeconds:F1} s)");
+        LogImported(logger, channel, published.Count, results.Count, clock.Elapsed.TotalSeconds);
+        return new ImportOutcome(OperationResult.Ok(summary), results, clock.Elapsed);
+    }
+
+    private static OperationResult? Refusal(Channel? channel, string name) => channel switch
+    {
+        null => OperationResult.NotFound($"Channel '{name}' does not exist."),
+        { Type: not ChannelType.Auto } => OperationResult.Conflict($"Channel '{name}' is not an automatic channel; configure its importer first."),
+        { AliasTarget: { } target } => OperationResult.Conflict($"Channel '{name}' is an alias of '{target}'; import the target."),
+        { RedirectTarget: { } target } => OperationResult.Conflict($"Channel '{name}' is a redirect to '{target}'; it has no images of its own."),
+        { ImportPaused: true } => OperationResult.Conflict($"Imports of channel '{name}' are paused; resume them first."),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Steps 1–5 for one device. Generating only reads the database (the publish lock keeps other writers out, and
+    /// the run's progress must be writable meanwhile); the image is then committed in one transaction, whole or not at all.
+    /// </summary>
+    private async Task<DeviceImport> ImportDeviceAsync(string channelName, string deviceName, ImportSession session, Actor actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (channel, device, refusal) = await ImageTargets.LoadWritableAsync(db, channelName, deviceName, cancellationToken);
+        if (device is null)
+        {
+            return DeviceImport.Skipped(deviceName, refusal!.Message);
+        }
+
+        var latest = device.Images.Where(i => i.Type == ImageType.Full).MaxBy(i => i.Version);
+        var bases = await DeltaBases.LatestFullImagesAsync(db, channel!, device, cancellationToken);
+        var version = latest is null ? channel!.VersionBase : latest.Version + 1;
+        if (version > ImageService.MaxVersion)
+        {
+            return DeviceImport.Skipped(deviceName, $"version {version} would be out of range (0–{ImageService.MaxVersion})");
+        }
+
+        var files = ImporterConfig.FilesFor(channel!.ImportFiles, deviceName);
+        var generated = new List<PoolFile>();
+        var withVersion = false;
+        foreach (var file in files)
+        {
+            if (file.Generator == VersionGenerator.GeneratorName)
+            {
+                withVersion = true;
+                continue;
+            }
+
+            session.Reporter.Progress(deviceName, file.Name, 0, null);
+            var context = new GeneratorContext
+            {
+                Channel = channelName,
+                Device = deviceName,
+                Version = version,
+                File = file,
+                LatestFull = latest,
+                Generated = generated,
+                Session = session,
+                Db = db,
+            };
+            PoolFile? result;
+            try
+            {
+                result = await (generators.Find(file.Generator)
+                    ?? throw new GeneratorException($"unknown generator '{file.Generator}'")).GenerateAsync(context, cancellationToken);
+            }
+            catch (GeneratorException e)
+            {
+                return DeviceImport.Skipped(deviceName, $"cancelled: file '{file.Name}' ({file.Generator}) failed: {e.Message}");
+            }
+
+            if (result is null)
+            {
+                return DeviceImport.Skipped(deviceName, $"cancelled: file '{file.Name}' ({file.Generator}) gave nothing");
+            }
+
+            generated.Add(result);
+        }
+
+        session.Reporter.Progress(deviceName, null, 0, null);
+        if (generated.Count == 0 || !generated.Any(f => latest is null || latest.Files.All(x => x.Path != f.Path)))
+        {
+            return DeviceImport.Skipped(deviceName, latest is null ? "nothing to publish" : $"nothing new since version {latest.Version}");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        using (var batch = new TreeBatch(options.Value.PublishRootFullPath))
+        {
+            session.Commit(db, batch, generated);
+            batch.Commit();
+        }
+
+        var detail = VersionDetail.Join(generated.Select(f => f.VersionDetail), null, version);
+        var content = new ImageContent(generated, detail, detail) { WithVersionTarball = withVersion };
+        await composer.ComposeAsync(db, channel, device, version, content, bases, cancellationToken);
+        expiry.Expire(db, channel, device);
+        audit.Record(db, actor, "import-image", $"{channelName}/{deviceName}", channelName, $"version {version}: {detail}");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var deltas = bases.Where(b => b.Version < version).Select(b => b.Version).ToList();
+        return new DeviceImport(deviceName, version, deltas,
+            $"published version {version} ({detail}){(deltas.Count == 0 ? "" : $" with deltas from {string.Join(", ", deltas)}")}");
+    }
+
+    /// <summary>Step 6: aliases, the tree, orphans, mirrors. The images are already committed; a failure here is logged, not undone.</summary>
+    private async Task FinishAsync(string channelName, List<DeviceImport> published, Actor actor, IImportReporter reporter, CancellationToken cancellationToken)
+    {
+        var publish = PublishRequest.ForDevices(published.Select(r => new DeviceRef(channelName, r.Device)));
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var channel = await db.Channels.FirstAsync(c => c.Name == channelName, cancellationToken);
+            publish = publish.Merge(await aliasSync.SyncAliasesOfAsync(db, channel, cancellationToken));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var report = await publisher.PublishAsync(publish, CancellationToken.None);
+        reporter.Log($"Published the tree: {report.Written} file(s) written");
+        var removed = await maintenance.CleanupLockedAsync(actor, CancellationToken.None);
+        if (removed.Count > 0)
+        {
+            reporter.Log($"Removed {removed.Count} orphaned file(s)");
+        }
+
+        if (await mirrorSync.RunAsync(CancellationToken.None) is { } mirror)
+        {
+            reporter.Log(mirror);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import of {Channel}: {Published} of {Devices} device(s) published in {Seconds:F1} s")]
+    private static partial void LogImported(ILogger logger, string channel, int published, int devices, double seconds);
+}

@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SystemImage.Core.Persistence.Entities;
+
+namespace SystemImage.Core.Persistence.Configurations;
+
+internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRun>
+{
+    public void Configure(EntityTypeBuilder<ImportRun> builder)
+    {
+        builder.Property(r => r.Channel).IsRequired().HasMaxLength(255).UseCollation("BINARY");
+        builder.Property(r => r.Trigger).IsRequired().HasMaxLength(32);
+        builder.Property(r => r.Actor).IsRequired().HasMaxLength(255);
+        builder.Property(r => r.JobId).HasMaxLength(64);
+        builder.HasIndex(r => new { r.Channel, r.QueuedAt });
+        builder.HasIndex(r => r.JobId);
+    }
+}

@@ -1,0 +1,52 @@
+namespace SystemImage.Core.Persistence.Entities;
+
+/// <summary>One import of an automatic channel: who asked, how far it got, and its log.</summary>
+public sealed class ImportRun
+{
+    public int Id { get; set; }
+
+    public required string Channel { get; set; }
+
+    /// <summary>What started it: <c>schedule</c>, <c>import-now</c> or <c>cli</c>.</summary>
+    public required string Trigger { get; set; }
+
+    /// <summary>Who started it (a user, a token's name, the operator running the verb, or <c>system</c>).</summary>
+    public required string Actor { get; set; }
+
+    /// <summary>The background job running it, when one does.</summary>
+    public string? JobId { get; set; }
+
+    public ImportRunState State { get; set; }
+
+    public DateTimeOffset QueuedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>The device being imported while running.</summary>
+    public string? Device { get; set; }
+
+    /// <summary>The file-list entry being generated while running.</summary>
+    public string? File { get; set; }
+
+    public long BytesDone { get; set; }
+
+    public long? BytesTotal { get; set; }
+
+    /// <summary>The outcome in one line, once finished.</summary>
+    public string? Summary { get; set; }
+
+    /// <summary>Timestamped log lines, one per line.</summary>
+    public string Log { get; set; } = "";
+}
+
+public enum ImportRunState
+{
+    Queued = 0,
+    Running = 1,
+    Succeeded = 2,
+    NothingNew = 3,
+    Failed = 4,
+    Cancelled = 5,
+}
