@@ -34,7 +34,9 @@ public sealed class TestDataDirectory : IAsyncDisposable
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>Creates the directory, migrates the database and publishes an empty signed tree.</summary>
-    public static async Task<TestDataDirectory> CreateAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration on top of the test defaults.</param>
+    /// <param name="services">More services, e.g. a test-only file generator.</param>
+    public static async Task<TestDataDirectory> CreateAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "si-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(path);
@@ -54,6 +56,7 @@ public sealed class TestDataDirectory : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(config);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSystemImageCore(builder.Configuration);
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         var directory = new TestDataDirectory(path, host);
         var data = host.Services.GetRequiredService<DataDirectory>();

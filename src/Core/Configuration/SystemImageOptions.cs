@@ -38,4 +38,7 @@ public sealed class SystemImageOptions
     public string StateDir => Path.Combine(DataDirFullPath, "state");
 
     public string DatabasePath => Path.Combine(DataDirFullPath, "systemimage.db");
+
+    /// <summary>The background jobs' own SQLite database (Hangfire storage).</summary>
+    public string HangfireDatabasePath => Path.Combine(DataDirFullPath, "hangfire.db");
 }

@@ -55,6 +55,7 @@ public sealed partial class ImportRuns(
             channel = run.Channel;
             run.State = ImportRunState.Running;
             run.StartedAt = time.GetUtcNow();
+            run.Runner = ThisProcess;
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -116,17 +117,49 @@ public sealed partial class ImportRuns(
         return await query.OrderByDescending(r => r.Id).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Marks runs a stopped process left queued or running as failed; returns how many. Call at start-up.</summary>
-    public async Task<int> FailInterruptedAsync(IReadOnlyCollection<string> liveJobIds, CancellationToken cancellationToken)
+    /// <summary>Marks runs left running by a process of this machine that no longer exists as failed; returns how many. Call at start-up.</summary>
+    public async Task<int> FailInterruptedAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        return await db.ImportRuns
-            .Where(r => r.State == ImportRunState.Running && (r.JobId == null || !liveJobIds.Contains(r.JobId)))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.State, ImportRunState.Failed)
-                .SetProperty(r => r.FinishedAt, now)
-                .SetProperty(r => r.Summary, "Interrupted: the process running it stopped."), cancellationToken);
+        var orphans = (await db.ImportRuns.Where(r => r.State == ImportRunState.Running).ToListAsync(cancellationToken))
+            .Where(r => !IsAlive(r.Runner))
+            .ToList();
+        foreach (var run in orphans)
+        {
+            run.State = ImportRunState.Failed;
+            run.FinishedAt = time.GetUtcNow();
+            run.Summary = "Interrupted: the process running it stopped.";
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return orphans.Count;
+    }
+
+    private static string ThisProcess => $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>False only when the runner was a process of this machine that is gone.</summary>
+    private static bool IsAlive(string? runner)
+    {
+        var separator = runner?.LastIndexOf(':') ?? -1;
+        if (runner is null || separator < 0 || !int.TryParse(runner[(separator + 1)..], out var pid))
+        {
+            return false;
+        }
+
+        if (runner[..separator] != Environment.MachineName)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private async Task SaveAsync(int runId, Action<ImportRun> update)

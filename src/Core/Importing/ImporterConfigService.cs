@@ -105,8 +105,9 @@ public sealed class ImporterConfigService(
             }
         }
 
+        // Every listed channel first, so a configuration may name a later one as its delta base.
         var created = new List<string>();
-        foreach (var (name, config) in parsed)
+        foreach (var (name, _) in parsed)
         {
             if (await GetAsync(name, cancellationToken) is null)
             {
@@ -118,7 +119,10 @@ public sealed class ImporterConfigService(
 
                 created.Add(name);
             }
+        }
 
+        foreach (var (name, config) in parsed)
+        {
             var saved = await SetAsync(name, config, actor, cancellationToken);
             if (!saved.Succeeded)
             {

@@ -1,5 +1,6 @@
 using SystemImage.Core;
 using SystemImage.Server.Api;
+using SystemImage.Server.Jobs;
 using SystemImage.Server.StaticTree;
 
 namespace SystemImage.Server.Hosting;
@@ -20,6 +21,7 @@ internal static class ServerHost
 
         builder.Services.AddSystemImageCore(builder.Configuration);
         builder.Services.AddHostedService<StartupRepair>();
+        builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddProblemDetails();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
@@ -29,6 +31,7 @@ internal static class ServerHost
         app.UseStaticTree();
         app.UseExceptionHandler();
         app.UseRouting();
+        app.UseJobsDashboard();
         app.MapHealthApi();
         return app;
     }

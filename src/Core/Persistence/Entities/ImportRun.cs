@@ -18,6 +18,9 @@ public sealed class ImportRun
 
     public ImportRunState State { get; set; }
 
+    /// <summary>The process running it, <c>&lt;machine&gt;:&lt;pid&gt;</c>, so a run a stopped process left behind can be told apart.</summary>
+    public string? Runner { get; set; }
+
     public DateTimeOffset QueuedAt { get; set; }
 
     public DateTimeOffset? StartedAt { get; set; }

@@ -1,0 +1,32 @@
+using Hangfire;
+using SystemImage.Core.Importing;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence.Entities;
+
+namespace SystemImage.Server.Jobs;
+
+/// <summary>"Import now": queues an import of one channel as a background job and says which.</summary>
+public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, ImporterConfigService configs)
+{
+    /// <summary>Queues an import of <paramref name="channel"/>; refuses unknown, manual and paused channels.</summary>
+    public async Task<(OperationResult Result, int? RunId, string? JobId)> ImportNowAsync(string channel, Actor actor, CancellationToken cancellationToken)
+    {
+        var config = await configs.GetAsync(channel, cancellationToken);
+        var refusal = config switch
+        {
+            null => OperationResult.NotFound($"Channel '{channel}' does not exist."),
+            { Type: not ChannelType.Auto } => OperationResult.Conflict($"Channel '{channel}' is not an automatic channel; configure its importer first."),
+            { Paused: true } => OperationResult.Conflict($"Imports of channel '{channel}' are paused; resume them first."),
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            return (refusal, null, null);
+        }
+
+        var runId = await runs.QueueAsync(channel, "import-now", actor, cancellationToken);
+        var jobId = jobs.Enqueue<ImportJob>(job => job.RunAsync(runId, null, CancellationToken.None));
+        await runs.SetJobIdAsync(runId, jobId, cancellationToken);
+        return (OperationResult.Ok($"Queued the import of {channel} as job {jobId} (run {runId})."), runId, jobId);
+    }
+}

@@ -1,0 +1,45 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Configuration;
+
+namespace SystemImage.Server.Jobs;
+
+/// <summary>Hangfire for imports: SQLite storage in the data directory, the job server, recurring imports and the dashboard.</summary>
+public static class JobsExtensions
+{
+    /// <summary>Where the dashboard is mounted.</summary>
+    public const string DashboardPath = "/admin/jobs";
+
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHangfire((provider, hangfire) =>
+        {
+            var data = provider.GetRequiredService<IOptions<SystemImageOptions>>().Value;
+            var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
+            Directory.CreateDirectory(data.DataDirFullPath);
+            hangfire
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UseSQLiteStorage(data.HangfireDatabasePath, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollIntervalSeconds) });
+        });
+        services.AddHangfireServer((provider, server) => server.WorkerCount = provider.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount);
+        services.AddSingleton<ImportJob>();
+        services.AddSingleton<ImportJobs>();
+        services.AddSingleton<RecurringImports>();
+        services.AddHostedService(provider => provider.GetRequiredService<RecurringImports>());
+        return services;
+    }
+
+    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, for requests from this machine only until sign-in exists.</summary>
+    public static IApplicationBuilder UseJobsDashboard(this IApplicationBuilder app) =>
+        app.UseHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            DashboardTitle = "System Image Server jobs",
+            DisplayStorageConnectionString = false,
+        });
+}
