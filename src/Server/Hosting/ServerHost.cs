@@ -10,7 +10,9 @@ internal static class ServerHost
 {
     private const string DefaultUrl = "http://127.0.0.1:5000";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">The command line.</param>
+    /// <param name="configureServices">More services (tests add a test-only generator).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
@@ -23,6 +25,7 @@ internal static class ServerHost
         builder.Services.AddHostedService<StartupRepair>();
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddProblemDetails();
+        configureServices?.Invoke(builder.Services);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 

@@ -26,7 +26,12 @@ public static class JobsExtensions
                 .UseRecommendedSerializerSettings()
                 .UseSQLiteStorage(data.HangfireDatabasePath, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollIntervalSeconds) });
         });
-        services.AddHangfireServer((provider, server) => server.WorkerCount = provider.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount);
+        services.AddHangfireServer((provider, server) =>
+        {
+            var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
+            server.WorkerCount = jobs.WorkerCount;
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(jobs.SchedulePollingIntervalSeconds);
+        });
         services.AddSingleton<ImportJob>();
         services.AddSingleton<ImportJobs>();
         services.AddSingleton<RecurringImports>();

@@ -15,6 +15,10 @@ public sealed class JobsOptions
     [Range(1, 86400)]
     public int ScheduleSyncSeconds { get; set; } = 30;
 
+    /// <summary>Seconds between checks for recurring jobs that are due. Default 15.</summary>
+    [Range(0.1, 3600)]
+    public double SchedulePollingIntervalSeconds { get; set; } = 15;
+
     /// <summary>Job worker threads. Imports never overlap (they share the publish lock), so more only helps queueing. Default 2.</summary>
     [Range(1, 64)]
     public int WorkerCount { get; set; } = 2;

@@ -2,13 +2,13 @@ using System.Security.Cryptography;
 using SystemImage.Core.Generators;
 using SystemImage.Core.Persistence.Entities;
 
-namespace SystemImage.Core.Tests.Importing;
+namespace SystemImage.TestUtilities;
 
 /// <summary>
 /// A test generator, <c>tarball-dir;DIR</c>: the part is <c>DIR/&lt;device&gt;.tar.gz</c>, else <c>DIR/all.tar.gz</c>;
 /// neither gives nothing. Content-addressed like the real generators, through the real import session.
 /// </summary>
-internal sealed class TarballDirectoryGenerator : IFileGenerator
+public sealed class TarballDirectoryGenerator : IFileGenerator
 {
     public const string GeneratorName = "tarball-dir";
 

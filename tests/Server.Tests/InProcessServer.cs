@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using SystemImage.Core.Generators;
+using SystemImage.Server.Hosting;
+using SystemImage.TestUtilities;
+using Xunit;
+
+namespace SystemImage.Server.Tests;
+
+/// <summary>
+/// The real server host (Kestrel on a free port of 127.0.0.1, Hangfire, the static tree) in this process, over a
+/// temporary data directory, with the test generator registered and fast job polling, so tests can reach its services.
+/// </summary>
+public sealed class InProcessServer : IAsyncLifetime
+{
+    private WebApplication _app = null!;
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "si-inproc-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public IServiceProvider Services => _app.Services;
+
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(DataDir);
+        TestKeys.CopyTo(Path.Combine(DataDir, "secrets"));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        _app = ServerHost.Build(
+            [
+                "--urls", BaseAddress.ToString().TrimEnd('/'),
+                "--data-dir", DataDir,
+                "--SystemImage:Jobs:QueuePollIntervalSeconds=0.2",
+                "--SystemImage:Jobs:SchedulePollingIntervalSeconds=1",
+                "--SystemImage:Jobs:ScheduleSyncSeconds=1",
+                "--Logging:LogLevel:Default=Warning",
+            ],
+            services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>());
+        await _app.StartAsync();
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(DataDir, recursive: true);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="seconds"/> pass.</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return await condition();
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Hangfire;
+using Hangfire.Storage;
+using SystemImage.Core.Channels;
+using SystemImage.Core.Generators;
+using SystemImage.Core.Importing;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Server.Jobs;
+using SystemImage.TestUtilities;
+using Xunit;
+
+namespace SystemImage.Server.Tests;
+
+/// <summary>Imports as background jobs on the real host: import now, recurring schedules, pause/resume, the dashboard.</summary>
+public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessServer>
+{
+    private static readonly Actor Tester = new("tester", "api");
+
+    private async Task<string> AutoChannelAsync(string channel, string? schedule = null)
+    {
+        Assert.True((await server.Get<ChannelService>().CreateAsync(channel, false, Tester, CancellationToken.None)).Succeeded);
+        Assert.True((await server.Get<DeviceService>().CreateAsync(channel, "mako", false, Tester, CancellationToken.None)).Succeeded);
+        var inputs = Path.Combine(server.DataDir, "inputs", channel);
+        Directory.CreateDirectory(inputs);
+        SimpleTarball.WriteBuild(Path.Combine(inputs, "all.tar.gz"), 1);
+        var config = new ImporterConfig
+        {
+            Type = ChannelType.Auto,
+            Schedule = schedule,
+            Files =
+            [
+                new ImportFile { Name = "ubuntu", Generator = TarballDirectoryGenerator.GeneratorName, Arguments = [inputs] },
+                new ImportFile { Name = "version", Generator = VersionGenerator.GeneratorName },
+            ],
+        };
+        var saved = await server.Get<ImporterConfigService>().SetAsync(channel, config, Tester, CancellationToken.None);
+        Assert.True(saved.Succeeded, saved.Message);
+        return inputs;
+    }
+
+    [Fact]
+    public async Task ImportNowRunsTheImportAsABackgroundJobAndRecordsItsRun()
+    {
+        await AutoChannelAsync("now");
+
+        var (result, runId, jobId) = await server.Get<ImportJobs>().ImportNowAsync("now", Tester, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.False(string.IsNullOrEmpty(jobId));
+        var runs = server.Get<ImportRuns>();
+        Assert.True(await InProcessServer.EventuallyAsync(async () =>
+            (await runs.GetAsync(runId!.Value, CancellationToken.None))!.State is ImportRunState.Succeeded or ImportRunState.Failed));
+        var run = (await runs.GetAsync(runId!.Value, CancellationToken.None))!;
+        Assert.Equal((ImportRunState.Succeeded, jobId, "import-now"), (run.State, run.JobId, run.Trigger));
+        Assert.Contains("mako: published version 1", run.Log);
+        var index = JsonNode.Parse(await server.Http.GetStringAsync(new Uri("/now/mako/index.json", UriKind.Relative)))!;
+        Assert.Single(index["images"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task ImportNowRefusesManualPausedAndUnknownChannels()
+    {
+        await AutoChannelAsync("paused");
+        await server.Get<ImporterConfigService>().SetPausedAsync("paused", true, Tester, CancellationToken.None);
+        Assert.True((await server.Get<ChannelService>().CreateAsync("by-hand", false, Tester, CancellationToken.None)).Succeeded);
+        var jobs = server.Get<ImportJobs>();
+
+        Assert.Contains("paused", (await jobs.ImportNowAsync("paused", Tester, CancellationToken.None)).Result.Message);
+        Assert.Contains("not an automatic channel", (await jobs.ImportNowAsync("by-hand", Tester, CancellationToken.None)).Result.Message);
+        Assert.Equal(OperationStatus.NotFound, (await jobs.ImportNowAsync("nowhere", Tester, CancellationToken.None)).Result.Status);
+    }
+
+    [Fact]
+    public async Task RecurringJobsFollowScheduleAndPause()
+    {
+        await AutoChannelAsync("sched", "0 3 * * *");
+        var recurring = server.Get<RecurringImports>();
+        string? Cron()
+        {
+            using var connection = server.Get<JobStorage>().GetConnection();
+            return connection.GetRecurringJobs().FirstOrDefault(j => j.Id == "import:sched")?.Cron;
+        }
+
+        await recurring.SyncAsync(CancellationToken.None);
+        Assert.Equal("0 3 * * *", Cron());
+
+        await server.Get<ImporterConfigService>().SetPausedAsync("sched", true, Tester, CancellationToken.None);
+        await recurring.SyncAsync(CancellationToken.None);
+        Assert.Null(Cron());
+
+        await server.Get<ImporterConfigService>().SetPausedAsync("sched", false, Tester, CancellationToken.None);
+        var config = (await server.Get<ImporterConfigService>().GetAsync("sched", CancellationToken.None))! with { Schedule = "30 4 * * 1" };
+        await server.Get<ImporterConfigService>().SetAsync("sched", config, Tester, CancellationToken.None);
+        await recurring.SyncAsync(CancellationToken.None);
+        Assert.Equal("30 4 * * 1", Cron());
+    }
+
+    [Fact]
+    public async Task AScheduledImportFiresOnItsOwn()
+    {
+        // Every second (six fields, seconds first); the host's own sync picks the channel up.
+        await AutoChannelAsync("every-second", "* * * * * *");
+        var runs = server.Get<ImportRuns>();
+
+        Assert.True(await InProcessServer.EventuallyAsync(async () =>
+            (await runs.ListAsync("every-second", 10, CancellationToken.None)).Any(r => r.Trigger == "schedule" && r.State == ImportRunState.Succeeded)));
+        var pause = await server.Get<ImporterConfigService>().SetPausedAsync("every-second", true, Tester, CancellationToken.None);
+        Assert.True(pause.Succeeded);
+    }
+
+    [Fact]
+    public async Task TheDashboardAnswersLocalRequests()
+    {
+        var response = await server.Http.GetAsync(new Uri("/admin/jobs", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("System Image Server jobs", await response.Content.ReadAsStringAsync());
+    }
+}
