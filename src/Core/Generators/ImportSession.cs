@@ -39,6 +39,9 @@ public sealed class ImportSession : IDisposable
 
     public IImportReporter Reporter { get; }
 
+    /// <summary>The device and file-list entry being generated; set by the import, used for progress.</summary>
+    internal (string Device, string? File) Current { get; set; }
+
     /// <summary>The pool file at <paramref name="poolPath"/>: pending in this run, or already published; null when neither.</summary>
     public async Task<PoolFile?> FindAsync(SystemImageDbContext db, string poolPath, CancellationToken cancellationToken) =>
         _pending.TryGetValue(poolPath, out var pending)
@@ -58,7 +61,10 @@ public sealed class ImportSession : IDisposable
             return existing.File;
         }
 
-        var result = await _preparer.PrepareAsync(tarball, PartPreparer.CompressionFromFileName(tarball), WorkDirectory, cancellationToken);
+        var (device, entry) = Current;
+        var total = new FileInfo(tarball).Length;
+        var progress = new InlineProgress(bytes => Reporter.Progress(device, entry, bytes, total));
+        var result = await _preparer.PrepareAsync(tarball, PartPreparer.CompressionFromFileName(tarball), WorkDirectory, cancellationToken, progress);
         if (result.Part is not { } part)
         {
             throw new GeneratorException($"{Path.GetFileName(tarball)}: {result.Error}");
@@ -115,6 +121,12 @@ public sealed class ImportSession : IDisposable
         {
             Directory.Delete(WorkDirectory, recursive: true);
         }
+    }
+
+    /// <summary>Reports on the reading thread, unlike <see cref="Progress{T}"/>, which posts to a context.</summary>
+    private sealed class InlineProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
     }
 
     private sealed record Pending(PoolFile File, string Output, JsonObject Sidecar, TarManifest? Manifest);

@@ -130,6 +130,7 @@ public sealed partial class ImportService(
                 continue;
             }
 
+            session.Current = (deviceName, file.Name);
             session.Reporter.Progress(deviceName, file.Name, 0, null);
             var context = new GeneratorContext
             {

@@ -22,6 +22,8 @@ internal sealed class ImportFixture : IAsyncDisposable
 
     public List<string> Log { get; } = [];
 
+    public List<(string Device, string? File, long Done, long? Total)> Progress { get; } = [];
+
     public static async Task<ImportFixture> CreateAsync(IDictionary<string, string?>? settings = null) =>
         new(await TestDataDirectory.CreateAsync(settings, services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>()));
 
@@ -70,7 +72,7 @@ internal sealed class ImportFixture : IAsyncDisposable
     };
 
     public async Task<ImportOutcome> ImportAsync(string channel) =>
-        await Data.Get<ImportService>().ImportAsync(channel, Tester, new ListReporter(Log), CancellationToken.None);
+        await Data.Get<ImportService>().ImportAsync(channel, Tester, new ListReporter(Log, Progress), CancellationToken.None);
 
     public JsonArray Images(string channel, string device) => TreeAssert.ReadJson(Data, $"/{channel}/{device}/index.json")["images"]!.AsArray();
 
@@ -83,7 +85,7 @@ internal sealed class ImportFixture : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Data.DisposeAsync();
 
-    internal sealed class ListReporter(List<string> lines) : IImportReporter
+    internal sealed class ListReporter(List<string> lines, List<(string, string?, long, long?)> progress) : IImportReporter
     {
         public void Log(string message)
         {
@@ -95,6 +97,10 @@ internal sealed class ImportFixture : IAsyncDisposable
 
         public void Progress(string device, string? file, long bytesDone, long? bytesTotal)
         {
+            lock (progress)
+            {
+                progress.Add((device, file, bytesDone, bytesTotal));
+            }
         }
     }
 }

@@ -36,6 +36,9 @@ public sealed class ImportServiceTests : IAsyncLifetime
         Assert.StartsWith("/pool/device-", files[1]);
         Assert.Equal("/devel/mako/version-5.tar.xz", files[2]);
         Assert.Matches("^ubuntu=[0-9a-f]{8},device=[0-9a-f]{8},version=5$", _f.Images("devel", "mako")[0]!["version_detail"]!.GetValue<string>());
+        var ubuntuInput = new FileInfo(Path.Combine(_f.Inputs("ubuntu"), "all.tar.gz")).Length;
+        Assert.Contains(("mako", "ubuntu", ubuntuInput, ubuntuInput), _f.Progress);
+        Assert.Contains(_f.Progress, p => p is ("mako", "device", > 0, > 0));
     }
 
     [Fact]

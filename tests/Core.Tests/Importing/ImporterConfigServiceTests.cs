@@ -2,6 +2,7 @@ using SystemImage.Core.Generators;
 using SystemImage.Core.Importing;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence.Entities;
+using SystemImage.TestUtilities;
 using Xunit;
 
 namespace SystemImage.Core.Tests.Importing;

@@ -7,7 +7,9 @@ namespace SystemImage.Core.Images.Parts;
 /// Reads <paramref name="inner"/> in 1 MiB blocks and hashes each block (SHA-256) as it arrives, so the input file's
 /// hash costs no second read. Small reads are served from the block.
 /// </summary>
-internal sealed class HashingReadStream(Stream inner) : ReadOnlyWrapperStream
+/// <param name="inner">The stream to read.</param>
+/// <param name="progress">Told the bytes read so far after every block, if given.</param>
+internal sealed class HashingReadStream(Stream inner, IProgress<long>? progress = null) : ReadOnlyWrapperStream
 {
     private const int BlockSize = 1 << 20;
 
@@ -82,6 +84,7 @@ internal sealed class HashingReadStream(Stream inner) : ReadOnlyWrapperStream
     {
         _sha256.AppendData(data[..count]);
         BytesRead += count;
+        progress?.Report(BytesRead);
         return count;
     }
 

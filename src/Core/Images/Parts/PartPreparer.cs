@@ -29,7 +29,9 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
     /// <param name="announced">The compression the client announced (see <see cref="CompressionFromFileName"/>); null to detect it.</param>
     /// <param name="workDirectory">Where the output goes; created if missing. Best on the pool's filesystem.</param>
     /// <param name="cancellationToken">Cancelling deletes the output and throws <see cref="OperationCanceledException"/>.</param>
-    public async Task<PartResult> PrepareAsync(string inputPath, PartCompression? announced, string workDirectory, CancellationToken cancellationToken)
+    /// <param name="progress">Told how many bytes of the input have been read, as the work goes on.</param>
+    public async Task<PartResult> PrepareAsync(
+        string inputPath, PartCompression? announced, string workDirectory, CancellationToken cancellationToken, IProgress<long>? progress = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
@@ -40,7 +42,7 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
         var outputPath = Path.Combine(workDirectory, $".part.tar.xz{TempMarker}{Guid.NewGuid():N}");
         try
         {
-            var part = await PrepareCoreAsync(inputPath, announced, outputPath, cancellationToken);
+            var part = await PrepareCoreAsync(inputPath, announced, outputPath, progress, cancellationToken);
             var seconds = clock.Elapsed.TotalSeconds;
             logger.LogInformation(
                 "Prepared part {Input} ({SourceSha256}): {Compression} {InputBytes} bytes to {OutputBytes} bytes, {Entries} entries, stored as is: {StoredAsIs}, in {Seconds:F1} s ({MegabytesPerSecond:F1} MB/s)",
@@ -71,13 +73,14 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
             : null;
     }
 
-    private async Task<PreparedPart> PrepareCoreAsync(string inputPath, PartCompression? announced, string outputPath, CancellationToken cancellationToken)
+    private async Task<PreparedPart> PrepareCoreAsync(
+        string inputPath, PartCompression? announced, string outputPath, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         await using var file = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         var compression = await DetectAsync(file, announced, cancellationToken);
         var tarSize = await EstimateTarSizeAsync(file, compression, cancellationToken);
         file.Position = 0;
-        using var input = new HashingReadStream(file);
+        using var input = new HashingReadStream(file, progress);
         return compression == PartCompression.Xz
             ? await StoreAsIsAsync(inputPath, input, outputPath, cancellationToken)
             : await RecompressAsync(input, compression, outputPath, tarSize, cancellationToken);
