@@ -111,6 +111,42 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
     }
 
     [Fact]
+    public async Task TwoImportsAtOnceRunOneAfterTheOtherAndTheSecondSaysItWaited()
+    {
+        await AutoChannelAsync("twice");
+        var jobs = server.Get<ImportJobs>();
+        var runs = server.Get<ImportRuns>();
+        int first, second;
+        await using (await server.Get<SystemImage.Core.Publishing.PublishLock>().AcquireAsync(CancellationToken.None))
+        {
+            first = (await jobs.ImportNowAsync("twice", Tester, CancellationToken.None)).RunId!.Value;
+            second = (await jobs.ImportNowAsync("twice", Tester, CancellationToken.None)).RunId!.Value;
+            await Task.Delay(1500);
+        }
+
+        Assert.True(await InProcessServer.EventuallyAsync(async () =>
+            (await runs.ListAsync("twice", 10, CancellationToken.None)).All(r => r.State is not (ImportRunState.Queued or ImportRunState.Running))));
+        var done = new[] { (await runs.GetAsync(first, CancellationToken.None))!, (await runs.GetAsync(second, CancellationToken.None))! };
+        Assert.Equal([ImportRunState.Succeeded, ImportRunState.NothingNew], done.Select(r => r.State).Order());
+        Assert.Contains("Waited", done.Single(r => r.State == ImportRunState.NothingNew).Log);
+        Assert.Single(JsonNode.Parse(await server.Http.GetStringAsync(new Uri("/twice/mako/index.json", UriKind.Relative)))!["images"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task AScheduledRunIsSkippedWhileAnotherRunOfTheChannelIsActive()
+    {
+        await AutoChannelAsync("busy");
+        var runs = server.Get<ImportRuns>();
+        var active = await runs.QueueAsync("busy", "import-now", Tester, CancellationToken.None);
+
+        await server.Get<ImportJob>().RunScheduledAsync("busy", null, CancellationToken.None);
+
+        var skipped = (await runs.ListAsync("busy", 10, CancellationToken.None))[0];
+        Assert.Equal((ImportRunState.Skipped, "schedule"), (skipped.State, skipped.Trigger));
+        Assert.Contains($"run {active} of busy is still queued", skipped.Summary);
+    }
+
+    [Fact]
     public async Task TheDashboardAnswersLocalRequests()
     {
         var response = await server.Http.GetAsync(new Uri("/admin/jobs", UriKind.Relative));

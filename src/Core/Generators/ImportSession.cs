@@ -23,15 +23,17 @@ public sealed class ImportSession : IDisposable
     private readonly TarManifestStore _manifests;
     private readonly TimeProvider _time;
 
-    internal ImportSession(string workDirectory, IImportReporter reporter, PartPreparer preparer, PoolWriter pool, TarManifestStore manifests, TimeProvider time)
+    private readonly WorkArea _work;
+
+    internal ImportSession(WorkArea work, IImportReporter reporter, PartPreparer preparer, PoolWriter pool, TarManifestStore manifests, TimeProvider time)
     {
-        WorkDirectory = workDirectory;
+        _work = work;
+        WorkDirectory = work.Path;
         Reporter = reporter;
         _preparer = preparer;
         _pool = pool;
         _manifests = manifests;
         _time = time;
-        Directory.CreateDirectory(workDirectory);
     }
 
     /// <summary>A directory for the run's downloads and temporary files; deleted when the run ends.</summary>
@@ -115,13 +117,7 @@ public sealed class ImportSession : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(WorkDirectory))
-        {
-            Directory.Delete(WorkDirectory, recursive: true);
-        }
-    }
+    public void Dispose() => _work.Dispose();
 
     /// <summary>Reports on the reading thread, unlike <see cref="Progress{T}"/>, which posts to a context.</summary>
     private sealed class InlineProgress(Action<long> report) : IProgress<long>

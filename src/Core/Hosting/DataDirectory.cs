@@ -61,6 +61,9 @@ public sealed partial class DataDirectory(
             File.Delete(leftover);
         }
 
+        // Scratch files of uploads and imports that a killed process left behind.
+        WorkArea.Sweep(options.Value.StateDir, includeLooseFiles: true);
+
         return await publisher.PublishAsync(PublishRequest.All, cancellationToken);
     }
 

@@ -40,40 +40,33 @@ public sealed class ImageService(
             return invalid;
         }
 
-        var work = Path.Combine(options.Value.StateDir, "work", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(work);
-        try
+        using var workArea = WorkArea.Create(options.Value.StateDir, "publish");
+        var work = workArea.Path;
+        var prepared = new List<(PartInput Input, string PoolPath, string SourceHash)>();
+        foreach (var part in request.Parts)
         {
-            var prepared = new List<(PartInput Input, string PoolPath, string SourceHash)>();
-            foreach (var part in request.Parts)
-            {
-                var hash = await HashFileAsync(part.FilePath, cancellationToken);
-                prepared.Add((part, $"{TreeLayout.PoolDirectory}/{part.Name}-{hash}.tar.xz", hash));
-            }
+            var hash = await HashFileAsync(part.FilePath, cancellationToken);
+            prepared.Add((part, $"{TreeLayout.PoolDirectory}/{part.Name}-{hash}.tar.xz", hash));
+        }
 
-            var fresh = new Dictionary<string, PreparedPart>(StringComparer.Ordinal);
-            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        var fresh = new Dictionary<string, PreparedPart>(StringComparer.Ordinal);
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var known = prepared.Select(p => p.PoolPath).ToList();
+            var existing = await db.PoolFiles.Where(p => known.Contains(p.Path)).Select(p => p.Path).ToListAsync(cancellationToken);
+            foreach (var (input, poolPath, _) in prepared.Where(p => !existing.Contains(p.PoolPath)))
             {
-                var known = prepared.Select(p => p.PoolPath).ToList();
-                var existing = await db.PoolFiles.Where(p => known.Contains(p.Path)).Select(p => p.Path).ToListAsync(cancellationToken);
-                foreach (var (input, poolPath, _) in prepared.Where(p => !existing.Contains(p.PoolPath)))
+                var result = await preparer.PrepareAsync(input.FilePath, PartPreparer.CompressionFromFileName(input.FilePath), work, cancellationToken);
+                if (result.Part is null)
                 {
-                    var result = await preparer.PrepareAsync(input.FilePath, PartPreparer.CompressionFromFileName(input.FilePath), work, cancellationToken);
-                    if (result.Part is null)
-                    {
-                        return OperationResult.Invalid($"Part '{input.Name}' ({Path.GetFileName(input.FilePath)}): {result.Error}");
-                    }
-
-                    fresh[poolPath] = result.Part;
+                    return OperationResult.Invalid($"Part '{input.Name}' ({Path.GetFileName(input.FilePath)}): {result.Error}");
                 }
-            }
 
-            return await mutator.MutateAsync(db => PublishPreparedAsync(db, request, prepared, fresh, actor, cancellationToken), cancellationToken);
+                fresh[poolPath] = result.Part;
+            }
         }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
+
+        return await mutator.MutateAsync(db => PublishPreparedAsync(db, request, prepared, fresh, actor, cancellationToken), cancellationToken);
     }
 
     private async Task<Mutation> PublishPreparedAsync(

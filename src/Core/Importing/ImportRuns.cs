@@ -37,6 +37,38 @@ public sealed partial class ImportRuns(
         return run.Id;
     }
 
+    /// <summary>The queued or running run of <paramref name="channel"/>, if any.</summary>
+    public async Task<ImportRun?> ActiveRunAsync(string channel, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ImportRuns.AsNoTracking()
+            .Where(r => r.Channel == channel && (r.State == ImportRunState.Queued || r.State == ImportRunState.Running))
+            .OrderBy(r => r.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Records a run that was not started, with the reason; returns its id.</summary>
+    public async Task<int> RecordSkippedAsync(string channel, string trigger, Actor actor, string reason, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var run = new ImportRun
+        {
+            Channel = channel,
+            Trigger = trigger,
+            Actor = $"{actor.Name} ({actor.Surface})",
+            State = ImportRunState.Skipped,
+            QueuedAt = now,
+            FinishedAt = now,
+            Summary = reason,
+            Log = $"{now:yyyy-MM-dd HH:mm:ss} {reason}\n",
+        };
+        db.ImportRuns.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+        Changed?.Invoke(run.Id);
+        return run.Id;
+    }
+
     /// <summary>Remembers which background job runs <paramref name="runId"/>.</summary>
     public async Task SetJobIdAsync(int runId, string jobId, CancellationToken cancellationToken)
     {

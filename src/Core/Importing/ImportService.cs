@@ -47,6 +47,11 @@ public sealed partial class ImportService(
     {
         var clock = Stopwatch.StartNew();
         await using var held = await publishLock.AcquireAsync(cancellationToken);
+        if (clock.Elapsed > TimeSpan.FromSeconds(0.5))
+        {
+            reporter.Log($"Waited {clock.Elapsed.TotalSeconds:F1} s for another import or change to the tree to finish");
+        }
+
         List<string> devices;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -62,8 +67,7 @@ public sealed partial class ImportService(
 
         reporter.Log($"Importing {channel}: {devices.Count} device(s)");
         var results = new List<DeviceImport>();
-        using (var session = new ImportSession(
-            Path.Combine(options.Value.StateDir, "work", $"import-{Guid.NewGuid():N}"), reporter, preparer, pool, manifests, time))
+        using (var session = new ImportSession(WorkArea.Create(options.Value.StateDir, "import"), reporter, preparer, pool, manifests, time))
         {
             foreach (var device in devices)
             {

@@ -135,7 +135,8 @@ public sealed class ImportServiceTests : IAsyncLifetime
     {
         await _f.CreateAsync("devel", "mako");
         await _f.CreateAsync("stable", "mako");
-        await _f.ConfigureAsync("devel", _f.Auto(0, "devel", "stable") with { VersionBase = 10 });
+        await _f.CreateAsync("rc", "mako");
+        await _f.ConfigureAsync("devel", _f.Auto(0, "devel", "stable", "rc") with { VersionBase = 10 });
         _f.WriteBuild("device", 1);
         for (var build = 1; build <= 2; build++)
         {
@@ -150,13 +151,16 @@ public sealed class ImportServiceTests : IAsyncLifetime
         await _f.ImportAsync("devel");
         Assert.Equal(["delta 11-12"], _f.Entries("devel", "mako").Where(e => e.StartsWith("delta", StringComparison.Ordinal) && e.EndsWith("-12", StringComparison.Ordinal)));
 
-        // stable gets devel's version 10 under the same number: now a base for devel's next image.
+        // stable gets devel's version 10 and rc its version 11 under the same numbers: now bases for the next image.
         copy = await _f.Data.Get<ImageCopyService>().CopyAsync(
             new CopyImageRequest("devel", "stable", "mako") { Version = 10, KeepVersion = true }, ImportFixture.Tester, CancellationToken.None);
         Assert.True(copy.Succeeded, copy.Message);
+        copy = await _f.Data.Get<ImageCopyService>().CopyAsync(
+            new CopyImageRequest("devel", "rc", "mako") { Version = 11, KeepVersion = true }, ImportFixture.Tester, CancellationToken.None);
+        Assert.True(copy.Succeeded, copy.Message);
         _f.WriteBuild("ubuntu", 4);
         await _f.ImportAsync("devel");
-        Assert.Equal(["delta 10-13", "delta 12-13"], _f.Entries("devel", "mako").Where(e => e.EndsWith("-13", StringComparison.Ordinal)).Order());
+        Assert.Equal(["delta 10-13", "delta 11-13", "delta 12-13"], _f.Entries("devel", "mako").Where(e => e.EndsWith("-13", StringComparison.Ordinal)).Order());
     }
 
     [Fact]

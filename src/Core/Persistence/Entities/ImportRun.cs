@@ -52,4 +52,7 @@ public enum ImportRunState
     NothingNew = 3,
     Failed = 4,
     Cancelled = 5,
+
+    /// <summary>Not run: another run of the same channel was still queued or running (scheduled runs only).</summary>
+    Skipped = 6,
 }
