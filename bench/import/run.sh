@@ -16,6 +16,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$root/bench/lib.sh"
 out="${OUT:-$root/bench/out/import}"
 LEVEL="${LEVEL:-$(sed -n 's/.*"Preset": *\([0-9]*\).*/\1/p' "$root/appsettings.json" | head -1)}"
 BLOCK="${BLOCK:-$(sed -n 's/.*"BlockSize": *\([0-9]*\).*/\1/p' "$root/appsettings.json" | head -1)}"
@@ -32,11 +33,7 @@ done
 if [[ ! -f "$out/build2.tar.gz" ]]; then
     echo "Building two ~$CORPUS_MB MB builds..."
     target=$((CORPUS_MB * 1024 * 1024))
-    find /usr/lib /usr/share -xdev -type f -readable -size -4M -printf '%s\t%p\n' 2>/dev/null | LC_ALL=C sort -t $'\t' -k2 \
-        | awk -F'\t' -v target="$target" '
-            { size[NR] = $1; path[NR] = $2; total += $1 }
-            END { stride = int(total / target); if (stride < 1) stride = 1
-                  for (i = 1; i <= NR && taken < target; i += stride) { taken += size[i]; print path[i] } }' > "$out/files.list"
+    corpus_files "$target" > "$out/files.list"
     rm -rf "$out/tree" && mkdir -p "$out/tree"
     tar --create --no-recursion --verbatim-files-from --files-from "$out/files.list" 2>/dev/null | tar -x -C "$out/tree"
     pack() { (cd "$out/tree" && find . -mindepth 1 | LC_ALL=C sort | tar --create --no-recursion --owner=0 --group=0 --numeric-owner \
@@ -57,11 +54,10 @@ fi
 echo "build1.tar $(stat -c %s "$out/build1.tar") bytes, build2.tar $(stat -c %s "$out/build2.tar") bytes; xz preset $LEVEL, block size $BLOCK"
 
 # 2. Ours: a Release build of the server, a fresh data directory, build 1 then build 2 with its delta.
-dotnet publish -c Release --use-current-runtime --self-contained false -v q --nologo -o "$out/app" "$root/src/Server/Server.csproj" >/dev/null
+publish_server "$out/app"
 rm -rf "$out/data"
 si() { SystemImage__Xz__Preset="$LEVEL" SystemImage__Xz__BlockSize="$BLOCK" "$out/app/systemimage" "$@" --data-dir "$out/data"; }
 si create-channel bench >/dev/null && si create-device bench mako >/dev/null
-seconds() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.1f", (e - s) / 1e9 }'; }
 start=$(date +%s%N); si publish-image bench mako "ubuntu=$out/build1.tar.gz" >/dev/null; end=$(date +%s%N)
 first=$(seconds "$start" "$end")
 /usr/bin/time -f "%e %M" -o "$out/time.txt" bash -c "SystemImage__Xz__Preset=$LEVEL SystemImage__Xz__BlockSize=$BLOCK '$out/app/systemimage' publish-image bench mako 'ubuntu=$out/build2.tar.gz' --data-dir '$out/data'" >/dev/null
