@@ -94,7 +94,7 @@ internal sealed class CdImageFixture : IAsyncDisposable
         await db.SaveChangesAsync();
     }
 
-    /// <summary>Files left in the sessions' work directories (there should be none after a run, failed or not).</summary>
+    /// <summary>Files left in the sessions' work directories: none after a failed generation (a successful one leaves its pending output).</summary>
     public IReadOnlyList<string> WorkLeftovers() => _sessions
         .Where(s => Directory.Exists(s.WorkDirectory))
         .SelectMany(s => Directory.EnumerateFileSystemEntries(s.WorkDirectory, "*", SearchOption.AllDirectories))
