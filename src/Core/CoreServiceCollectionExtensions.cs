@@ -8,6 +8,7 @@ using SystemImage.Core.Channels;
 using SystemImage.Core.Compression;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Generators;
+using SystemImage.Core.Generators.CdImage;
 using SystemImage.Core.Hosting;
 using SystemImage.Core.Images;
 using SystemImage.Core.Images.Deltas;
@@ -67,6 +68,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TreeMaintenance>();
         services.AddSingleton<DataDirectory>();
         services.AddSingleton<IFileGenerator, VersionGenerator>();
+        services.AddSingleton<IFileGenerator, CdImageUbuntuGenerator>();
+        services.AddSingleton<IFileGenerator, CdImageDeviceGenerator>();
+        services.AddSingleton<IFileGenerator, CdImageCustomGenerator>();
         services.AddSingleton<GeneratorRegistry>();
         services.AddSingleton<ImporterConfigService>();
         services.AddSingleton<MirrorSync>();

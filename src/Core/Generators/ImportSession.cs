@@ -56,7 +56,16 @@ public sealed class ImportSession : IDisposable
     /// that uses it is committed. The caller may delete <paramref name="tarball"/> afterwards.
     /// </summary>
     /// <exception cref="GeneratorException">The tarball is not a valid, safe tar archive of its announced compression.</exception>
-    public async Task<PoolFile> AddTarballAsync(string poolPath, string tarball, PoolFileDescription description, CancellationToken cancellationToken)
+    public Task<PoolFile> AddTarballAsync(string poolPath, string tarball, PoolFileDescription description, CancellationToken cancellationToken) =>
+        AddTarballAsync(poolPath, tarball, null, description, cancellationToken);
+
+    /// <summary>
+    /// <see cref="AddTarballAsync(string, string, PoolFileDescription, CancellationToken)"/> for a tarball whose SHA-256
+    /// must be <paramref name="expectedSha256"/> (e.g. as a SHA256SUMS file gives it), checked in the same pass.
+    /// </summary>
+    /// <exception cref="GeneratorException">The tarball is not valid, or its SHA-256 is not <paramref name="expectedSha256"/>.</exception>
+    public async Task<PoolFile> AddTarballAsync(
+        string poolPath, string tarball, string? expectedSha256, PoolFileDescription description, CancellationToken cancellationToken)
     {
         if (_pending.TryGetValue(poolPath, out var existing))
         {
@@ -70,6 +79,12 @@ public sealed class ImportSession : IDisposable
         if (result.Part is not { } part)
         {
             throw new GeneratorException($"{Path.GetFileName(tarball)}: {result.Error}");
+        }
+
+        if (expectedSha256 is not null && !string.Equals(part.SourceSha256, expectedSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            File.Delete(part.OutputPath);
+            throw new GeneratorException($"{Path.GetFileName(tarball)}: its SHA-256 is {part.SourceSha256}, not the expected {expectedSha256.ToLowerInvariant()}");
         }
 
         var file = new PoolFile
