@@ -42,7 +42,7 @@ public sealed class ImportSession : IDisposable
     public IImportReporter Reporter { get; }
 
     /// <summary>The device and file-list entry being generated; set by the import, used for progress.</summary>
-    internal (string Device, string? File) Current { get; set; }
+    internal (string? Device, string? File) Current { get; set; }
 
     /// <summary>The pool file at <paramref name="poolPath"/>: pending in this run, or already published; null when neither.</summary>
     public async Task<PoolFile?> FindAsync(SystemImageDbContext db, string poolPath, CancellationToken cancellationToken) =>
@@ -72,9 +72,11 @@ public sealed class ImportSession : IDisposable
             return existing.File;
         }
 
+        // Progress of the validation and compression pass, under the device and entry the import is at (a generator
+        // that reads its source first, such as a re-pack, reports that pass itself).
         var (device, entry) = Current;
         var total = new FileInfo(tarball).Length;
-        var progress = new InlineProgress(bytes => Reporter.Progress(device, entry, bytes, total));
+        var progress = device is null ? null : new InlineProgress(bytes => Reporter.Progress(device, entry, bytes, total));
         var result = await _preparer.PrepareAsync(tarball, PartPreparer.CompressionFromFileName(tarball), WorkDirectory, cancellationToken, progress);
         if (result.Part is not { } part)
         {

@@ -41,7 +41,7 @@ public sealed partial class ImageComposer(
 
         var now = time.GetUtcNow();
         var full = NewImage(ImageType.Full, version, null, content, now);
-        full.Files = [.. content.Parts.Select((p, i) => FileOf(p, i))];
+        full.Files = [.. content.Parts.Select((p, i) => FileOf(p, i, content.PartNameOf(i)))];
         if (versionFile is not null)
         {
             full.Files.Add(versionFile);
@@ -56,16 +56,18 @@ public sealed partial class ImageComposer(
         foreach (var baseImage in bases.Where(b => b.Type == ImageType.Full && b.Version < version))
         {
             var files = new List<ImageFile>();
-            foreach (var part in content.Parts)
+            for (var index = 0; index < content.Parts.Count; index++)
             {
-                var previous = baseImage.Files.FirstOrDefault(f => f.PartName == part.PartName);
+                var part = content.Parts[index];
+                var partName = content.PartNameOf(index);
+                var previous = baseImage.Files.FirstOrDefault(f => f.PartName == partName);
                 if (previous?.Path == part.Path)
                 {
                     continue;
                 }
 
                 var carried = previous is null ? part : await EnsureDeltaAsync(db, previous, part, content.LocalTars.GetValueOrDefault(part.Path), cancellationToken);
-                files.Add(FileOf(carried, files.Count, part.PartName));
+                files.Add(FileOf(carried, files.Count, partName));
             }
 
             if (versionFile is not null)

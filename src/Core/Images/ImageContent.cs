@@ -13,6 +13,15 @@ public sealed record ImageContent(IReadOnlyList<PoolFile> Parts, string VersionD
 
     public bool Bootme { get; init; }
 
+    /// <summary>
+    /// The part name of each of <see cref="Parts"/> in this image, when it is not the pool file's own (a pool file is
+    /// shared, and an importer's file-list entry names the part). Null: each pool file's <see cref="PoolFile.PartName"/>.
+    /// </summary>
+    public IReadOnlyList<string>? PartNames { get; init; }
+
+    /// <summary>The part name of <see cref="Parts"/>[<paramref name="index"/>] in this image.</summary>
+    public string PartNameOf(int index) => PartNames?[index] ?? Parts[index].PartName;
+
     /// <summary>Whether the image ends with its version tarball (an importer file list may leave out <c>version</c>). Default true.</summary>
     public bool WithVersionTarball { get; init; } = true;
 

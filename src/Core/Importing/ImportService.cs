@@ -125,6 +125,7 @@ public sealed partial class ImportService(
 
         var files = ImporterConfig.FilesFor(channel!.ImportFiles, deviceName);
         var generated = new List<PoolFile>();
+        var partNames = new List<string>();
         var withVersion = false;
         foreach (var file in files)
         {
@@ -164,6 +165,7 @@ public sealed partial class ImportService(
             }
 
             generated.Add(result);
+            partNames.Add(file.Name);
         }
 
         session.Reporter.Progress(deviceName, null, 0, null);
@@ -180,7 +182,7 @@ public sealed partial class ImportService(
         }
 
         var detail = VersionDetail.Join(generated.Select(f => f.VersionDetail), null, version);
-        var content = new ImageContent(generated, detail, detail) { WithVersionTarball = withVersion };
+        var content = new ImageContent(generated, detail, detail) { WithVersionTarball = withVersion, PartNames = partNames };
         await composer.ComposeAsync(db, channel, device, version, content, bases, cancellationToken);
         expiry.Expire(db, channel, device);
         audit.Record(db, actor, "import-image", $"{channelName}/{deviceName}", channelName, $"version {version}: {detail}");

@@ -57,7 +57,7 @@ internal sealed class CdImageFixture : IAsyncDisposable
     public ImportSession NewSession()
     {
         var session = new ImportSession(
-            Path.Combine(Data.Options.StateDir, "work", $"test-{Guid.NewGuid():N}"),
+            WorkArea.Create(Data.Options.StateDir, "test"),
             Reporter, Data.Get<PartPreparer>(), Data.Get<PoolWriter>(), Data.Get<TarManifestStore>(), TimeProvider.System);
         _sessions.Add(session);
         return session;
@@ -94,10 +94,14 @@ internal sealed class CdImageFixture : IAsyncDisposable
         await db.SaveChangesAsync();
     }
 
-    /// <summary>Files left in the sessions' work directories: none after a failed generation (a successful one leaves its pending output).</summary>
+    /// <summary>
+    /// Files left in the sessions' work directories (besides each work area's lock file): none after a failed
+    /// generation (a successful one leaves its pending output).
+    /// </summary>
     public IReadOnlyList<string> WorkLeftovers() => _sessions
         .Where(s => Directory.Exists(s.WorkDirectory))
         .SelectMany(s => Directory.EnumerateFileSystemEntries(s.WorkDirectory, "*", SearchOption.AllDirectories))
+        .Where(path => Path.GetFileName(path) != ".owner")
         .ToList();
 
     public async ValueTask DisposeAsync()
