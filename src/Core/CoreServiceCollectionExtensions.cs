@@ -66,7 +66,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImageQueries>();
         services.AddSingleton<TreeMaintenance>();
         services.AddSingleton<DataDirectory>();
+        services.AddSingleton<HttpFetcher>();
         services.AddSingleton<IFileGenerator, VersionGenerator>();
+        services.AddSingleton<IFileGenerator, HttpGenerator>();
         services.AddSingleton<GeneratorRegistry>();
         services.AddSingleton<ImporterConfigService>();
         services.AddSingleton<MirrorSync>();
