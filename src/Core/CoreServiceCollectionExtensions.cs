@@ -69,6 +69,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<HttpFetcher>();
         services.AddSingleton<IFileGenerator, VersionGenerator>();
         services.AddSingleton<IFileGenerator, HttpGenerator>();
+        services.AddSingleton<IFileGenerator, KeyringGenerator>();
         services.AddSingleton<GeneratorRegistry>();
         services.AddSingleton<ImporterConfigService>();
         services.AddSingleton<MirrorSync>();
