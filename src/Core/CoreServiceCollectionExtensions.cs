@@ -70,6 +70,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IFileGenerator, VersionGenerator>();
         services.AddSingleton<IFileGenerator, HttpGenerator>();
         services.AddSingleton<IFileGenerator, KeyringGenerator>();
+        services.AddSingleton<IFileGenerator, SystemImageGenerator>();
         services.AddSingleton<GeneratorRegistry>();
         services.AddSingleton<ImporterConfigService>();
         services.AddSingleton<MirrorSync>();
