@@ -71,6 +71,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IFileGenerator, HttpGenerator>();
         services.AddSingleton<IFileGenerator, KeyringGenerator>();
         services.AddSingleton<IFileGenerator, SystemImageGenerator>();
+        services.AddSingleton<IFileGenerator, RemoteSystemImageGenerator>();
         services.AddSingleton<GeneratorRegistry>();
         services.AddSingleton<ImporterConfigService>();
         services.AddSingleton<MirrorSync>();
