@@ -60,9 +60,10 @@ public sealed class HttpFetcher : IDisposable
     /// <param name="cancellationToken">Stops the download.</param>
     public async Task<DownloadedFile> DownloadAsync(Uri url, string destination, long maxBytes, Action<long, long?>? progress, CancellationToken cancellationToken)
     {
+        var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         try
         {
-            await using var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            await using var owned = file;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var size = await FetchAsync(url, Math.Min(maxBytes, MaxBytes), notFoundIsNull: false, async (chunk, ct) =>
             {
