@@ -67,10 +67,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImageQueries>();
         services.AddSingleton<TreeMaintenance>();
         services.AddSingleton<DataDirectory>();
+        services.AddSingleton<HttpFetcher>();
         services.AddSingleton<IFileGenerator, VersionGenerator>();
         services.AddSingleton<IFileGenerator, CdImageUbuntuGenerator>();
         services.AddSingleton<IFileGenerator, CdImageDeviceGenerator>();
         services.AddSingleton<IFileGenerator, CdImageCustomGenerator>();
+        services.AddSingleton<IFileGenerator, HttpGenerator>();
+        services.AddSingleton<IFileGenerator, KeyringGenerator>();
+        services.AddSingleton<IFileGenerator, SystemImageGenerator>();
+        services.AddSingleton<IFileGenerator, RemoteSystemImageGenerator>();
         services.AddSingleton<GeneratorRegistry>();
         services.AddSingleton<ImporterConfigService>();
         services.AddSingleton<MirrorSync>();

@@ -19,6 +19,12 @@ public interface IFileGenerator
     string? Validate(ImportFile file);
 
     /// <summary>
+    /// True for a generator that gives a file only when another file of the image is new (<c>keyring</c>), so its
+    /// "nothing" then means "nothing new", not a cancelled image.
+    /// </summary>
+    bool OnlyWhenAnotherFileIsNew => false;
+
+    /// <summary>
     /// The pool file for the device's new image: one already published, or one staged with
     /// <see cref="ImportSession.AddTarballAsync"/>. Null means "nothing", which cancels the device's image.
     /// </summary>

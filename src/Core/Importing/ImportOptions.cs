@@ -49,7 +49,10 @@ public sealed class ImportOptions
 
     /// <summary>
     /// Keyrings (name → path of a .tar.xz keyring or a binary OpenPGP keyring) the remote-system-image generator
-    /// verifies a remote server's signatures with. Default none.
+    /// verifies a remote server's signatures with; its <c>keyring</c> option picks one (the only one when there is one).
+    /// A keyring tarball of type archive-master or image-master is followed down the remote's <c>gpg/</c> keyrings to
+    /// image-signing, as devices do; a plain keyring must hold the key that signs the remote channels.json. Relative
+    /// paths are resolved against the data directory. Default none.
     /// </summary>
     public Dictionary<string, string> RemoteKeyrings { get; set; } = new(StringComparer.Ordinal);
 

@@ -148,15 +148,20 @@ public sealed partial class ImportService(
                 Session = session,
                 Db = db,
             };
+            var generator = generators.Find(file.Generator);
             PoolFile? result;
             try
             {
-                result = await (generators.Find(file.Generator)
-                    ?? throw new GeneratorException($"unknown generator '{file.Generator}'")).GenerateAsync(context, cancellationToken);
+                result = await (generator ?? throw new GeneratorException($"unknown generator '{file.Generator}'")).GenerateAsync(context, cancellationToken);
             }
             catch (GeneratorException e)
             {
                 return DeviceImport.Skipped(deviceName, $"cancelled: file '{file.Name}' ({file.Generator}) failed: {e.Message}");
+            }
+
+            if (result is null && generator.OnlyWhenAnotherFileIsNew && !context.AnyNew)
+            {
+                return DeviceImport.Skipped(deviceName, latest is null ? "nothing to publish" : $"nothing new since version {latest.Version}");
             }
 
             if (result is null)
