@@ -108,6 +108,12 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
             (await runs.ListAsync("every-second", 10, CancellationToken.None)).Any(r => r.Trigger == "schedule" && r.State == ImportRunState.Succeeded)));
         var pause = await server.Get<ImporterConfigService>().SetPausedAsync("every-second", true, Tester, CancellationToken.None);
         Assert.True(pause.Succeeded);
+
+        // Paused: once a running import has finished, no scheduled run starts any more.
+        await Task.Delay(2500);
+        var settled = (await runs.ListAsync("every-second", 100, CancellationToken.None)).Count;
+        await Task.Delay(3000);
+        Assert.Equal(settled, (await runs.ListAsync("every-second", 100, CancellationToken.None)).Count);
     }
 
     [Fact]

@@ -39,6 +39,23 @@ public sealed class ServerProcess : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>Environment variables for the server and every verb (set before starting).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>Kills the server at once (SIGKILL), as a crash or an OOM kill would.</summary>
+    public async Task KillAsync()
+    {
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            await _server.WaitForExitAsync();
+        }
+
+        _server?.Dispose();
+        _server = null;
+        Http?.Dispose();
+    }
+
     Task IAsyncLifetime.InitializeAsync() => StartAsync();
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
@@ -129,6 +146,11 @@ public sealed class ServerProcess : IAsyncLifetime
         }
 
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in Environment)
+        {
+            info.Environment[key] = value;
+        }
+
         info.Environment.Remove("ASPNETCORE_URLS");
         return Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
     }

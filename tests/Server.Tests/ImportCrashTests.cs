@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using SystemImage.TestUtilities.CdImage;
+using Xunit;
+
+namespace SystemImage.Server.Tests;
+
+/// <summary>A server killed in the middle of a scheduled import leaves a tree that check-tree reports clean after restart.</summary>
+public sealed class ImportCrashTests : IAsyncLifetime
+{
+    private readonly ServerProcess _server = new()
+    {
+        Environment =
+        {
+            ["SystemImage__Jobs__ScheduleSyncSeconds"] = "1",
+            ["SystemImage__Jobs__SchedulePollingIntervalSeconds"] = "1",
+            ["SystemImage__Jobs__QueuePollIntervalSeconds"] = "0.2",
+
+            // Slow compression, so the kill lands while the import is working.
+            ["SystemImage__Xz__Preset"] = "9",
+            ["SystemImage__Xz__Threads"] = "1",
+        },
+    };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task AJobKilledMidwayLeavesACleanTreeAfterRestart()
+    {
+        var cdimage = new CdImageTreeBuilder(seed: 99).WithRootfs(2000, 24 << 20).Build(Path.Combine(_server.DataDir, "cdimage")).AddBuild("20261126");
+        var ini = Path.Combine(_server.DataDir, "crash.ini");
+        await File.WriteAllTextAsync(ini, $"""
+            [global]
+            channels = crash
+            [channel_crash]
+            type = auto
+            files = ubuntu, version
+            file_ubuntu = cdimage-ubuntu;{cdimage.Root};vivid
+            file_version = version
+            schedule = * * * * * *
+            """);
+        await Verb(0, "import-config", ini);
+        await Verb(0, "create-device", "crash", "mako");
+
+        await _server.StartAsync();
+        Assert.True(await EventuallyAsync(async () => (await RunsAsync()).Any(r => r["state"]!.GetValue<int>() == 1)), _server.Log);
+        await Task.Delay(1500);
+        await _server.KillAsync();
+        Assert.Contains((await RunsAsync()), r => r["state"]!.GetValue<int>() == 1);
+        Assert.NotEmpty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work"), "import-*"));
+
+        await Verb(0, "pause-import", "crash");
+        await _server.StartAsync();
+
+        Assert.True(await EventuallyAsync(async () => (await RunsAsync()).All(r => r["state"]!.GetValue<int>() != 1)), _server.Log);
+        Assert.Contains("Interrupted", (await Verb(0, "list-imports")).Stdout);
+        Assert.Contains("0 missing, 0 orphaned", (await Verb(0, "check-tree")).Stdout);
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work")));
+    }
+
+    private async Task<List<JsonNode>> RunsAsync() =>
+        [.. JsonNode.Parse((await Verb(0, "list-imports", "--json")).Stdout)!.AsArray().Select(r => r!)];
+
+    private async Task<VerbResult> Verb(int expectedExitCode, params string[] args)
+    {
+        var result = await _server.RunVerbAsync(args);
+        Assert.True(result.ExitCode == expectedExitCode, $"{string.Join(' ', args)}: expected exit {expectedExitCode}, got {result}");
+        return result;
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, int seconds = 90)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(300);
+        }
+
+        return false;
+    }
+}
