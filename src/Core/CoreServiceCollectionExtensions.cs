@@ -18,6 +18,7 @@ using SystemImage.Core.Maintenance;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Publishing;
+using SystemImage.Core.Security;
 using SystemImage.Core.Signing;
 
 namespace SystemImage.Core;
@@ -48,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TreePublisher>();
         services.AddSingleton<TreeMutator>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditQueries>();
         services.AddSingleton<AliasSync>();
         services.AddSingleton<ChannelService>();
         services.AddSingleton<DeviceService>();
@@ -81,6 +83,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MirrorSync>();
         services.AddSingleton<ImportService>();
         services.AddSingleton<ImportRuns>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<UserService>();
         return services;
     }
 

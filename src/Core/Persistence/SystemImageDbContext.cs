@@ -25,6 +25,10 @@ public sealed class SystemImageDbContext(DbContextOptions<SystemImageDbContext> 
 
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
 
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<User> Users => Set<User>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SystemImageDbContext).Assembly);
 

@@ -31,6 +31,7 @@ internal static class VerbHost
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(level);
         builder.Services.AddSystemImageCore(builder.Configuration);
+        builder.Services.AddSingleton<SystemImage.Core.Security.IPasswordHashing, SystemImage.Server.Security.IdentityPasswordHashing>();
         return builder.Build();
     }
 }

@@ -1,6 +1,7 @@
 using SystemImage.Core;
 using SystemImage.Server.Api;
 using SystemImage.Server.Jobs;
+using SystemImage.Server.Security;
 using SystemImage.Server.StaticTree;
 
 namespace SystemImage.Server.Hosting;
@@ -24,6 +25,7 @@ internal static class ServerHost
         builder.Services.AddSystemImageCore(builder.Configuration);
         builder.Services.AddHostedService<StartupRepair>();
         builder.Services.AddJobs(builder.Configuration);
+        builder.Services.AddSecurity();
         builder.Services.AddProblemDetails();
         configureServices?.Invoke(builder.Services);
 
@@ -33,9 +35,13 @@ internal static class ServerHost
         // The tree is the hot path: serve it before routing, error pages and everything else.
         app.UseStaticTree();
         app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseJobsDashboard();
         app.MapHealthApi();
+        app.MapApiV1();
         return app;
     }
 

@@ -11,14 +11,7 @@ public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, Impor
     /// <summary>Queues an import of <paramref name="channel"/>; refuses unknown, manual and paused channels.</summary>
     public async Task<(OperationResult Result, int? RunId, string? JobId)> ImportNowAsync(string channel, Actor actor, CancellationToken cancellationToken)
     {
-        var config = await configs.GetAsync(channel, cancellationToken);
-        var refusal = config switch
-        {
-            null => OperationResult.NotFound($"Channel '{channel}' does not exist."),
-            { Type: not ChannelType.Auto } => OperationResult.Conflict($"Channel '{channel}' is not an automatic channel; configure its importer first."),
-            { Paused: true } => OperationResult.Conflict($"Imports of channel '{channel}' are paused; resume them first."),
-            _ => null,
-        };
+        var refusal = await CheckAsync(channel, cancellationToken);
         if (refusal is not null)
         {
             return (refusal, null, null);
@@ -28,5 +21,19 @@ public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, Impor
         var jobId = jobs.Enqueue<ImportJob>(job => job.RunAsync(runId, null, CancellationToken.None));
         await runs.SetJobIdAsync(runId, jobId, cancellationToken);
         return (OperationResult.Ok($"Queued the import of {channel} as job {jobId} (run {runId})."), runId, jobId);
+    }
+
+    /// <summary>Why <paramref name="channel"/> cannot be imported now (unknown, manual, paused), or null.</summary>
+    public async Task<OperationResult?> CheckAsync(string channel, CancellationToken cancellationToken)
+    {
+        var config = await configs.GetAsync(channel, cancellationToken);
+        var refusal = config switch
+        {
+            null => OperationResult.NotFound($"Channel '{channel}' does not exist."),
+            { Type: not ChannelType.Auto } => OperationResult.Conflict($"Channel '{channel}' is not an automatic channel; configure its importer first."),
+            { Paused: true } => OperationResult.Conflict($"Imports of channel '{channel}' are paused; resume them first."),
+            _ => null,
+        };
+        return refusal;
     }
 }

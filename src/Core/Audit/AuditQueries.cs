@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using SystemImage.Core.Persistence;
+
+namespace SystemImage.Core.Audit;
+
+/// <summary>Reads the audit log, newest first.</summary>
+public sealed class AuditQueries(IDbContextFactory<SystemImageDbContext> dbFactory)
+{
+    /// <param name="channel">Only entries about this channel.</param>
+    /// <param name="since">Only entries at or after this time.</param>
+    /// <param name="limit">At most this many entries (1–1000).</param>
+    /// <param name="cancellationToken">Stops the query.</param>
+    public async Task<IReadOnlyList<AuditRecord>> ListAsync(string? channel, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.AuditEntries.AsNoTracking();
+        if (channel is not null)
+        {
+            query = query.Where(e => e.Channel == channel);
+        }
+
+        if (since is { } from)
+        {
+            query = query.Where(e => e.At >= from);
+        }
+
+        var entries = await query.OrderByDescending(e => e.Id).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
+        return [.. entries.Select(e => new AuditRecord(e.At, e.Actor, e.Surface, e.Action, e.Target, e.Channel, e.Detail))];
+    }
+}
+
+/// <summary>One audit entry as the API and UI show it.</summary>
+public sealed record AuditRecord(DateTimeOffset At, string Actor, string Surface, string Action, string Target, string? Channel, string? Detail);

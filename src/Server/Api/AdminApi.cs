@@ -1,0 +1,82 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SystemImage.Core.Audit;
+using SystemImage.Core.Maintenance;
+using SystemImage.Core.Security;
+using SystemImage.Server.Security;
+
+namespace SystemImage.Server.Api;
+
+/// <summary>Tree maintenance, the audit log and API tokens.</summary>
+public static class AdminApi
+{
+    public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
+    {
+        var tree = api.MapGroup("/tree").WithTags("Tree");
+        tree.MapGet("/check", CheckAsync).RequireAuthorization(SecurityExtensions.Viewer);
+        tree.MapPost("/cleanup", CleanupAsync).RequireAuthorization(SecurityExtensions.Admin);
+        api.MapGet("/audit", AuditAsync).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Audit");
+        var tokens = api.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization(SecurityExtensions.Admin);
+        tokens.MapGet("/", ListTokensAsync);
+        tokens.MapPost("/", CreateTokenAsync);
+        tokens.MapGet("/{id:int}", GetTokenAsync);
+        tokens.MapDelete("/{id:int}", RevokeTokenAsync);
+        return api;
+    }
+
+    private static async Task<Ok<TreeCheck>> CheckAsync(TreeMaintenance maintenance, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await maintenance.CheckAsync(cancellationToken));
+
+    private static async Task<Ok<CleanupDto>> CleanupAsync(TreeMaintenance maintenance, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new CleanupDto(await maintenance.CleanupAsync(user.ToActor(), cancellationToken)));
+
+    private static async Task<Results<Ok<IReadOnlyList<AuditRecord>>, ProblemHttpResult>> AuditAsync(
+        string? channel, string? since, int? limit, AuditQueries audit, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? from = null;
+        if (since is not null)
+        {
+            if (!DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return ApiResults.BadRequest($"'since' must be a date and time such as 2026-11-26T10:00:00Z, not '{since}'.");
+            }
+
+            from = parsed;
+        }
+
+        return TypedResults.Ok(await audit.ListAsync(channel, from, limit ?? 200, cancellationToken));
+    }
+
+    private static async Task<Ok<IReadOnlyList<TokenInfo>>> ListTokensAsync(TokenService tokens, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await tokens.ListAsync(cancellationToken));
+
+    private static async Task<Results<Ok<TokenInfo>, ProblemHttpResult>> GetTokenAsync(int id, TokenService tokens, CancellationToken cancellationToken) =>
+        await tokens.GetAsync(id, cancellationToken) is { } token ? TypedResults.Ok(token) : ApiResults.NotFound($"There is no token {id}.");
+
+    private static async Task<Results<Created<CreatedTokenDto>, ProblemHttpResult>> CreateTokenAsync(
+        CreateTokenRequest request, TokenService tokens, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (Roles.Parse(request.Role) is not { } role)
+        {
+            return ApiResults.BadRequest($"'role' must be {Roles.Known}.");
+        }
+
+        var (result, token, secret) = await tokens.CreateAsync(request.Name ?? "", role, request.ExpiresAt, user.ToActor(), cancellationToken);
+        return result.Succeeded
+            ? TypedResults.Created($"/api/v1/tokens/{token!.Id}", new CreatedTokenDto(token, secret!))
+            : ApiResults.Problem(result);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(int id, TokenService tokens, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var result = await tokens.RevokeAsync(id, user.ToActor(), cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(result);
+    }
+}
+
+public sealed record CleanupDto(IReadOnlyList<string> Removed);
+
+public sealed record CreateTokenRequest(string? Name, string? Role, DateTimeOffset? ExpiresAt);
+
+/// <summary>A new token with its secret: the only response that ever carries it.</summary>
+public sealed record CreatedTokenDto(TokenInfo Token, string Secret);

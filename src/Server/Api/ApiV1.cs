@@ -1,0 +1,15 @@
+namespace SystemImage.Server.Api;
+
+/// <summary>The REST API under <c>/api/v1</c> (API.md).</summary>
+public static class ApiV1
+{
+    public static IEndpointRouteBuilder MapApiV1(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapChannelsApi();
+        api.MapDevicesApi();
+        api.MapImportsApi();
+        api.MapAdminApi();
+        return app;
+    }
+}

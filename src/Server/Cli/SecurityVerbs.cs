@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Security;
+
+namespace SystemImage.Server.Cli;
+
+/// <summary><c>tokens create|list|revoke</c> and <c>users add|list</c>.</summary>
+internal static class SecurityVerbs
+{
+    public static IEnumerable<Command> Create()
+    {
+        var name = new Argument<string>("NAME") { Description = "Name of the token or user" };
+        var role = new Option<string>("--role") { Description = $"Role: {Roles.Known}", Required = true };
+
+        var expiresDays = new Option<int?>("--expires-days") { Description = "Days until the token expires (default: never)" };
+        var create = Verb.Create("create", "Create an API token and print its secret (shown only this once)", name, role, expiresDays);
+        create.SetAction((parse, ct) => Roles.Parse(parse.GetRequiredValue(role)) is not { } parsed
+            ? Task.FromResult(Usage($"--role must be {Roles.Known}."))
+            : Verb.RunAsync(parse, async (s, token) =>
+            {
+                var expiry = parse.GetValue(expiresDays) is { } days ? DateTimeOffset.UtcNow.AddDays(days) : (DateTimeOffset?)null;
+                var (result, info, secret) = await s.GetRequiredService<TokenService>().CreateAsync(parse.GetRequiredValue(name), parsed, expiry, Actor.CommandLine(), token);
+                if (!result.Succeeded)
+                {
+                    return Verb.Report(result);
+                }
+
+                Console.Out.WriteLine($"{result.Message} Its secret, shown only now:");
+                Console.Out.WriteLine(secret);
+                return 0;
+            }, ct));
+
+        var list = Verb.Create("list", "List API tokens (never their secrets)", Verb.Json);
+        list.SetAction((parse, ct) => Verb.RunAsync(parse, async (s, token) =>
+        {
+            var tokens = await s.GetRequiredService<TokenService>().ListAsync(token);
+            if (parse.GetValue(Verb.Json))
+            {
+                Verb.WriteJson(tokens);
+                return 0;
+            }
+
+            foreach (var t in tokens)
+            {
+                var state = t.RevokedAt is not null ? "revoked" : t.ExpiresAt is { } e ? $"expires {e:yyyy-MM-dd}" : "no expiry";
+                Console.Out.WriteLine($"{t.Id,5} {t.Name} ({t.Role}) {t.Prefix}… {state}, last used {t.LastUsedAt?.ToString("yyyy-MM-dd HH:mm") ?? "never"}");
+            }
+
+            Console.Out.WriteLine($"{tokens.Count} token(s)");
+            return 0;
+        }, ct));
+
+        var id = new Argument<int>("ID") { Description = "Token id (see tokens list)" };
+        var revoke = Verb.Create("revoke", "Revoke an API token", id);
+        revoke.SetAction((parse, ct) => Verb.RunOperationAsync(parse, (s, actor, token) =>
+            s.GetRequiredService<TokenService>().RevokeAsync(parse.GetRequiredValue(id), actor, token), ct));
+
+        var tokensCommand = new Command("tokens", "API tokens for CI and scripts");
+        tokensCommand.Subcommands.Add(create);
+        tokensCommand.Subcommands.Add(list);
+        tokensCommand.Subcommands.Add(revoke);
+
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (default: generate one and print it)" };
+        var add = Verb.Create("add", "Add a user of the admin UI", name, role, passwordStdin);
+        add.SetAction((parse, ct) =>
+        {
+            if (Roles.Parse(parse.GetRequiredValue(role)) is not { } parsed)
+            {
+                return Task.FromResult(Usage($"--role must be {Roles.Known}."));
+            }
+
+            var generated = !parse.GetValue(passwordStdin);
+            var password = generated
+                ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_')
+                : Console.In.ReadLine() ?? "";
+            return Verb.RunAsync(parse, async (s, token) =>
+            {
+                var result = await s.GetRequiredService<UserService>().AddAsync(parse.GetRequiredValue(name), parsed, password, Actor.CommandLine(), token);
+                if (result.Succeeded && generated)
+                {
+                    Console.Out.WriteLine($"{result.Message} Password, shown only now:");
+                    Console.Out.WriteLine(password);
+                    return 0;
+                }
+
+                return Verb.Report(result);
+            }, ct);
+        });
+
+        var users = Verb.Create("list", "List users", Verb.Json);
+        users.SetAction((parse, ct) => Verb.RunAsync(parse, async (s, token) =>
+        {
+            var all = await s.GetRequiredService<UserService>().ListAsync(token);
+            if (parse.GetValue(Verb.Json))
+            {
+                Verb.WriteJson(all);
+                return 0;
+            }
+
+            foreach (var user in all)
+            {
+                Console.Out.WriteLine($"{user.Name} ({user.Role}), last sign-in {user.LastSignInAt?.ToString("yyyy-MM-dd HH:mm") ?? "never"}");
+            }
+
+            Console.Out.WriteLine($"{all.Count} user(s)");
+            return 0;
+        }, ct));
+
+        var usersCommand = new Command("users", "Users of the admin UI");
+        usersCommand.Subcommands.Add(add);
+        usersCommand.Subcommands.Add(users);
+        return [tokensCommand, usersCommand];
+    }
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"usage error: {message}");
+        return 2;
+    }
+}
