@@ -13,7 +13,7 @@ namespace SystemImage.Server.Tests;
 /// The real server host (Kestrel on a free port of 127.0.0.1, Hangfire, the static tree) in this process, over a
 /// temporary data directory, with the test generator registered and fast job polling, so tests can reach its services.
 /// </summary>
-public sealed class InProcessServer : IAsyncLifetime
+public class InProcessServer : IAsyncLifetime
 {
     private WebApplication _app = null!;
 
@@ -26,6 +26,9 @@ public sealed class InProcessServer : IAsyncLifetime
     public IServiceProvider Services => _app.Services;
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    /// <summary>More command-line settings for the host.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
 
     public async Task InitializeAsync()
     {
@@ -44,6 +47,7 @@ public sealed class InProcessServer : IAsyncLifetime
                 "--SystemImage:Jobs:SchedulePollingIntervalSeconds=1",
                 "--SystemImage:Jobs:ScheduleSyncSeconds=1",
                 "--Logging:LogLevel:Default=Warning",
+                .. ExtraArguments,
             ],
             services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>());
         await _app.StartAsync();

@@ -26,6 +26,7 @@ internal static class ServerHost
         builder.Services.AddHostedService<StartupRepair>();
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSecurity();
+        builder.Services.AddApiV1(builder.Configuration);
         builder.Services.AddProblemDetails();
         configureServices?.Invoke(builder.Services);
 
