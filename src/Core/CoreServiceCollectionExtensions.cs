@@ -65,6 +65,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImageCopier>();
         services.AddSingleton<ImageService>();
         services.AddSingleton<ImageCopyService>();
+        services.AddSingleton<ChannelPromotion>();
         services.AddSingleton<ImageEditor>();
         services.AddSingleton<ImageQueries>();
         services.AddSingleton<TreeMaintenance>();

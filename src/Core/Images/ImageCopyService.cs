@@ -122,7 +122,8 @@ public sealed class ImageCopyService(TreeMutator mutator, ImageCopier copier, Al
             : (image, null);
     }
 
-    private static bool SameParts(Image a, Image b) =>
+    /// <summary>True when two full images carry the same files (the version tarball aside).</summary>
+    internal static bool SameParts(Image a, Image b) =>
         a.Files.Where(f => f.PartName != ImageComposer.VersionPart).OrderBy(f => f.Order).Select(f => f.Path)
             .SequenceEqual(b.Files.Where(f => f.PartName != ImageComposer.VersionPart).OrderBy(f => f.Order).Select(f => f.Path));
 

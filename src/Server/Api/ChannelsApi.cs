@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SystemImage.Core.Channels;
+using SystemImage.Core.Images;
 using SystemImage.Core.Importing;
 using SystemImage.Core.Operations;
 using SystemImage.Server.Security;
@@ -19,7 +20,34 @@ public static class ChannelsApi
         channels.MapPatch("/{c}", UpdateAsync).RequireAuthorization(SecurityExtensions.Admin);
         channels.MapPost("/{c}/rename", RenameAsync).RequireAuthorization(SecurityExtensions.Admin);
         channels.MapDelete("/{c}", RemoveAsync).RequireAuthorization(SecurityExtensions.Admin);
+        channels.MapPost("/{c}/promote", PromoteAsync).RequireAuthorization(SecurityExtensions.Publisher);
+        channels.MapGet("/{c}/promote", PreviewPromoteAsync).RequireAuthorization(SecurityExtensions.Viewer);
         return api;
+    }
+
+    private static async Task<Results<Ok<PromotionDto>, ProblemHttpResult>> PromoteAsync(
+        string c, PromoteRequest request, ChannelPromotion promotion, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.FromChannel))
+        {
+            return ApiResults.BadRequest("'fromChannel' is required.");
+        }
+
+        var (result, devices) = await promotion.PromoteAsync(request.FromChannel, ApiResults.Name(c), request.PhasedPercentage, request.Tag, user.ToActor(), cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(new PromotionDto(result.Message, devices)) : ApiResults.Problem(result);
+    }
+
+    /// <summary>What <c>POST …/promote</c> would do, per device (<c>?fromChannel=</c>).</summary>
+    private static async Task<Results<Ok<PromotionDto>, ProblemHttpResult>> PreviewPromoteAsync(
+        string c, string? fromChannel, ChannelPromotion promotion, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(fromChannel))
+        {
+            return ApiResults.BadRequest("'fromChannel' is required.");
+        }
+
+        var (result, devices) = await promotion.PreviewAsync(fromChannel, ApiResults.Name(c), cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(new PromotionDto(result.Message, devices)) : ApiResults.Problem(result);
     }
 
     private static async Task<Ok<List<ChannelDto>>> ListAsync(ChannelQueries queries, CancellationToken cancellationToken) =>
@@ -137,6 +165,11 @@ public sealed record CreateChannelRequest(string? Name, bool? Hidden, string? Al
 public sealed record UpdateChannelRequest(bool? Hidden, string? Alias, bool? Paused);
 
 public sealed record RenameChannelRequest(string? NewName);
+
+public sealed record PromoteRequest(string? FromChannel, int? PhasedPercentage, string? Tag);
+
+/// <summary>A promotion's outcome: one line, and one result per device.</summary>
+public sealed record PromotionDto(string Message, IReadOnlyList<DevicePromotion> Devices);
 
 /// <summary>A channel in listings.</summary>
 public sealed record ChannelDto(string Name, bool Hidden, string? Alias, string? Redirect, string Type, bool Paused, IReadOnlyList<string> Devices)

@@ -109,6 +109,26 @@ internal static class ImageVerbs
             s.GetRequiredService<ImageCopyService>().TagAsync(
                 parse.GetRequiredValue(channel), parse.GetRequiredValue(device), parse.GetRequiredValue(version), parse.GetRequiredValue(tagName), actor, token), ct));
 
-        return [publish, list, setPhased, remove, copy, tagImage];
+        var promoteFrom = new Argument<string>("FROM") { Description = "Channel to promote from" };
+        var promoteTo = new Argument<string>("TO") { Description = "Channel to promote into (every device of it)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only show what would be copied" };
+        var promote = Verb.Create("promote-channel", "Copy FROM's latest full image into every device of TO where it differs",
+            promoteFrom, promoteTo, copyPhased, copyTag, dryRun);
+        promote.SetAction((parse, ct) => Verb.RunAsync(parse, async (s, token) =>
+        {
+            var promotion = s.GetRequiredService<ChannelPromotion>();
+            var (from, to) = (parse.GetRequiredValue(promoteFrom), parse.GetRequiredValue(promoteTo));
+            var (result, devices) = parse.GetValue(dryRun)
+                ? await promotion.PreviewAsync(from, to, token)
+                : await promotion.PromoteAsync(from, to, parse.GetValue(copyPhased), parse.GetValue(copyTag), Core.Operations.Actor.CommandLine(), token);
+            foreach (var device in devices)
+            {
+                Console.Out.WriteLine($"  {device.Device}: {device.Outcome}");
+            }
+
+            return Verb.Report(result);
+        }, ct));
+
+        return [publish, list, setPhased, remove, copy, tagImage, promote];
     }
 }
