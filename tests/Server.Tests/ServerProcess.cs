@@ -39,6 +39,9 @@ public sealed class ServerProcess : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The running server's process id.</summary>
+    public int? ProcessId => _server is { HasExited: false } server ? server.Id : null;
+
     /// <summary>Environment variables for the server and every verb (set before starting).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
