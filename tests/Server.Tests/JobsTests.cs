@@ -153,9 +153,14 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
     }
 
     [Fact]
-    public async Task TheDashboardAnswersLocalRequests()
+    public async Task TheDashboardIsForAdminsOnly()
     {
-        var response = await server.Http.GetAsync(new Uri("/admin/jobs", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.GetAsync(new Uri("/admin/jobs", UriKind.Relative))).StatusCode);
+        using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);
+        Assert.NotEqual(HttpStatusCode.OK, (await viewer.GetAsync(new Uri("/admin/jobs", UriKind.Relative))).StatusCode);
+        using var admin = await ApiClient.WithRoleAsync(server, Role.Admin);
+
+        var response = await admin.GetAsync(new Uri("/admin/jobs", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("System Image Server jobs", await response.Content.ReadAsStringAsync());

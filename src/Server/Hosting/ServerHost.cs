@@ -27,6 +27,7 @@ internal static class ServerHost
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSecurity();
         builder.Services.AddApiV1(builder.Configuration);
+        builder.Services.AddApiReference();
         builder.Services.AddProblemDetails();
         configureServices?.Invoke(builder.Services);
 
@@ -40,9 +41,12 @@ internal static class ServerHost
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.UseJobsDashboard();
         app.MapHealthApi();
+        app.MapSignInPages();
         app.MapApiV1();
+        app.MapApiReference();
         return app;
     }
 

@@ -1,5 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Server.Security;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
@@ -39,12 +41,22 @@ public static class JobsExtensions
         return services;
     }
 
-    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, for requests from this machine only until sign-in exists.</summary>
+    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, for signed-in admins only.</summary>
     public static IApplicationBuilder UseJobsDashboard(this IApplicationBuilder app) =>
         app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {
-            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            Authorization = [new AdminDashboardAuthorization()],
             DashboardTitle = "System Image Server jobs",
             DisplayStorageConnectionString = false,
         });
+}
+
+/// <summary>Lets only signed-in admins (cookie or admin token) see the dashboard.</summary>
+internal sealed class AdminDashboardAuthorization : IDashboardAuthorizationFilter
+{
+    public bool Authorize(DashboardContext context)
+    {
+        var user = context.GetHttpContext().User;
+        return user.Identity?.IsAuthenticated == true && ApiClaims.RoleOf(user) >= Role.Admin;
+    }
 }

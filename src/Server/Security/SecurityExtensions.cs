@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Security;
 
@@ -11,11 +12,33 @@ public static class SecurityExtensions
     public const string Publisher = "publisher";
     public const string Admin = "admin";
 
+    /// <summary>The default scheme: the bearer token on <c>/api</c> (or when one is sent), the sign-in cookie elsewhere.</summary>
+    public const string BearerOrCookie = "BearerOrCookie";
+
+    public const string CookieScheme = "Cookies";
+
     public static IServiceCollection AddSecurity(this IServiceCollection services)
     {
         services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthentication(BearerOrCookie)
+            .AddPolicyScheme(BearerOrCookie, "Bearer token for the API, cookie for pages", options => options.ForwardDefaultSelector = context =>
+                context.Request.Path.StartsWithSegments("/api")
+                || context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? BearerTokenHandler.SchemeName
+                    : CookieScheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
+            .AddCookie(CookieScheme, options =>
+            {
+                options.LoginPath = SignInPages.SignInPath;
+                options.LogoutPath = SignInPages.SignOutPath;
+                options.AccessDeniedPath = SignInPages.DeniedPath;
+                options.Cookie.Name = "systemimage";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+            });
+        services.AddAntiforgery(options => options.Cookie.Name = "systemimage-antiforgery");
         services.AddAuthorizationBuilder()
             .AddPolicy(Viewer, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => ApiClaims.RoleOf(c.User) >= Role.Viewer))
             .AddPolicy(Publisher, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => ApiClaims.RoleOf(c.User) >= Role.Publisher))

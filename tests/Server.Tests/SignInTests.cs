@@ -1,0 +1,103 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Security;
+using Xunit;
+
+namespace SystemImage.Server.Tests;
+
+/// <summary>Cookie sign-in with anti-forgery, the landing page, the API reference and the admin-only dashboard.</summary>
+public sealed partial class SignInTests(InProcessServer server) : IClassFixture<InProcessServer>
+{
+    private const string Password = "correct horse battery staple";
+
+    private HttpClient Browser() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+    {
+        BaseAddress = server.BaseAddress,
+    };
+
+    private async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string name, string password, bool withToken = true)
+    {
+        var form = await browser.GetStringAsync(new Uri("/admin/sign-in", UriKind.Relative));
+        var fields = new Dictionary<string, string> { ["name"] = name, ["password"] = password, ["returnUrl"] = "/admin" };
+        if (withToken)
+        {
+            var token = AntiforgeryField().Match(form);
+            fields[token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value);
+        }
+
+        return await browser.PostAsync(new Uri("/admin/sign-in", UriKind.Relative), new FormUrlEncodedContent(fields));
+    }
+
+    private async Task AddUserAsync(string name, Role role) =>
+        Assert.True((await server.Get<UserService>().AddAsync(name, role, Password, new Actor("tests", "cli"), CancellationToken.None)).Succeeded);
+
+    [Fact]
+    public async Task PagesSendStrangersToSignIn()
+    {
+        using var browser = Browser();
+
+        var response = await browser.GetAsync(new Uri("/admin", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/admin/sign-in", response.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AWrongPasswordIsRefused()
+    {
+        await AddUserAsync("carol", Role.Admin);
+        using var browser = Browser();
+
+        var response = await SignInAsync(browser, "carol", "not the password");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("Wrong user name or password", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(new Uri("/admin", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignInNeedsTheAntiforgeryToken()
+    {
+        await AddUserAsync("dave", Role.Viewer);
+        using var browser = Browser();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await SignInAsync(browser, "dave", Password, withToken: false)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAdminSignsInAndSeesTheReferenceAndTheJobs()
+    {
+        await AddUserAsync("erin", Role.Admin);
+        using var browser = Browser();
+
+        var signedIn = await SignInAsync(browser, "erin", Password);
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/admin", signedIn.Headers.Location!.OriginalString);
+        Assert.Contains("Signed in as <strong>erin</strong> (admin)", await browser.GetStringAsync(new Uri("/admin", UriKind.Relative)));
+        var openApi = await browser.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        Assert.Contains("\"/api/v1/channels\"", openApi);
+        Assert.Contains("bearer", openApi);
+        var reference = await browser.GetAsync(new Uri("/admin/api/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Contains("System Image Server API", await reference.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/admin/jobs", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AViewerSeesNoJobsDashboard()
+    {
+        await AddUserAsync("frank", Role.Viewer);
+        using var browser = Browser();
+        await SignInAsync(browser, "frank", Password);
+
+        Assert.DoesNotContain("Background jobs", await browser.GetStringAsync(new Uri("/admin", UriKind.Relative)));
+        Assert.NotEqual(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/admin/jobs", UriKind.Relative))).StatusCode);
+    }
+
+    [GeneratedRegex("""name="(?<name>__RequestVerificationToken[^"]*)" value="(?<value>[^"]+)""")]
+    private static partial Regex AntiforgeryField();
+}
