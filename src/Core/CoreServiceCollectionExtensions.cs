@@ -7,6 +7,7 @@ using SystemImage.Core.Audit;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Compression;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Diagnostics;
 using SystemImage.Core.Generators;
 using SystemImage.Core.Generators.CdImage;
 using SystemImage.Core.Hosting;
@@ -81,6 +82,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MirrorSync>();
         services.AddSingleton<ImportService>();
         services.AddSingleton<ImportRuns>();
+        services.AddSingleton<TreeSizeCache>();
+        services.AddSingleton<SystemImageMetrics>();
         return services;
     }
 
