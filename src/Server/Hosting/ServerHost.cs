@@ -1,6 +1,7 @@
 using SystemImage.Core;
 using SystemImage.Server.Api;
 using SystemImage.Server.Jobs;
+using SystemImage.Server.Metrics;
 using SystemImage.Server.StaticTree;
 
 namespace SystemImage.Server.Hosting;
@@ -24,18 +25,21 @@ internal static class ServerHost
         builder.Services.AddSystemImageCore(builder.Configuration);
         builder.Services.AddHostedService<StartupRepair>();
         builder.Services.AddJobs(builder.Configuration);
+        builder.Services.AddMetrics(builder.Configuration);
         builder.Services.AddProblemDetails();
         configureServices?.Invoke(builder.Services);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         var app = builder.Build();
-        // The tree is the hot path: serve it before routing, error pages and everything else.
+        // Request metrics wrap the whole pipeline; the tree is the hot path: serve it before routing, error pages and everything else.
+        app.UseMetrics();
         app.UseStaticTree();
         app.UseExceptionHandler();
         app.UseRouting();
         app.UseJobsDashboard();
         app.MapHealthApi();
+        app.MapMetricsEndpoint();
         return app;
     }
 
