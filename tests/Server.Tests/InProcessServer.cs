@@ -15,7 +15,18 @@ namespace SystemImage.Server.Tests;
 /// </summary>
 public sealed class InProcessServer : IAsyncLifetime
 {
+    private readonly string[] _extraArgs = [];
     private WebApplication _app = null!;
+
+    /// <summary>A server with the test defaults (the constructor xunit uses for fixtures).</summary>
+    public InProcessServer()
+    {
+    }
+
+    private InProcessServer(string[] extraArgs) => _extraArgs = extraArgs;
+
+    /// <summary>A server with more command-line arguments, e.g. <c>--SystemImage:Metrics:Enabled=false</c>; the caller initializes and disposes it.</summary>
+    public static InProcessServer WithArguments(params string[] extraArgs) => new(extraArgs);
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "si-inproc-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -44,6 +55,7 @@ public sealed class InProcessServer : IAsyncLifetime
                 "--SystemImage:Jobs:SchedulePollingIntervalSeconds=1",
                 "--SystemImage:Jobs:ScheduleSyncSeconds=1",
                 "--Logging:LogLevel:Default=Warning",
+                .. _extraArgs,
             ],
             services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>());
         await _app.StartAsync();
