@@ -7,6 +7,7 @@ using SystemImage.Core.Audit;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Compression;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Diagnostics;
 using SystemImage.Core.Generators;
 using SystemImage.Core.Generators.CdImage;
 using SystemImage.Core.Hosting;
@@ -86,6 +87,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImportRuns>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserService>();
+        services.AddSingleton<TreeSizeCache>();
+        services.AddSingleton<SystemImageMetrics>();
         return services;
     }
 

@@ -15,7 +15,20 @@ namespace SystemImage.Server.Tests;
 /// </summary>
 public class InProcessServer : IAsyncLifetime
 {
+    private readonly string[] _extraArgs = [];
     private WebApplication _app = null!;
+
+    /// <summary>A server with the test defaults (the constructor xunit uses for fixtures).</summary>
+    public InProcessServer()
+    {
+    }
+
+    private InProcessServer(string[] extraArgs) => _extraArgs = extraArgs;
+
+    /// <summary>A server with more command-line arguments, e.g. <c>--SystemImage:Metrics:Enabled=false</c>; the caller initializes and disposes it.</summary>
+    public static InProcessServer WithArguments(params string[] extraArgs) => new(extraArgs);
+
+    /// <summary>More command-line settings for the host, for a fixture subclass (see <see cref="WithArguments"/> for one-off servers).</summary>
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "si-inproc-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -26,8 +39,6 @@ public class InProcessServer : IAsyncLifetime
     public IServiceProvider Services => _app.Services;
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
-
-    /// <summary>More command-line settings for the host.</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
     public async Task InitializeAsync()
@@ -48,6 +59,7 @@ public class InProcessServer : IAsyncLifetime
                 "--SystemImage:Jobs:ScheduleSyncSeconds=1",
                 "--Logging:LogLevel:Default=Warning",
                 .. ExtraArguments,
+                .. _extraArgs,
             ],
             services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>());
         await _app.StartAsync();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SystemImage.Core.Audit;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Diagnostics;
 using SystemImage.Core.Generators;
 using SystemImage.Core.Images;
 using SystemImage.Core.Images.Deltas;
@@ -40,10 +41,14 @@ public sealed partial class ImportService(
     AuditLog audit,
     IOptions<SystemImageOptions> options,
     TimeProvider time,
+    SystemImageMetrics metrics,
     ILogger<ImportService> logger)
 {
     /// <summary>Imports <paramref name="channel"/> once. Refusals (unknown, manual or paused channel) come back as a failed result.</summary>
-    public async Task<ImportOutcome> ImportAsync(string channel, Actor actor, IImportReporter reporter, CancellationToken cancellationToken)
+    public Task<ImportOutcome> ImportAsync(string channel, Actor actor, IImportReporter reporter, CancellationToken cancellationToken) =>
+        metrics.MeasureImportAsync(channel, () => ImportMeasuredAsync(channel, actor, reporter, cancellationToken));
+
+    private async Task<ImportOutcome> ImportMeasuredAsync(string channel, Actor actor, IImportReporter reporter, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         await using var held = await publishLock.AcquireAsync(cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Diagnostics;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Signing;
@@ -22,6 +23,7 @@ public sealed partial class TreePublisher(
     OpenPgpSigner signer,
     KeyringPublisher keyrings,
     TimeProvider time,
+    SystemImageMetrics metrics,
     ILogger<TreePublisher> logger)
 {
     private string Root => options.Value.PublishRootFullPath;
@@ -74,6 +76,7 @@ public sealed partial class TreePublisher(
 
         var removed = RemoveDirectories(request, channels);
         LogPublished(logger, written, unchanged, removed.Count, stopwatch.ElapsedMilliseconds);
+        metrics.RecordPublish(written, stopwatch.Elapsed);
         return new PublishReport(written, unchanged, removed, stopwatch.Elapsed);
     }
 

@@ -2,6 +2,7 @@ using SystemImage.Core;
 using SystemImage.Server.Api;
 using SystemImage.Server.Jobs;
 using SystemImage.Server.Security;
+using SystemImage.Server.Metrics;
 using SystemImage.Server.StaticTree;
 
 namespace SystemImage.Server.Hosting;
@@ -28,13 +29,15 @@ internal static class ServerHost
         builder.Services.AddSecurity();
         builder.Services.AddApiV1(builder.Configuration);
         builder.Services.AddApiReference();
+        builder.Services.AddMetrics(builder.Configuration);
         builder.Services.AddProblemDetails();
         configureServices?.Invoke(builder.Services);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         var app = builder.Build();
-        // The tree is the hot path: serve it before routing, error pages and everything else.
+        // Request metrics wrap the whole pipeline; the tree is the hot path: serve it before routing, error pages and everything else.
+        app.UseMetrics();
         app.UseStaticTree();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -47,6 +50,7 @@ internal static class ServerHost
         app.MapSignInPages();
         app.MapApiV1();
         app.MapApiReference();
+        app.MapMetricsEndpoint();
         return app;
     }
 

@@ -12,7 +12,7 @@ public static class SecurityExtensions
     public const string Publisher = "publisher";
     public const string Admin = "admin";
 
-    /// <summary>The default scheme: the bearer token on <c>/api</c> (or when one is sent), the sign-in cookie elsewhere.</summary>
+    /// <summary>The default scheme: the bearer token on <c>/api</c> and <c>/metrics</c> (or when one is sent), the sign-in cookie elsewhere.</summary>
     public const string BearerOrCookie = "BearerOrCookie";
 
     public const string CookieScheme = "Cookies";
@@ -23,6 +23,7 @@ public static class SecurityExtensions
         services.AddAuthentication(BearerOrCookie)
             .AddPolicyScheme(BearerOrCookie, "Bearer token for the API, cookie for pages", options => options.ForwardDefaultSelector = context =>
                 context.Request.Path.StartsWithSegments("/api")
+                || context.Request.Path.StartsWithSegments("/metrics")
                 || context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? BearerTokenHandler.SchemeName
                     : CookieScheme)
