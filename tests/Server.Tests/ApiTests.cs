@@ -194,6 +194,20 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
     }
 
     [Fact]
+    public async Task KeyringsListEveryKeyWithItsFingerprintAndExpiry()
+    {
+        using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);
+
+        var keys = (await Json(viewer.GetAsync(new Uri("/api/v1/keyrings", UriKind.Relative)))).AsArray();
+
+        Assert.Equal(["archive-master", "image-master", "image-signing", "device-signing", "blacklist"], keys.Select(k => k!["name"]!.GetValue<string>()));
+        var signing = keys.Single(k => k!["name"]!.GetValue<string>() == "image-signing")!;
+        Assert.Matches("^[0-9A-F]{40}$", signing["fingerprints"]![0]!.GetValue<string>());
+        Assert.NotNull(signing["expiry"]);
+        Assert.Equal("/gpg/image-signing.tar.xz", signing["path"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task TreeCheckAndCleanup()
     {
         using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);

@@ -15,6 +15,7 @@ public static class AdminApi
         var tree = api.MapGroup("/tree").WithTags("Tree");
         tree.MapGet("/check", CheckAsync).RequireAuthorization(SecurityExtensions.Viewer);
         tree.MapPost("/cleanup", CleanupAsync).RequireAuthorization(SecurityExtensions.Admin);
+        api.MapGet("/keyrings", Keyrings).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Keys");
         api.MapGet("/audit", AuditAsync).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Audit");
         var tokens = api.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization(SecurityExtensions.Admin);
         tokens.MapGet("/", ListTokensAsync);
@@ -23,6 +24,17 @@ public static class AdminApi
         tokens.MapDelete("/{id:int}", RevokeTokenAsync);
         return api;
     }
+
+    /// <summary>Every signing key: its fingerprint, key id, size and expiry, and the tree path of its published keyring.</summary>
+    private static Ok<List<KeyringDto>> Keyrings(SystemImage.Core.Signing.KeyStore keys) =>
+        TypedResults.Ok(SystemImage.Core.Signing.KeyNames.All.Select(name => keys.Describe(name)).Select(key => new KeyringDto(
+            key.Name,
+            [key.Fingerprint],
+            key.KeyId,
+            key.Bits,
+            key.Created,
+            key.Expiry,
+            SystemImage.Core.Publishing.KeyringPublisher.Published.Contains(key.Name) ? SystemImage.Core.Publishing.TreeLayout.Keyring(key.Name) : null)).ToList());
 
     private static async Task<Ok<TreeCheck>> CheckAsync(TreeMaintenance maintenance, CancellationToken cancellationToken) =>
         TypedResults.Ok(await maintenance.CheckAsync(cancellationToken));
@@ -75,6 +87,9 @@ public static class AdminApi
 }
 
 public sealed record CleanupDto(IReadOnlyList<string> Removed);
+
+/// <summary>A signing key as <c>/keyrings</c> lists it; <see cref="Path"/> is null for keys published only inside device keyrings.</summary>
+public sealed record KeyringDto(string Name, IReadOnlyList<string> Fingerprints, string KeyId, int Bits, DateTimeOffset Created, DateTimeOffset? Expiry, string? Path);
 
 public sealed record CreateTokenRequest(string? Name, string? Role, DateTimeOffset? ExpiresAt);
 
