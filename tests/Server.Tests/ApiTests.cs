@@ -219,6 +219,32 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync(new Uri("/api/v1/tree/cleanup", UriKind.Relative), null)).StatusCode);
     }
 
+    [Fact]
+    public async Task ResignRunsAsAJobAndLeavesEverySignatureValid()
+    {
+        using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);
+        using var admin = await ApiClient.WithRoleAsync(server, Role.Admin);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync(new Uri("/api/v1/tree/resign", UriKind.Relative), null)).StatusCode);
+
+        var queued = await admin.PostAsync(new Uri("/api/v1/tree/resign", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        var jobId = (await queued.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!.GetValue<int>();
+        JsonNode job = null!;
+        Assert.True(await InProcessServer.EventuallyAsync(async () =>
+        {
+            job = await Json(admin.GetAsync(new Uri($"/api/v1/jobs/{jobId}", UriKind.Relative)));
+            return job["state"]!.GetValue<string>() is "succeeded" or "failed";
+        }));
+        Assert.Equal(("resign", "succeeded"), (job["kind"]!.GetValue<string>(), job["state"]!.GetValue<string>()));
+        Assert.Contains("Re-signed", job["summary"]!.GetValue<string>());
+        using var gpg = new Gpg();
+        var keyring = server.Get<SystemImage.Core.Signing.KeyStore>().GetPublicKeyRing(SystemImage.Core.Signing.KeyNames.ImageSigning).GetEncoded();
+        var channels = await File.ReadAllBytesAsync(Path.Combine(server.DataDir, "www", "channels.json"));
+        var signature = await File.ReadAllBytesAsync(Path.Combine(server.DataDir, "www", "channels.json.asc"));
+        Assert.True(gpg.Verify(keyring, signature, channels).IsValid);
+    }
+
     private static async Task<JsonNode> Json(Task<HttpResponseMessage> request)
     {
         using var response = await request;

@@ -26,11 +26,11 @@ public sealed partial class ImportRuns(
     /// <summary>Raised in this process whenever a run's state, progress or log changes (for live views).</summary>
     public event Action<int>? Changed;
 
-    /// <summary>Records a queued run of <paramref name="channel"/>; returns its id.</summary>
-    public async Task<int> QueueAsync(string channel, string trigger, Actor actor, CancellationToken cancellationToken)
+    /// <summary>Records a queued run of <paramref name="channel"/> (or, for another <paramref name="kind"/>, a tree-wide job); returns its id.</summary>
+    public async Task<int> QueueAsync(string channel, string trigger, Actor actor, CancellationToken cancellationToken, string kind = ImportRun.ImportKind)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = new ImportRun { Channel = channel, Trigger = trigger, Actor = $"{actor.Name} ({actor.Surface})", QueuedAt = time.GetUtcNow() };
+        var run = new ImportRun { Kind = kind, Channel = channel, Trigger = trigger, Actor = $"{actor.Name} ({actor.Surface})", QueuedAt = time.GetUtcNow() };
         db.ImportRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
         Changed?.Invoke(run.Id);
@@ -122,6 +122,48 @@ public sealed partial class ImportRuns(
         }
 
         return outcome;
+    }
+
+    /// <summary>Runs a queued tree-wide job with <paramref name="work"/>, recording its state, outcome and log like an import.</summary>
+    public async Task<OperationResult> RunWorkAsync(int runId, Func<IImportReporter, CancellationToken, Task<OperationResult>> work, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var run = await db.ImportRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
+                ?? throw new InvalidOperationException($"Job {runId} does not exist.");
+            run.State = ImportRunState.Running;
+            run.StartedAt = time.GetUtcNow();
+            run.Runner = ThisProcess;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        Changed?.Invoke(runId);
+        var reporter = new RunReporter(this, runId, null);
+        var state = ImportRunState.Failed;
+        var summary = "Failed.";
+        try
+        {
+            var result = await work(reporter, cancellationToken);
+            (state, summary) = (result.Succeeded ? ImportRunState.Succeeded : ImportRunState.Failed, result.Message);
+            reporter.Log(result.Message);
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            (state, summary) = (ImportRunState.Cancelled, "Cancelled.");
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            summary = $"Failed: {e.Message.ReplaceLineEndings(" ")}";
+            reporter.Log(summary);
+            LogFailed(logger, e, "(tree)", runId);
+            throw;
+        }
+        finally
+        {
+            await reporter.FinishAsync(state, summary);
+        }
     }
 
     public async Task<ImportRun?> GetAsync(int runId, CancellationToken cancellationToken)

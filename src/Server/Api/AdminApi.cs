@@ -15,6 +15,7 @@ public static class AdminApi
         var tree = api.MapGroup("/tree").WithTags("Tree");
         tree.MapGet("/check", CheckAsync).RequireAuthorization(SecurityExtensions.Viewer);
         tree.MapPost("/cleanup", CleanupAsync).RequireAuthorization(SecurityExtensions.Admin);
+        tree.MapPost("/resign", ResignAsync).RequireAuthorization(SecurityExtensions.Admin);
         api.MapGet("/keyrings", Keyrings).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Keys");
         api.MapGet("/audit", AuditAsync).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Audit");
         var tokens = api.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization(SecurityExtensions.Admin);
@@ -38,6 +39,12 @@ public static class AdminApi
 
     private static async Task<Ok<TreeCheck>> CheckAsync(TreeMaintenance maintenance, CancellationToken cancellationToken) =>
         TypedResults.Ok(await maintenance.CheckAsync(cancellationToken));
+
+    private static async Task<Accepted<ImportQueuedDto>> ResignAsync(Jobs.ImportJobs jobs, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var (runId, jobId) = await jobs.ResignNowAsync(user.ToActor(), cancellationToken);
+        return TypedResults.Accepted($"/api/v1/jobs/{runId}", new ImportQueuedDto(runId, jobId));
+    }
 
     private static async Task<Ok<CleanupDto>> CleanupAsync(TreeMaintenance maintenance, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         TypedResults.Ok(new CleanupDto(await maintenance.CleanupAsync(user.ToActor(), cancellationToken)));

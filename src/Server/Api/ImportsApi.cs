@@ -92,16 +92,16 @@ public static class ImportsApi
 
 public sealed record MessageDto(string Message);
 
-/// <summary>What "import now" answers: the job to poll at <c>/api/v1/jobs/{jobId}</c>, and the background job running it.</summary>
+/// <summary>What a queued job (an import, a re-sign) answers: the job to poll at <c>/api/v1/jobs/{jobId}</c>, and the background job running it.</summary>
 public sealed record ImportQueuedDto(int JobId, string BackgroundJobId);
 
-/// <summary>An import run as <c>/jobs</c> shows it.</summary>
+/// <summary>A job (an import or a tree-wide task) as <c>/jobs</c> shows it.</summary>
 public sealed record JobDto(
     int Id, string Kind, string Channel, string State, string Trigger, string Actor, JobProgressDto? Progress,
     DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Summary, string? BackgroundJobId, IReadOnlyList<string>? Log)
 {
     public static JobDto Of(ImportRun run, bool withLog) => new(
-        run.Id, "import", run.Channel, StateName(run.State), run.Trigger, run.Actor,
+        run.Id, run.Kind, run.Channel, StateName(run.State), run.Trigger, run.Actor,
         run.State == ImportRunState.Running ? new JobProgressDto(run.Device, run.File, run.BytesDone, run.BytesTotal) : null,
         run.QueuedAt, run.StartedAt, run.FinishedAt, run.Summary, run.JobId,
         withLog ? run.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries) : null);

@@ -72,7 +72,7 @@ internal static class ImportVerbs
 
         var limit = new Option<int>("--limit") { Description = "How many runs to show (default 20)", DefaultValueFactory = _ => 20 };
         var runsOf = new Option<string?>("--channel") { Description = "Only this channel's runs" };
-        var list = Verb.Create("list-imports", "List recent import runs, newest first", runsOf, limit, Verb.Json);
+        var list = Verb.Create("list-imports", "List recent import runs and other background jobs, newest first", runsOf, limit, Verb.Json);
         list.SetAction((parse, ct) => Verb.RunAsync(parse, async (s, token) =>
         {
             var runs = await s.GetRequiredService<ImportRuns>().ListAsync(parse.GetValue(runsOf), parse.GetValue(limit), token);
@@ -84,7 +84,8 @@ internal static class ImportVerbs
 
             foreach (var run in runs)
             {
-                Console.Out.WriteLine($"{run.Id,6} {run.QueuedAt:yyyy-MM-dd HH:mm:ss} {run.Channel} {run.State.ToString().ToLowerInvariant()} ({run.Trigger}, {run.Actor}): {run.Summary}");
+                var what = run.Kind == Core.Persistence.Entities.ImportRun.ImportKind ? run.Channel : run.Kind;
+                Console.Out.WriteLine($"{run.Id,6} {run.QueuedAt:yyyy-MM-dd HH:mm:ss} {what} {run.State.ToString().ToLowerInvariant()} ({run.Trigger}, {run.Actor}): {run.Summary}");
             }
 
             Console.Out.WriteLine($"{runs.Count} run(s)");

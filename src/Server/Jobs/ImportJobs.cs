@@ -23,6 +23,15 @@ public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, Impor
         return (OperationResult.Ok($"Queued the import of {channel} as job {jobId} (run {runId})."), runId, jobId);
     }
 
+    /// <summary>Queues a re-sign of the whole tree as a background job; returns the job to poll.</summary>
+    public async Task<(int RunId, string JobId)> ResignNowAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        var runId = await runs.QueueAsync("", "resign", actor, cancellationToken, ImportRun.ResignKind);
+        var jobId = jobs.Enqueue<MaintenanceJob>(job => job.ResignAsync(runId, actor.Name, actor.Surface, CancellationToken.None));
+        await runs.SetJobIdAsync(runId, jobId, cancellationToken);
+        return (runId, jobId);
+    }
+
     /// <summary>Why <paramref name="channel"/> cannot be imported now (unknown, manual, paused), or null.</summary>
     public async Task<OperationResult?> CheckAsync(string channel, CancellationToken cancellationToken)
     {

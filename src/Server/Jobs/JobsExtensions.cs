@@ -36,6 +36,7 @@ public static class JobsExtensions
         });
         services.AddSingleton<ImportJob>();
         services.AddSingleton<ImportJobs>();
+        services.AddSingleton<MaintenanceJob>();
         services.AddSingleton<RecurringImports>();
         services.AddHostedService(provider => provider.GetRequiredService<RecurringImports>());
         return services;

@@ -10,6 +10,7 @@ internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRu
     {
         builder.Property(r => r.Channel).IsRequired().HasMaxLength(255).UseCollation("BINARY");
         builder.Property(r => r.Trigger).IsRequired().HasMaxLength(32);
+        builder.Property(r => r.Kind).IsRequired().HasMaxLength(32).HasDefaultValue(ImportRun.ImportKind);
         builder.Property(r => r.Actor).IsRequired().HasMaxLength(255);
         builder.Property(r => r.JobId).HasMaxLength(64);
         builder.HasIndex(r => new { r.Channel, r.QueuedAt });

@@ -1,10 +1,18 @@
 namespace SystemImage.Core.Persistence.Entities;
 
-/// <summary>One import of an automatic channel: who asked, how far it got, and its log.</summary>
+/// <summary>One background job (an import of an automatic channel, or a tree-wide task such as re-signing): who asked, how far it got, and its log.</summary>
 public sealed class ImportRun
 {
+    public const string ImportKind = "import";
+
+    public const string ResignKind = "resign";
+
     public int Id { get; set; }
 
+    /// <summary>What the job does: <see cref="ImportKind"/> or <see cref="ResignKind"/>.</summary>
+    public string Kind { get; set; } = ImportKind;
+
+    /// <summary>The channel imported; empty for tree-wide jobs.</summary>
     public required string Channel { get; set; }
 
     /// <summary>What started it: <c>schedule</c>, <c>import-now</c> or <c>cli</c>.</summary>

@@ -330,6 +330,13 @@ namespace SystemImage.Core.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("import");
+
                     b.Property<string>("Log")
                         .IsRequired()
                         .HasColumnType("TEXT");
