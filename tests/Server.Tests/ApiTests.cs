@@ -11,6 +11,7 @@ using Xunit;
 namespace SystemImage.Server.Tests;
 
 /// <summary>The REST API over a real Kestrel on 127.0.0.1: success, 400, 401, 403 at each role boundary, 404 and 409.</summary>
+[Collection(InProcessServerCollection.Name)]
 public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessServer>
 {
     private const string Slashed = "ubuntu-touch/stable/ubuntu";
@@ -208,6 +209,44 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
     }
 
     [Fact]
+    public async Task RotatingImageSigningReSignsTheTreeWithTheNewKey()
+    {
+        using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);
+        using var admin = await ApiClient.WithRoleAsync(server, Role.Admin);
+        var store = server.Get<SystemImage.Core.Signing.KeyStore>();
+        var oldKeyring = store.GetPublicKeyRing(SystemImage.Core.Signing.KeyNames.ImageSigning).GetEncoded();
+        var oldFingerprint = store.Describe(SystemImage.Core.Signing.KeyNames.ImageSigning).Fingerprint;
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync(new Uri("/api/v1/keyrings/image-signing/rotate", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync(new Uri("/api/v1/keyrings/archive-master/rotate", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync(new Uri("/api/v1/keyrings/nope/rotate", UriKind.Relative), null)).StatusCode);
+
+        var queued = await admin.PostAsync(new Uri("/api/v1/keyrings/image-signing/rotate", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        var jobId = (await queued.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!.GetValue<int>();
+        JsonNode job = null!;
+        Assert.True(await InProcessServer.EventuallyAsync(async () =>
+        {
+            job = await Json(admin.GetAsync(new Uri($"/api/v1/jobs/{jobId}", UriKind.Relative)));
+            return job["state"]!.GetValue<string>() is "succeeded" or "failed";
+        }), job.ToJsonString());
+        Assert.Equal(("rotate", "succeeded"), (job["kind"]!.GetValue<string>(), job["state"]!.GetValue<string>()));
+        var keys = (await Json(viewer.GetAsync(new Uri("/api/v1/keyrings", UriKind.Relative)))).AsArray();
+        var newFingerprint = keys.Single(k => k!["name"]!.GetValue<string>() == "image-signing")!["fingerprints"]![0]!.GetValue<string>();
+        Assert.NotEqual(oldFingerprint, newFingerprint);
+
+        using var gpg = new Gpg();
+        var newKeyring = store.GetPublicKeyRing(SystemImage.Core.Signing.KeyNames.ImageSigning).GetEncoded();
+        var channels = await File.ReadAllBytesAsync(Path.Combine(server.DataDir, "www", "channels.json"));
+        var signature = await File.ReadAllBytesAsync(Path.Combine(server.DataDir, "www", "channels.json.asc"));
+        Assert.True(gpg.Verify(newKeyring, signature, channels).IsValid);
+        Assert.False(gpg.Verify(oldKeyring, signature, channels).IsValid);
+        var master = store.GetPublicKeyRing(SystemImage.Core.Signing.KeyNames.ImageMaster).GetEncoded();
+        var keyring = await File.ReadAllBytesAsync(Path.Combine(server.DataDir, "www", "gpg", "image-signing.tar.xz"));
+        Assert.True(gpg.Verify(master, await File.ReadAllBytesAsync(Path.Combine(server.DataDir, "www", "gpg", "image-signing.tar.xz.asc")), keyring).IsValid);
+    }
+
+    [Fact]
     public async Task TreeCheckAndCleanup()
     {
         using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);
@@ -228,7 +267,7 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
 
         var queued = await admin.PostAsync(new Uri("/api/v1/tree/resign", UriKind.Relative), null);
 
-        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        Assert.True(queued.StatusCode == HttpStatusCode.Accepted, await queued.Content.ReadAsStringAsync());
         var jobId = (await queued.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!.GetValue<int>();
         JsonNode job = null!;
         Assert.True(await InProcessServer.EventuallyAsync(async () =>

@@ -8,6 +8,7 @@ using Xunit;
 namespace SystemImage.Server.Tests;
 
 /// <summary>docs/ci-example.sh, run with bash and curl against a real server: upload, promote, phase, import and poll.</summary>
+[Collection(InProcessServerCollection.Name)]
 public sealed class CiExampleTests(InProcessServer server) : IClassFixture<InProcessServer>
 {
     [Fact]

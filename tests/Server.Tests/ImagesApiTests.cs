@@ -14,6 +14,7 @@ using Xunit;
 namespace SystemImage.Server.Tests;
 
 /// <summary>The image routes over a real Kestrel: upload, list, read, phase, describe, tag, copy, remove, and bad uploads.</summary>
+[Collection(InProcessServerCollection.Name)]
 public sealed class ImagesApiTests(ImagesApiTests.SmallUploads server) : IClassFixture<ImagesApiTests.SmallUploads>
 {
     /// <summary>The server with a 2 MB upload limit, so the 413 case is cheap.</summary>

@@ -92,3 +92,14 @@ public class InProcessServer : IAsyncLifetime
         return await condition();
     }
 }
+
+/// <summary>
+/// The test classes that host the server in this process. They run one after another: Hangfire keeps process-wide
+/// state (its global configuration and storage), so two hosts alive at once in one process disturb each other's jobs.
+/// In production there is one host per process.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class InProcessServerCollection
+{
+    public const string Name = "in-process server";
+}

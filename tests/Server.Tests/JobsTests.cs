@@ -14,6 +14,7 @@ using Xunit;
 namespace SystemImage.Server.Tests;
 
 /// <summary>Imports as background jobs on the real host: import now, recurring schedules, pause/resume, the dashboard.</summary>
+[Collection(InProcessServerCollection.Name)]
 public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessServer>
 {
     private static readonly Actor Tester = new("tester", "api");

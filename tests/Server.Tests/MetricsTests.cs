@@ -12,6 +12,7 @@ using Xunit;
 namespace SystemImage.Server.Tests;
 
 /// <summary><c>/metrics</c> on the real host: the SystemImage meter, HTTP requests by endpoint, and the option that turns it off.</summary>
+[Collection(InProcessServerCollection.Name)]
 public sealed class MetricsTests(InProcessServer server) : IClassFixture<InProcessServer>
 {
     private static readonly Actor Tester = new("tester", "api");

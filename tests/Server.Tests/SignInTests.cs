@@ -8,6 +8,7 @@ using Xunit;
 namespace SystemImage.Server.Tests;
 
 /// <summary>Cookie sign-in with anti-forgery, the landing page, the API reference and the admin-only dashboard.</summary>
+[Collection(InProcessServerCollection.Name)]
 public sealed partial class SignInTests(InProcessServer server) : IClassFixture<InProcessServer>
 {
     private const string Password = "correct horse battery staple";

@@ -11,9 +11,46 @@ public sealed class KeyService(
     KeyStore keys,
     PublishLock publishLock,
     TreePublisher publisher,
+    Maintenance.TreeMaintenance maintenance,
     IDbContextFactory<SystemImageDbContext> dbFactory,
     AuditLog audit)
 {
+    /// <summary>The keys <see cref="RotateAsync"/> replaces: devices trust them through a master key, so no device needs updating.</summary>
+    public static readonly IReadOnlyList<string> Rotatable = [KeyNames.ImageSigning, KeyNames.DeviceSigning];
+
+    /// <summary>
+    /// Replaces <paramref name="name"/> (image-signing or device-signing) with a new key, publishes its keyring signed
+    /// by its master, and re-signs every index and file the old key signed.
+    /// </summary>
+    public async Task<OperationResult> RotateAsync(string name, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!KeyNames.IsKnown(name))
+        {
+            return OperationResult.NotFound($"There is no key '{name}' (keys: {string.Join(", ", KeyNames.All)}).");
+        }
+
+        if (!Rotatable.Contains(name))
+        {
+            return OperationResult.Invalid(
+                $"'{name}' is a master or blacklist key that devices trust directly; only {string.Join(" and ", Rotatable)} can be rotated here (see generate-keys --force).");
+        }
+
+        KeyInfo before, after;
+        await using (await publishLock.AcquireAsync(cancellationToken))
+        {
+            before = keys.Describe(name);
+            after = keys.Regenerate(name);
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            audit.Record(db, actor, "rotate-key", name, null, $"{before.Fingerprint} -> {after.Fingerprint}");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var resigned = await maintenance.ResignAsync(actor, cancellationToken);
+        return resigned.Succeeded
+            ? OperationResult.Ok($"Rotated {name}: {before.Fingerprint} replaced by {after.Fingerprint}, expiring {after.Expiry:yyyy-MM-dd}. {resigned.Message}")
+            : resigned;
+    }
+
     public async Task<OperationResult> GenerateAsync(bool force, Actor actor, CancellationToken cancellationToken)
     {
         await using (await publishLock.AcquireAsync(cancellationToken))

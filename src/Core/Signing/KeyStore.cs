@@ -62,6 +62,27 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
         }
     }
 
+    /// <summary>
+    /// Replaces the key <paramref name="name"/> with a new one (same size and validity rules) and writes it; the other
+    /// keys stay. The caller re-signs what the old key signed.
+    /// </summary>
+    public KeyInfo Regenerate(string name)
+    {
+        Known(name);
+        lock (_gate)
+        {
+            var current = new Dictionary<string, LoadedKey>(_keys ?? LoadAllUnlocked(), StringComparer.Ordinal);
+            var ring = generator.Generate(name, KeyHierarchy.BitsOf(name, options.Value), KeyHierarchy.ValidityOf(name, options.Value));
+            SecretFile.Write(SecretPath(name), ring.GetEncoded());
+            SecretFile.Write(PublicPath(name), PublicRingOf(ring).GetEncoded());
+            current[name] = new LoadedKey(name, ring);
+            Replace(current);
+            logger.LogInformation("Replaced the {Key} key with {Fingerprint}", name, Convert.ToHexString(ring.GetPublicKey().GetFingerprint()));
+        }
+
+        return Describe(name);
+    }
+
     /// <summary>(Re)reads every key from the secrets directory. Throws when a key file is missing or unreadable.</summary>
     public void Load()
     {
@@ -139,7 +160,9 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
         return _keys![name];
     }
 
-    private void LoadLocked()
+    private void LoadLocked() => LoadAllUnlocked();
+
+    private IReadOnlyDictionary<string, LoadedKey> LoadAllUnlocked()
     {
         var keys = new Dictionary<string, LoadedKey>(StringComparer.Ordinal);
         foreach (var name in KeyNames.All)
@@ -155,6 +178,7 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
 
         Replace(keys);
         logger.LogInformation("Loaded {Count} signing keys from {SecretsDir}", keys.Count, SecretsDir);
+        return keys;
     }
 
     // Keys being replaced may still be in use by a signer on another thread, so only Dispose releases

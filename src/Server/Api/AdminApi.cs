@@ -17,6 +17,7 @@ public static class AdminApi
         tree.MapPost("/cleanup", CleanupAsync).RequireAuthorization(SecurityExtensions.Admin);
         tree.MapPost("/resign", ResignAsync).RequireAuthorization(SecurityExtensions.Admin);
         api.MapGet("/keyrings", Keyrings).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Keys");
+        api.MapPost("/keyrings/{name}/rotate", RotateAsync).RequireAuthorization(SecurityExtensions.Admin).WithTags("Keys");
         api.MapGet("/audit", AuditAsync).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Audit");
         var tokens = api.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization(SecurityExtensions.Admin);
         tokens.MapGet("/", ListTokensAsync);
@@ -44,6 +45,16 @@ public static class AdminApi
     {
         var (runId, jobId) = await jobs.ResignNowAsync(user.ToActor(), cancellationToken);
         return TypedResults.Accepted($"/api/v1/jobs/{runId}", new ImportQueuedDto(runId, jobId));
+    }
+
+    /// <summary>Rotates image-signing or device-signing in the background: a new key, its keyring, and every signature made again.</summary>
+    private static async Task<Results<Accepted<ImportQueuedDto>, ProblemHttpResult>> RotateAsync(
+        string name, Jobs.ImportJobs jobs, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var (result, runId, jobId) = await jobs.RotateNowAsync(name, user.ToActor(), cancellationToken);
+        return result.Succeeded
+            ? TypedResults.Accepted($"/api/v1/jobs/{runId}", new ImportQueuedDto(runId!.Value, jobId!))
+            : ApiResults.Problem(result);
     }
 
     private static async Task<Ok<CleanupDto>> CleanupAsync(TreeMaintenance maintenance, ClaimsPrincipal user, CancellationToken cancellationToken) =>

@@ -32,6 +32,25 @@ public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, Impor
         return (runId, jobId);
     }
 
+    /// <summary>Queues the rotation of the signing key <paramref name="key"/> as a background job; refuses keys that cannot be rotated.</summary>
+    public async Task<(OperationResult Result, int? RunId, string? JobId)> RotateNowAsync(string key, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!SystemImage.Core.Signing.KeyNames.IsKnown(key))
+        {
+            return (OperationResult.NotFound($"There is no key '{key}'."), null, null);
+        }
+
+        if (!KeyService.Rotatable.Contains(key))
+        {
+            return (OperationResult.Invalid($"Only {string.Join(" and ", KeyService.Rotatable)} can be rotated; '{key}' is trusted directly by devices."), null, null);
+        }
+
+        var runId = await runs.QueueAsync("", $"rotate {key}", actor, cancellationToken, ImportRun.RotateKind);
+        var jobId = jobs.Enqueue<MaintenanceJob>(job => job.RotateAsync(runId, key, actor.Name, actor.Surface, CancellationToken.None));
+        await runs.SetJobIdAsync(runId, jobId, cancellationToken);
+        return (OperationResult.Ok($"Queued the rotation of {key} as job {runId}."), runId, jobId);
+    }
+
     /// <summary>Why <paramref name="channel"/> cannot be imported now (unknown, manual, paused), or null.</summary>
     public async Task<OperationResult?> CheckAsync(string channel, CancellationToken cancellationToken)
     {

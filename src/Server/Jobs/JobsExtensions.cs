@@ -17,17 +17,20 @@ public static class JobsExtensions
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHangfire((provider, hangfire) =>
+        // This host's own storage, registered before AddHangfire so its services (client, server, dashboard) use it
+        // rather than the process-wide JobStorage.Current, which another host in the same process may replace.
+        services.AddSingleton<JobStorage>(provider =>
         {
             var data = provider.GetRequiredService<IOptions<SystemImageOptions>>().Value;
             var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
             Directory.CreateDirectory(data.DataDirFullPath);
-            hangfire
-                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings()
-                .UseSQLiteStorage(data.HangfireDatabasePath, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollIntervalSeconds) });
+            return new SQLiteStorage(data.HangfireDatabasePath, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollIntervalSeconds) });
         });
+        services.AddHangfire((provider, hangfire) => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(provider.GetRequiredService<JobStorage>()));
         services.AddHangfireServer((provider, server) =>
         {
             var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;

@@ -7,9 +7,11 @@ public sealed class ImportRun
 
     public const string ResignKind = "resign";
 
+    public const string RotateKind = "rotate";
+
     public int Id { get; set; }
 
-    /// <summary>What the job does: <see cref="ImportKind"/> or <see cref="ResignKind"/>.</summary>
+    /// <summary>What the job does: <see cref="ImportKind"/>, <see cref="ResignKind"/> or <see cref="RotateKind"/>.</summary>
     public string Kind { get; set; } = ImportKind;
 
     /// <summary>The channel imported; empty for tree-wide jobs.</summary>
