@@ -247,6 +247,26 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
     }
 
     [Fact]
+    public async Task PublishesADeviceKeyringOnRequest()
+    {
+        using var admin = await ApiClient.WithRoleAsync(server, Role.Admin);
+        using var publisher = await ApiClient.WithRoleAsync(server, Role.Publisher);
+        (await admin.PostAsJsonAsync("/api/v1/channels", new { name = "keyed" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/channels/keyed/devices", new { name = "mako" })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync(new Uri("/keyed/mako/device.tar.xz", UriKind.Relative))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await publisher.PutAsync(new Uri("/api/v1/channels/keyed/devices/mako/keyring", UriKind.Relative), null)).StatusCode);
+        var published = await admin.PutAsync(new Uri("/api/v1/channels/keyed/devices/mako/keyring", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        Assert.Equal("/keyed/mako/device.tar.xz", (await published.Content.ReadFromJsonAsync<JsonObject>())!["keyring"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync(new Uri("/keyed/mako/device.tar.xz", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync(new Uri("/keyed/mako/device.tar.xz.asc", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await admin.PutAsync(new Uri("/api/v1/channels/keyed/devices/mako/keyring", UriKind.Relative), new ByteArrayContent([1, 2, 3]))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsync(new Uri("/api/v1/channels/keyed/devices/flo/keyring", UriKind.Relative), null)).StatusCode);
+    }
+
+    [Fact]
     public async Task TreeCheckAndCleanup()
     {
         using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);

@@ -31,6 +31,34 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
             return new Mutation(OperationResult.Ok($"Created device '{device}' in channel '{channel}'."), publish);
         }, cancellationToken);
 
+    /// <summary>Publishes a device-signing keyring (<c>device.tar.xz</c>) for an existing device, or publishes it again.</summary>
+    public Task<OperationResult> PublishKeyringAsync(string channel, string device, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            var (owner, refusal) = await LoadWritableChannelAsync(db, channel, cancellationToken);
+            if (owner is null)
+            {
+                return refusal!;
+            }
+
+            var target = await db.Devices.FirstOrDefaultAsync(d => d.ChannelId == owner.Id && d.Name == device, cancellationToken);
+            if (target is null)
+            {
+                return OperationResult.NotFound($"Channel '{channel}' has no device '{device}'.");
+            }
+
+            if (target.RedirectTarget is not null)
+            {
+                return OperationResult.Conflict($"Device '{device}' of '{channel}' is redirected to '{target.RedirectTarget}'; it has no keyring of its own.");
+            }
+
+            var had = target.HasKeyring;
+            target.HasKeyring = true;
+            audit.Record(db, actor, "publish-device-keyring", $"{channel}/{device}", channel, had ? "published again" : "first publication");
+            var publish = PublishRequest.ForDevices([new DeviceRef(channel, device)]).Merge(await aliasSync.SyncAliasesOfAsync(db, owner, cancellationToken));
+            return new Mutation(OperationResult.Ok($"Published the device keyring of {channel}/{device}."), publish);
+        }, cancellationToken);
+
     public Task<OperationResult> CopyAllAsync(string fromChannel, string toChannel, Actor actor, CancellationToken cancellationToken) =>
         mutator.MutateAsync(async db =>
         {

@@ -14,6 +14,7 @@ public static class DevicesApi
         devices.MapGet("/", ListAsync).RequireAuthorization(SecurityExtensions.Viewer);
         devices.MapPost("/", CreateAsync).RequireAuthorization(SecurityExtensions.Admin);
         devices.MapDelete("/{d}", RemoveAsync).RequireAuthorization(SecurityExtensions.Admin);
+        devices.MapPut("/{d}/keyring", PublishKeyringAsync).RequireAuthorization(SecurityExtensions.Admin);
         return api;
     }
 
@@ -42,6 +43,27 @@ public static class DevicesApi
 
         var created = (await queries.FindOrNullAsync(channel, cancellationToken))!.Devices.First(d => d.Name == request.Name);
         return TypedResults.Created($"/api/v1/channels/{ApiResults.Segment(channel)}/devices/{ApiResults.Segment(request.Name)}", created);
+    }
+
+    /// <summary>
+    /// With an empty body, publishes (or publishes again) the device's keyring made from the server's device-signing
+    /// key. Uploading a keyring made elsewhere is refused: devices of this server trust its own device-signing key.
+    /// </summary>
+    private static async Task<Results<Ok<DeviceSummary>, ProblemHttpResult>> PublishKeyringAsync(
+        string c, string d, HttpRequest request, DeviceService devices, ChannelQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            return TypedResults.Problem(
+                detail: "Send an empty body: the server publishes a keyring made from its own device-signing key (see POST /keyrings/device-signing/rotate to renew it); uploading a keyring made elsewhere is not supported.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var (channel, device) = (ApiResults.Name(c), ApiResults.Name(d));
+        var result = await devices.PublishKeyringAsync(channel, device, user.ToActor(), cancellationToken);
+        return result.Succeeded
+            ? TypedResults.Ok((await queries.FindOrNullAsync(channel, cancellationToken))!.Devices.First(x => x.Name == device))
+            : ApiResults.Problem(result);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
