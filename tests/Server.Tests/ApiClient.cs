@@ -20,6 +20,14 @@ internal static class ApiClient
         return WithSecret(server, secret!);
     }
 
+    /// <summary>The JSON body of a successful response; fails the test with the status and body otherwise.</summary>
+    public static async Task<System.Text.Json.Nodes.JsonNode> JsonAsync(Task<HttpResponseMessage> request)
+    {
+        using var response = await request;
+        Xunit.Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
     public static HttpClient WithSecret(InProcessServer server, string secret)
     {
         var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

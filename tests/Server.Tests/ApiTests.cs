@@ -58,16 +58,16 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal($"/api/v1/channels/{SlashedSegment}", created.Headers.Location!.ToString());
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/v1/channels", new { name = Slashed })).StatusCode);
-        var got = await Json(admin.GetAsync(new Uri($"/api/v1/channels/{SlashedSegment}", UriKind.Relative)));
+        var got = await ApiClient.JsonAsync(admin.GetAsync(new Uri($"/api/v1/channels/{SlashedSegment}", UriKind.Relative)));
         Assert.Equal(Slashed, got["name"]!.GetValue<string>());
         Assert.Equal("manual", got["type"]!.GetValue<string>());
 
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync($"/api/v1/channels/{SlashedSegment}/devices", new { name = "mako" })).StatusCode);
-        var devices = await Json(admin.GetAsync(new Uri($"/api/v1/channels/{SlashedSegment}/devices", UriKind.Relative)));
+        var devices = await ApiClient.JsonAsync(admin.GetAsync(new Uri($"/api/v1/channels/{SlashedSegment}/devices", UriKind.Relative)));
         Assert.Equal($"/{Slashed}/mako/index.json", devices[0]!["index"]!.GetValue<string>());
         var patched = await admin.PatchAsJsonAsync($"/api/v1/channels/{SlashedSegment}", new { hidden = true });
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
-        Assert.True((await Json(admin.GetAsync(new Uri($"/api/v1/channels/{SlashedSegment}", UriKind.Relative))))["hidden"]!.GetValue<bool>());
+        Assert.True((await ApiClient.JsonAsync(admin.GetAsync(new Uri($"/api/v1/channels/{SlashedSegment}", UriKind.Relative))))["hidden"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(new Uri($"/api/v1/channels/{SlashedSegment}/config", UriKind.Relative))).StatusCode);
 
         var renamed = await admin.PostAsJsonAsync($"/api/v1/channels/{SlashedSegment}/rename", new { newName = "ubuntu-touch/stable/renamed" });
@@ -131,7 +131,7 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         JsonNode job = null!;
         Assert.True(await InProcessServer.EventuallyAsync(async () =>
         {
-            job = await Json(publisher.GetAsync(new Uri($"/api/v1/jobs/{jobId}", UriKind.Relative)));
+            job = await ApiClient.JsonAsync(publisher.GetAsync(new Uri($"/api/v1/jobs/{jobId}", UriKind.Relative)));
             return job["state"]!.GetValue<string>() is "succeeded" or "failed";
         }));
         Assert.Equal("succeeded", job["state"]!.GetValue<string>());
@@ -140,7 +140,7 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         var waited = await publisher.PostAsync(new Uri("/api/v1/channels/api-auto/import?wait=true", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.OK, waited.StatusCode);
         Assert.Equal("nothing-new", (await waited.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>());
-        var jobs = await Json(publisher.GetAsync(new Uri("/api/v1/jobs?channel=api-auto", UriKind.Relative)));
+        var jobs = await ApiClient.JsonAsync(publisher.GetAsync(new Uri("/api/v1/jobs?channel=api-auto", UriKind.Relative)));
         Assert.Equal(2, jobs.AsArray().Count);
 
         var ini = new StringContent("[global]\nchannels = api-ini\n", Encoding.UTF8, "text/plain");
@@ -186,12 +186,12 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         using var admin = await ApiClient.WithRoleAsync(server, Role.Admin, "release-bot");
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/channels", new { name = "audited" })).StatusCode);
 
-        var entries = await Json(admin.GetAsync(new Uri("/api/v1/audit?channel=audited", UriKind.Relative)));
+        var entries = await ApiClient.JsonAsync(admin.GetAsync(new Uri("/api/v1/audit?channel=audited", UriKind.Relative)));
 
         var entry = entries.AsArray().Single()!;
         Assert.Equal(("release-bot", "api", "create-channel"), (entry["actor"]!.GetValue<string>(), entry["surface"]!.GetValue<string>(), entry["action"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync(new Uri("/api/v1/audit?since=yesterday", UriKind.Relative))).StatusCode);
-        Assert.Empty((await Json(admin.GetAsync(new Uri("/api/v1/audit?channel=audited&since=2999-01-01T00:00:00Z", UriKind.Relative)))).AsArray());
+        Assert.Empty((await ApiClient.JsonAsync(admin.GetAsync(new Uri("/api/v1/audit?channel=audited&since=2999-01-01T00:00:00Z", UriKind.Relative)))).AsArray());
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
     {
         using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);
 
-        var keys = (await Json(viewer.GetAsync(new Uri("/api/v1/keyrings", UriKind.Relative)))).AsArray();
+        var keys = (await ApiClient.JsonAsync(viewer.GetAsync(new Uri("/api/v1/keyrings", UriKind.Relative)))).AsArray();
 
         Assert.Equal(["archive-master", "image-master", "image-signing", "device-signing", "blacklist"], keys.Select(k => k!["name"]!.GetValue<string>()));
         var signing = keys.Single(k => k!["name"]!.GetValue<string>() == "image-signing")!;
@@ -227,11 +227,11 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         JsonNode job = null!;
         Assert.True(await InProcessServer.EventuallyAsync(async () =>
         {
-            job = await Json(admin.GetAsync(new Uri($"/api/v1/jobs/{jobId}", UriKind.Relative)));
+            job = await ApiClient.JsonAsync(admin.GetAsync(new Uri($"/api/v1/jobs/{jobId}", UriKind.Relative)));
             return job["state"]!.GetValue<string>() is "succeeded" or "failed";
         }), job.ToJsonString());
         Assert.Equal(("rotate", "succeeded"), (job["kind"]!.GetValue<string>(), job["state"]!.GetValue<string>()));
-        var keys = (await Json(viewer.GetAsync(new Uri("/api/v1/keyrings", UriKind.Relative)))).AsArray();
+        var keys = (await ApiClient.JsonAsync(viewer.GetAsync(new Uri("/api/v1/keyrings", UriKind.Relative)))).AsArray();
         var newFingerprint = keys.Single(k => k!["name"]!.GetValue<string>() == "image-signing")!["fingerprints"]![0]!.GetValue<string>();
         Assert.NotEqual(oldFingerprint, newFingerprint);
 
@@ -272,7 +272,7 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);
         using var admin = await ApiClient.WithRoleAsync(server, Role.Admin);
 
-        var check = await Json(viewer.GetAsync(new Uri("/api/v1/tree/check", UriKind.Relative)));
+        var check = await ApiClient.JsonAsync(viewer.GetAsync(new Uri("/api/v1/tree/check", UriKind.Relative)));
         Assert.Empty(check["missing"]!.AsArray());
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync(new Uri("/api/v1/tree/cleanup", UriKind.Relative), null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync(new Uri("/api/v1/tree/cleanup", UriKind.Relative), null)).StatusCode);
@@ -292,7 +292,7 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         JsonNode job = null!;
         Assert.True(await InProcessServer.EventuallyAsync(async () =>
         {
-            job = await Json(admin.GetAsync(new Uri($"/api/v1/jobs/{jobId}", UriKind.Relative)));
+            job = await ApiClient.JsonAsync(admin.GetAsync(new Uri($"/api/v1/jobs/{jobId}", UriKind.Relative)));
             return job["state"]!.GetValue<string>() is "succeeded" or "failed";
         }));
         Assert.Equal(("resign", "succeeded"), (job["kind"]!.GetValue<string>(), job["state"]!.GetValue<string>()));
@@ -302,12 +302,5 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         var channels = await File.ReadAllBytesAsync(Path.Combine(server.DataDir, "www", "channels.json"));
         var signature = await File.ReadAllBytesAsync(Path.Combine(server.DataDir, "www", "channels.json.asc"));
         Assert.True(gpg.Verify(keyring, signature, channels).IsValid);
-    }
-
-    private static async Task<JsonNode> Json(Task<HttpResponseMessage> request)
-    {
-        using var response = await request;
-        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 }

@@ -72,11 +72,11 @@ public sealed class ImagesApiTests(ImagesApiTests.SmallUploads server) : IClassF
         Assert.Equal((2, 50, "Second build"), (image["version"]!.GetValue<int>(), image["phasedPercentage"]!.GetValue<int>(), image["description"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.OK, (await publisher.PostAsync(new Uri(images, UriKind.Relative), Upload(("ubuntu", Build(2))))).StatusCode);
 
-        var listed = await Json(viewer.GetAsync(new Uri(images, UriKind.Relative)));
+        var listed = await ApiClient.JsonAsync(viewer.GetAsync(new Uri(images, UriKind.Relative)));
         Assert.Equal(["delta", "full", "full"], listed.AsArray().Select(i => i!["type"]!.GetValue<string>()).Order());
-        Assert.Single((await Json(viewer.GetAsync(new Uri($"{images}?type=delta", UriKind.Relative)))).AsArray());
+        Assert.Single((await ApiClient.JsonAsync(viewer.GetAsync(new Uri($"{images}?type=delta", UriKind.Relative)))).AsArray());
         Assert.Equal(HttpStatusCode.BadRequest, (await viewer.GetAsync(new Uri($"{images}?type=partial", UriKind.Relative))).StatusCode);
-        Assert.Equal(1, (await Json(viewer.GetAsync(new Uri($"{images}/2?type=delta&base=1", UriKind.Relative))))["base"]!.GetValue<int>());
+        Assert.Equal(1, (await ApiClient.JsonAsync(viewer.GetAsync(new Uri($"{images}/2?type=delta&base=1", UriKind.Relative))))["base"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.BadRequest, (await viewer.GetAsync(new Uri($"{images}/2?type=delta", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(new Uri($"{images}/9", UriKind.Relative))).StatusCode);
 
@@ -100,10 +100,10 @@ public sealed class ImagesApiTests(ImagesApiTests.SmallUploads server) : IClassF
         Assert.Equal(HttpStatusCode.Created, copied.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await publisher.PostAsJsonAsync($"{stableImages}/copy", new { fromChannel = Channel })).StatusCode);
         var stable = $"/api/v1/channels/{Uri.EscapeDataString("ubuntu-touch/stable/ubuntu")}";
-        var preview = await Json(viewer.GetAsync(new Uri($"{stable}/promote?fromChannel={Segment}", UriKind.Relative)));
+        var preview = await ApiClient.JsonAsync(viewer.GetAsync(new Uri($"{stable}/promote?fromChannel={Segment}", UriKind.Relative)));
         Assert.StartsWith("Would promote", preview["message"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync($"{stable}/promote", new { fromChannel = Channel })).StatusCode);
-        var promoted = await Json(publisher.PostAsJsonAsync($"{stable}/promote", new { fromChannel = Channel, phasedPercentage = 30 }));
+        var promoted = await ApiClient.JsonAsync(publisher.PostAsJsonAsync($"{stable}/promote", new { fromChannel = Channel, phasedPercentage = 30 }));
         Assert.Equal("mako", promoted["devices"]![0]!["device"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await publisher.PostAsJsonAsync($"{stable}/promote", new { fromChannel = "nope" })).StatusCode);
 
@@ -173,12 +173,5 @@ public sealed class ImagesApiTests(ImagesApiTests.SmallUploads server) : IClassF
             .Select(f => $"{Path.GetRelativePath(root, f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}");
         await using var db = await server.Get<IDbContextFactory<SystemImageDbContext>>().CreateDbContextAsync();
         return string.Join('\n', files) + $"\nimages {await db.Images.CountAsync()} pool {await db.PoolFiles.CountAsync()}";
-    }
-
-    private static async Task<JsonNode> Json(Task<HttpResponseMessage> request)
-    {
-        using var response = await request;
-        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 }

@@ -44,7 +44,7 @@ public sealed class ImportCrashTests : IAsyncLifetime
         await Verb(0, "create-device", "crash", "mako");
 
         await _server.StartAsync();
-        Assert.True(await EventuallyAsync(async () => (await RunsAsync()).Any(r => r["state"]!.GetValue<int>() == 1)), _server.Log);
+        Assert.True(await InProcessServer.EventuallyAsync(async () => (await RunsAsync()).Any(r => r["state"]!.GetValue<int>() == 1), 90), _server.Log);
         await Task.Delay(1500);
         await _server.KillAsync();
         Assert.Contains((await RunsAsync()), r => r["state"]!.GetValue<int>() == 1);
@@ -53,7 +53,7 @@ public sealed class ImportCrashTests : IAsyncLifetime
         await Verb(0, "pause-import", "crash");
         await _server.StartAsync();
 
-        Assert.True(await EventuallyAsync(async () => (await RunsAsync()).All(r => r["state"]!.GetValue<int>() != 1)), _server.Log);
+        Assert.True(await InProcessServer.EventuallyAsync(async () => (await RunsAsync()).All(r => r["state"]!.GetValue<int>() != 1), 90), _server.Log);
         Assert.Contains("Interrupted", (await Verb(0, "list-imports")).Stdout);
         Assert.Contains("0 missing, 0 orphaned", (await Verb(0, "check-tree")).Stdout);
         Assert.Empty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work")));
@@ -67,21 +67,5 @@ public sealed class ImportCrashTests : IAsyncLifetime
         var result = await _server.RunVerbAsync(args);
         Assert.True(result.ExitCode == expectedExitCode, $"{string.Join(' ', args)}: expected exit {expectedExitCode}, got {result}");
         return result;
-    }
-
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, int seconds = 90)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(300);
-        }
-
-        return false;
     }
 }

@@ -75,6 +75,33 @@ public class InProcessServer : IAsyncLifetime
         Directory.Delete(DataDir, recursive: true);
     }
 
+    /// <summary>
+    /// An automatic channel with device <c>mako</c> whose <c>ubuntu</c> part comes from the test generator's directory
+    /// (holding build 1), then the version tarball; returns that directory.
+    /// </summary>
+    public async Task<string> CreateAutoChannelAsync(string channel, string? schedule = null)
+    {
+        var actor = new SystemImage.Core.Operations.Actor("tester", "api");
+        Assert.True((await Get<SystemImage.Core.Channels.ChannelService>().CreateAsync(channel, false, actor, CancellationToken.None)).Succeeded);
+        Assert.True((await Get<SystemImage.Core.Channels.DeviceService>().CreateAsync(channel, "mako", false, actor, CancellationToken.None)).Succeeded);
+        var inputs = Path.Combine(DataDir, "inputs", channel);
+        Directory.CreateDirectory(inputs);
+        SimpleTarball.WriteBuild(Path.Combine(inputs, "all.tar.gz"), 1);
+        var config = new SystemImage.Core.Importing.ImporterConfig
+        {
+            Type = SystemImage.Core.Persistence.Entities.ChannelType.Auto,
+            Schedule = schedule,
+            Files =
+            [
+                new ImportFile { Name = "ubuntu", Generator = TarballDirectoryGenerator.GeneratorName, Arguments = [inputs] },
+                new ImportFile { Name = "version", Generator = VersionGenerator.GeneratorName },
+            ],
+        };
+        var saved = await Get<SystemImage.Core.Importing.ImporterConfigService>().SetAsync(channel, config, actor, CancellationToken.None);
+        Assert.True(saved.Succeeded, saved.Message);
+        return inputs;
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="seconds"/> pass.</summary>
     public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, int seconds = 60)
     {

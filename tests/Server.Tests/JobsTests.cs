@@ -19,32 +19,10 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
 {
     private static readonly Actor Tester = new("tester", "api");
 
-    private async Task<string> AutoChannelAsync(string channel, string? schedule = null)
-    {
-        Assert.True((await server.Get<ChannelService>().CreateAsync(channel, false, Tester, CancellationToken.None)).Succeeded);
-        Assert.True((await server.Get<DeviceService>().CreateAsync(channel, "mako", false, Tester, CancellationToken.None)).Succeeded);
-        var inputs = Path.Combine(server.DataDir, "inputs", channel);
-        Directory.CreateDirectory(inputs);
-        SimpleTarball.WriteBuild(Path.Combine(inputs, "all.tar.gz"), 1);
-        var config = new ImporterConfig
-        {
-            Type = ChannelType.Auto,
-            Schedule = schedule,
-            Files =
-            [
-                new ImportFile { Name = "ubuntu", Generator = TarballDirectoryGenerator.GeneratorName, Arguments = [inputs] },
-                new ImportFile { Name = "version", Generator = VersionGenerator.GeneratorName },
-            ],
-        };
-        var saved = await server.Get<ImporterConfigService>().SetAsync(channel, config, Tester, CancellationToken.None);
-        Assert.True(saved.Succeeded, saved.Message);
-        return inputs;
-    }
-
     [Fact]
     public async Task ImportNowRunsTheImportAsABackgroundJobAndRecordsItsRun()
     {
-        await AutoChannelAsync("now");
+        await server.CreateAutoChannelAsync("now");
 
         var (result, runId, jobId) = await server.Get<ImportJobs>().ImportNowAsync("now", Tester, CancellationToken.None);
 
@@ -63,7 +41,7 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
     [Fact]
     public async Task ImportNowRefusesManualPausedAndUnknownChannels()
     {
-        await AutoChannelAsync("paused");
+        await server.CreateAutoChannelAsync("paused");
         await server.Get<ImporterConfigService>().SetPausedAsync("paused", true, Tester, CancellationToken.None);
         Assert.True((await server.Get<ChannelService>().CreateAsync("by-hand", false, Tester, CancellationToken.None)).Succeeded);
         var jobs = server.Get<ImportJobs>();
@@ -76,7 +54,7 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
     [Fact]
     public async Task RecurringJobsFollowScheduleAndPause()
     {
-        await AutoChannelAsync("sched", "0 3 * * *");
+        await server.CreateAutoChannelAsync("sched", "0 3 * * *");
         var recurring = server.Get<RecurringImports>();
         string? Cron()
         {
@@ -102,7 +80,7 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
     public async Task AScheduledImportFiresOnItsOwn()
     {
         // Every second (six fields, seconds first); the host's own sync picks the channel up.
-        await AutoChannelAsync("every-second", "* * * * * *");
+        await server.CreateAutoChannelAsync("every-second", "* * * * * *");
         var runs = server.Get<ImportRuns>();
 
         Assert.True(await InProcessServer.EventuallyAsync(async () =>
@@ -120,7 +98,7 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
     [Fact]
     public async Task TwoImportsAtOnceRunOneAfterTheOtherAndTheSecondSaysItWaited()
     {
-        await AutoChannelAsync("twice");
+        await server.CreateAutoChannelAsync("twice");
         var jobs = server.Get<ImportJobs>();
         var runs = server.Get<ImportRuns>();
         int first, second;
@@ -142,7 +120,7 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
     [Fact]
     public async Task AScheduledRunIsSkippedWhileAnotherRunOfTheChannelIsActive()
     {
-        await AutoChannelAsync("busy");
+        await server.CreateAutoChannelAsync("busy");
         var runs = server.Get<ImportRuns>();
         var active = await runs.QueueAsync("busy", "import-now", Tester, CancellationToken.None);
 

@@ -64,7 +64,7 @@ public sealed class MetricsTests(InProcessServer server) : IClassFixture<InProce
     [Fact]
     public async Task AnImportIsTimedByChannelAndOutcome()
     {
-        await AutoChannelAsync("metered");
+        await server.CreateAutoChannelAsync("metered");
         var importer = server.Get<ImportService>();
 
         var first = await importer.ImportAsync("metered", Tester, new RecordingImportReporter(), CancellationToken.None);
@@ -163,25 +163,5 @@ public sealed class MetricsTests(InProcessServer server) : IClassFixture<InProce
         {
             await guarded.DisposeAsync();
         }
-    }
-
-    private async Task AutoChannelAsync(string channel)
-    {
-        Assert.True((await server.Get<ChannelService>().CreateAsync(channel, false, Tester, CancellationToken.None)).Succeeded);
-        Assert.True((await server.Get<DeviceService>().CreateAsync(channel, "mako", false, Tester, CancellationToken.None)).Succeeded);
-        var inputs = Path.Combine(server.DataDir, "inputs", channel);
-        Directory.CreateDirectory(inputs);
-        SimpleTarball.WriteBuild(Path.Combine(inputs, "all.tar.gz"), 1);
-        var config = new ImporterConfig
-        {
-            Type = ChannelType.Auto,
-            Files =
-            [
-                new ImportFile { Name = "ubuntu", Generator = TarballDirectoryGenerator.GeneratorName, Arguments = [inputs] },
-                new ImportFile { Name = "version", Generator = VersionGenerator.GeneratorName },
-            ],
-        };
-        var saved = await server.Get<ImporterConfigService>().SetAsync(channel, config, Tester, CancellationToken.None);
-        Assert.True(saved.Succeeded, saved.Message);
     }
 }

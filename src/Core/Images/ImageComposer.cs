@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SystemImage.Core.Compression;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Images.Deltas;
+using SystemImage.Core.Images.Parts;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Publishing;
@@ -95,7 +96,8 @@ public sealed partial class ImageComposer(
             return existing;
         }
 
-        var work = Path.Combine(options.Value.StateDir, "work");
+        // A loose file in the work root: made under the publish lock, so the start-up sweep may remove a leftover.
+        var work = WorkArea.WorkRoot(options.Value.StateDir);
         Directory.CreateDirectory(work);
         var temp = Path.Combine(work, $"delta-{Guid.NewGuid():N}.tar.xz");
         try
@@ -106,7 +108,9 @@ public sealed partial class ImageComposer(
             var targetManifest = manifests.GetOrScan(target.Checksum, () => OpenTar(target.Path), cancellationToken);
             var plan = DeltaGenerator.Plan(sourceManifest, targetManifest);
             DeltaStats stats;
-            await using (var compressed = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            string checksum;
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var compressed = new HashingWriteStream(file))
             {
                 var encoder = new XzEncoderStream(compressed, xz.Value.ToSettings().ForInputSize(plan.EstimatedTarSize), leaveOpen: true);
                 try
@@ -121,6 +125,7 @@ public sealed partial class ImageComposer(
                 }
 
                 await encoder.DisposeAsync();
+                checksum = compressed.Sha256Hex();
             }
 
             var size = new FileInfo(temp).Length;
@@ -128,12 +133,6 @@ public sealed partial class ImageComposer(
             {
                 LogDeltaNotSmaller(logger, BaseName(target.Path), BaseName(sourcePath), size, target.Size);
                 return target;
-            }
-
-            string checksum;
-            await using (var read = File.OpenRead(temp))
-            {
-                checksum = Convert.ToHexStringLower(await SHA256.HashDataAsync(read, cancellationToken));
             }
 
             var poolFile = new PoolFile

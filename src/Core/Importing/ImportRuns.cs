@@ -79,57 +79,41 @@ public sealed partial class ImportRuns(
     /// <summary>Runs the queued run <paramref name="runId"/>; <paramref name="also"/> sees the same log and progress (a console, say).</summary>
     public async Task<ImportOutcome> RunAsync(int runId, Actor actor, CancellationToken cancellationToken, IImportReporter? also = null)
     {
-        string channel;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            var run = await db.ImportRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
-                ?? throw new InvalidOperationException($"Import run {runId} does not exist.");
-            channel = run.Channel;
-            run.State = ImportRunState.Running;
-            run.StartedAt = time.GetUtcNow();
-            run.Runner = ThisProcess;
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        Changed?.Invoke(runId);
-        var reporter = new RunReporter(this, runId, also);
         ImportOutcome? outcome = null;
-        var state = ImportRunState.Failed;
-        var summary = "Failed.";
-        try
+        await ExecuteAsync(runId, also, "Cancelled; images committed before the cancellation stay published.", async (run, reporter, token) =>
         {
-            outcome = await importer.ImportAsync(channel, actor, reporter, cancellationToken);
-            state = !outcome.Result.Succeeded ? ImportRunState.Failed : outcome.Published ? ImportRunState.Succeeded : ImportRunState.NothingNew;
-            summary = outcome.Result.Message;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            state = ImportRunState.Cancelled;
-            summary = "Cancelled; images committed before the cancellation stay published.";
-            reporter.Log(summary);
-            throw;
-        }
-        catch (Exception e)
-        {
-            summary = $"Failed: {e.Message.ReplaceLineEndings(" ")}";
-            reporter.Log(summary);
-            LogFailed(logger, e, channel, runId);
-            throw;
-        }
-        finally
-        {
-            await reporter.FinishAsync(state, summary);
-        }
-
-        return outcome;
+            outcome = await importer.ImportAsync(run.Channel, actor, reporter, token);
+            var state = !outcome.Result.Succeeded ? ImportRunState.Failed : outcome.Published ? ImportRunState.Succeeded : ImportRunState.NothingNew;
+            return (state, outcome.Result.Message);
+        }, cancellationToken);
+        return outcome!;
     }
 
     /// <summary>Runs a queued tree-wide job with <paramref name="work"/>, recording its state, outcome and log like an import.</summary>
     public async Task<OperationResult> RunWorkAsync(int runId, Func<IImportReporter, CancellationToken, Task<OperationResult>> work, CancellationToken cancellationToken)
     {
+        OperationResult? result = null;
+        await ExecuteAsync(runId, null, "Cancelled.", async (_, reporter, token) =>
+        {
+            result = await work(reporter, token);
+            reporter.Log(result.Message);
+            return (result.Succeeded ? ImportRunState.Succeeded : ImportRunState.Failed, result.Message);
+        }, cancellationToken);
+        return result!;
+    }
+
+    /// <summary>
+    /// Marks the run as running in this process, runs <paramref name="body"/> with a reporter that keeps the run's
+    /// log and progress, and records how it ended: the state and summary the body gives, cancelled, or failed.
+    /// </summary>
+    private async Task ExecuteAsync(
+        int runId, IImportReporter? also, string cancelledSummary,
+        Func<ImportRun, IImportReporter, CancellationToken, Task<(ImportRunState State, string Summary)>> body, CancellationToken cancellationToken)
+    {
+        ImportRun run;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var run = await db.ImportRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
+            run = await db.ImportRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
                 ?? throw new InvalidOperationException($"Job {runId} does not exist.");
             run.State = ImportRunState.Running;
             run.StartedAt = time.GetUtcNow();
@@ -138,26 +122,23 @@ public sealed partial class ImportRuns(
         }
 
         Changed?.Invoke(runId);
-        var reporter = new RunReporter(this, runId, null);
-        var state = ImportRunState.Failed;
-        var summary = "Failed.";
+        var reporter = new RunReporter(this, runId, also);
+        var (state, summary) = (ImportRunState.Failed, "Failed.");
         try
         {
-            var result = await work(reporter, cancellationToken);
-            (state, summary) = (result.Succeeded ? ImportRunState.Succeeded : ImportRunState.Failed, result.Message);
-            reporter.Log(result.Message);
-            return result;
+            (state, summary) = await body(run, reporter, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            (state, summary) = (ImportRunState.Cancelled, "Cancelled.");
+            (state, summary) = (ImportRunState.Cancelled, cancelledSummary);
+            reporter.Log(summary);
             throw;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             summary = $"Failed: {e.Message.ReplaceLineEndings(" ")}";
             reporter.Log(summary);
-            LogFailed(logger, e, "(tree)", runId);
+            LogFailed(logger, e, run.Kind == ImportRun.ImportKind ? run.Channel : run.Kind, runId);
             throw;
         }
         finally
@@ -248,8 +229,8 @@ public sealed partial class ImportRuns(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the progress of import run {RunId}")]
     private static partial void LogProgressNotSaved(ILogger logger, Exception exception, int runId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Import of {Channel} (run {RunId}) failed")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string channel, int runId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {RunId} ({What}) failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string what, int runId);
 
     /// <summary>Collects a run's log and progress in memory and writes them at most once per <see cref="FlushInterval"/>.</summary>
     private sealed class RunReporter(ImportRuns runs, int runId, IImportReporter? also) : IImportReporter

@@ -97,6 +97,13 @@ public sealed partial class ImportService(
         return new ImportOutcome(OperationResult.Ok(summary), results, clock.Elapsed);
     }
 
+    /// <summary>Why <paramref name="channel"/> cannot be imported now (unknown, manual, alias, redirect, paused), or null.</summary>
+    public async Task<OperationResult?> CheckAsync(string channel, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return Refusal(await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Name == channel, cancellationToken), channel);
+    }
+
     private static OperationResult? Refusal(Channel? channel, string name) => channel switch
     {
         null => OperationResult.NotFound($"Channel '{name}' does not exist."),

@@ -25,6 +25,17 @@ public sealed class ImporterConfigService(
         return found is null ? null : ImporterConfig.Of(found);
     }
 
+    /// <summary>Every automatic channel that is not paused and has a schedule, with its cron expression, in one query.</summary>
+    public async Task<IReadOnlyList<(string Channel, string Schedule)>> ScheduledAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Channels.AsNoTracking()
+            .Where(c => c.Type == ChannelType.Auto && !c.ImportPaused && c.ImportSchedule != null)
+            .Select(c => new { c.Name, c.ImportSchedule })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.Name, r.ImportSchedule!))];
+    }
+
     /// <summary>Replaces <paramref name="channel"/>'s configuration after validating it; nothing changes when it is refused.</summary>
     public Task<OperationResult> SetAsync(string channel, ImporterConfig config, Actor actor, CancellationToken cancellationToken) =>
         mutator.MutateAsync(async db =>

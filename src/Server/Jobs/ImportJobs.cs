@@ -6,7 +6,7 @@ using SystemImage.Core.Persistence.Entities;
 namespace SystemImage.Server.Jobs;
 
 /// <summary>"Import now": queues an import of one channel as a background job and says which.</summary>
-public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, ImporterConfigService configs)
+public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, ImportService importer)
 {
     /// <summary>Queues an import of <paramref name="channel"/>; refuses unknown, manual and paused channels.</summary>
     public async Task<(OperationResult Result, int? RunId, string? JobId)> ImportNowAsync(string channel, Actor actor, CancellationToken cancellationToken)
@@ -51,17 +51,6 @@ public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, Impor
         return (OperationResult.Ok($"Queued the rotation of {key} as job {runId}."), runId, jobId);
     }
 
-    /// <summary>Why <paramref name="channel"/> cannot be imported now (unknown, manual, paused), or null.</summary>
-    public async Task<OperationResult?> CheckAsync(string channel, CancellationToken cancellationToken)
-    {
-        var config = await configs.GetAsync(channel, cancellationToken);
-        var refusal = config switch
-        {
-            null => OperationResult.NotFound($"Channel '{channel}' does not exist."),
-            { Type: not ChannelType.Auto } => OperationResult.Conflict($"Channel '{channel}' is not an automatic channel; configure its importer first."),
-            { Paused: true } => OperationResult.Conflict($"Imports of channel '{channel}' are paused; resume them first."),
-            _ => null,
-        };
-        return refusal;
-    }
+    /// <summary>Why <paramref name="channel"/> cannot be imported now (unknown, manual, alias, redirect, paused), or null.</summary>
+    public Task<OperationResult?> CheckAsync(string channel, CancellationToken cancellationToken) => importer.CheckAsync(channel, cancellationToken);
 }

@@ -1,9 +1,7 @@
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.Extensions.Options;
-using SystemImage.Core.Channels;
 using SystemImage.Core.Importing;
-using SystemImage.Core.Persistence.Entities;
 
 namespace SystemImage.Server.Jobs;
 
@@ -16,7 +14,6 @@ namespace SystemImage.Server.Jobs;
 public sealed partial class RecurringImports(
     IRecurringJobManager recurring,
     JobStorage storage,
-    ChannelQueries channels,
     ImporterConfigService configs,
     ImportRuns runs,
     IOptions<JobsOptions> options,
@@ -27,14 +24,9 @@ public sealed partial class RecurringImports(
     /// <summary>Brings the recurring jobs in line with the channels' configuration; returns the ids now scheduled.</summary>
     public async Task<IReadOnlyList<string>> SyncAsync(CancellationToken cancellationToken)
     {
-        var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var channel in (await channels.ListAsync(cancellationToken)).Where(c => c.Type == ChannelType.Auto && !c.ImportPaused))
-        {
-            if (await configs.GetAsync(channel.Name, cancellationToken) is { Schedule: { } schedule } && CronSchedule.Validate(schedule) is null)
-            {
-                wanted[IdPrefix + channel.Name] = schedule;
-            }
-        }
+        var wanted = (await configs.ScheduledAsync(cancellationToken))
+            .Where(s => CronSchedule.Validate(s.Schedule) is null)
+            .ToDictionary(s => IdPrefix + s.Channel, s => s.Schedule, StringComparer.Ordinal);
 
         using var connection = storage.GetConnection();
         foreach (var job in connection.GetRecurringJobs().Where(j => j.Id.StartsWith(IdPrefix, StringComparison.Ordinal)))

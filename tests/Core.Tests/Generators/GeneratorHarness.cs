@@ -28,7 +28,7 @@ internal sealed class GeneratorHarness : IAsyncDisposable
 
     public TestDataDirectory Data { get; }
 
-    public RecordingReporter Reporter { get; } = new();
+    public RecordingImportReporter Reporter { get; } = new();
 
     public ImportSession Session { get; private set; }
 

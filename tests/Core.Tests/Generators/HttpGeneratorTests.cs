@@ -267,7 +267,7 @@ public static class HttpGeneratorTests
 
             await _harness.GenerateAsync(File(_server.Url("/rootfs.tar.xz")));
 
-            Assert.Contains(("mako", (string?)"ubuntu", (long)payload.Length, (long?)payload.Length), _harness.Reporter.Progresses);
+            Assert.Contains(("mako", (string?)"ubuntu", (long)payload.Length, (long?)payload.Length), _harness.Reporter.ProgressReports);
         }
     }
 }

@@ -108,7 +108,7 @@ public sealed class HttpImportTests : IAsyncLifetime
     }
 
     private Task<ImportOutcome> ImportAsync() =>
-        _data.Get<ImportService>().ImportAsync("auto", Tester, new RecordingReporter(), CancellationToken.None);
+        _data.Get<ImportService>().ImportAsync("auto", Tester, new RecordingImportReporter(), CancellationToken.None);
 
     private List<JsonObject> Images() =>
         [.. TreeAssert.ReadJson(_data, "/auto/mako/index.json")["images"]!.AsArray().OfType<JsonObject>()];

@@ -20,9 +20,12 @@ internal sealed class ImportFixture : IAsyncDisposable
 
     public TestDataDirectory Data { get; }
 
-    public List<string> Log { get; } = [];
+    /// <summary>What every import of this fixture reported.</summary>
+    public RecordingImportReporter Reporter { get; } = new();
 
-    public List<(string Device, string? File, long Done, long? Total)> Progress { get; } = [];
+    public IReadOnlyList<string> Log => Reporter.Lines;
+
+    public IReadOnlyList<(string Device, string? File, long Done, long? Total)> Progress => Reporter.ProgressReports;
 
     public static async Task<ImportFixture> CreateAsync(IDictionary<string, string?>? settings = null) =>
         new(await TestDataDirectory.CreateAsync(settings, services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>()));
@@ -72,7 +75,7 @@ internal sealed class ImportFixture : IAsyncDisposable
     };
 
     public async Task<ImportOutcome> ImportAsync(string channel) =>
-        await Data.Get<ImportService>().ImportAsync(channel, Tester, new ListReporter(Log, Progress), CancellationToken.None);
+        await Data.Get<ImportService>().ImportAsync(channel, Tester, Reporter, CancellationToken.None);
 
     public JsonArray Images(string channel, string device) => TreeAssert.ReadJson(Data, $"/{channel}/{device}/index.json")["images"]!.AsArray();
 
@@ -84,23 +87,4 @@ internal sealed class ImportFixture : IAsyncDisposable
         .ToDictionary(f => Path.GetRelativePath(Data.PublishRoot, f), f => Convert.ToHexString(SHA256.HashData(System.IO.File.ReadAllBytes(f))));
 
     public ValueTask DisposeAsync() => Data.DisposeAsync();
-
-    internal sealed class ListReporter(List<string> lines, List<(string, string?, long, long?)> progress) : IImportReporter
-    {
-        public void Log(string message)
-        {
-            lock (lines)
-            {
-                lines.Add(message);
-            }
-        }
-
-        public void Progress(string device, string? file, long bytesDone, long? bytesTotal)
-        {
-            lock (progress)
-            {
-                progress.Add((device, file, bytesDone, bytesTotal));
-            }
-        }
-    }
 }

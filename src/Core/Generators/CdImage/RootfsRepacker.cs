@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Formats.Tar;
+using SystemImage.Core.Images;
 using SystemImage.Core.Compression;
 using SystemImage.Core.Images.Parts;
 
@@ -115,23 +116,7 @@ internal static class RootfsRepacker
                 or TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo => entry.EntryType,
             _ => throw new GeneratorException($"rootfs entry '{entry.Name}' has type {entry.EntryType}, which the re-pack does not support"),
         };
-        var copy = new GnuTarEntry(type, type == TarEntryType.Directory ? name + "/" : name)
-        {
-            Mode = entry.Mode,
-            Uid = entry.Uid,
-            Gid = entry.Gid,
-            ModificationTime = entry.ModificationTime,
-        };
-        if (entry is PosixTarEntry posix)
-        {
-            copy.UserName = posix.UserName;
-            copy.GroupName = posix.GroupName;
-            if (type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice)
-            {
-                copy.DeviceMajor = posix.DeviceMajor;
-                copy.DeviceMinor = posix.DeviceMinor;
-            }
-        }
+        var copy = TarEntryCopy.Metadata(entry, type, type == TarEntryType.Directory ? name + "/" : name);
 
         if (entry is GnuTarEntry gnu)
         {

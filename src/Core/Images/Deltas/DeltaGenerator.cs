@@ -139,23 +139,7 @@ public sealed class DeltaGenerator
     {
         // GNU tar has no V7 regular-file type; every other kind EntryFingerprint accepts is valid GNU.
         var type = entry.EntryType == TarEntryType.V7RegularFile ? TarEntryType.RegularFile : entry.EntryType;
-        var copy = new GnuTarEntry(type, entry.Name)
-        {
-            Mode = entry.Mode,
-            Uid = entry.Uid,
-            Gid = entry.Gid,
-            ModificationTime = entry.ModificationTime,
-        };
-        if (entry is PosixTarEntry posix)
-        {
-            copy.UserName = posix.UserName;
-            copy.GroupName = posix.GroupName;
-            if (type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice)
-            {
-                copy.DeviceMajor = posix.DeviceMajor;
-                copy.DeviceMinor = posix.DeviceMinor;
-            }
-        }
+        var copy = TarEntryCopy.Metadata(entry, type, entry.Name);
 
         if (type is TarEntryType.SymbolicLink or TarEntryType.HardLink)
         {
