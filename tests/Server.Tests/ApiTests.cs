@@ -190,6 +190,8 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
 
         var entry = entries.AsArray().Single()!;
         Assert.Equal(("release-bot", "api", "create-channel"), (entry["actor"]!.GetValue<string>(), entry["surface"]!.GetValue<string>(), entry["action"]!.GetValue<string>()));
+        Assert.Null(entry["before"]);
+        Assert.Equal("visible channel audited", entry["after"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync(new Uri("/api/v1/audit?since=yesterday", UriKind.Relative))).StatusCode);
         Assert.Empty((await ApiClient.JsonAsync(admin.GetAsync(new Uri("/api/v1/audit?channel=audited&since=2999-01-01T00:00:00Z", UriKind.Relative)))).AsArray());
     }
@@ -262,8 +264,48 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         Assert.Equal("/keyed/mako/device.tar.xz", (await published.Content.ReadFromJsonAsync<JsonObject>())!["keyring"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync(new Uri("/keyed/mako/device.tar.xz", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync(new Uri("/keyed/mako/device.tar.xz.asc", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await admin.PutAsync(new Uri("/api/v1/channels/keyed/devices/mako/keyring", UriKind.Relative), new ByteArrayContent([1, 2, 3]))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsync(new Uri("/api/v1/channels/keyed/devices/flo/keyring", UriKind.Relative), null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task UploadsADeviceKeyringMadeElsewhere()
+    {
+        using var admin = await ApiClient.WithRoleAsync(server, Role.Admin);
+        using var publisher = await ApiClient.WithRoleAsync(server, Role.Publisher);
+        (await admin.PostAsJsonAsync("/api/v1/channels", new { name = Slashed + "-keys" })).EnsureSuccessStatusCode();
+        var channel = Uri.EscapeDataString(Slashed + "-keys");
+        (await admin.PostAsJsonAsync($"/api/v1/channels/{channel}/devices", new { name = "mako" })).EnsureSuccessStatusCode();
+        using var gpg = new Gpg();
+        Assert.Equal(0, gpg.RunGpg("--passphrase", "", "--quick-gen-key", "Vendor <release@vendor.example>", "rsa2048", "sign", "90d").ExitCode);
+        var armored = gpg.RunGpg("--armor", "--export").Output;
+        var uri = new Uri($"/api/v1/channels/{channel}/devices/mako/keyring", UriKind.Relative);
+        static StringContent Keys(string text) => new(text, Encoding.ASCII, "application/pgp-keys");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await publisher.PutAsync(uri, Keys(armored))).StatusCode);
+        var garbage = await admin.PutAsync(uri, new ByteArrayContent([1, 2, 3]));
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        Assert.StartsWith("Not a keyring", (await garbage.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        var secret = await admin.PutAsync(uri, Keys(gpg.RunGpg("--pinentry-mode", "loopback", "--passphrase", "", "--armor", "--export-secret-keys").Output));
+        Assert.Equal(HttpStatusCode.BadRequest, secret.StatusCode);
+        Assert.Contains("private key", (await secret.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await admin.PutAsync(uri, new ByteArrayContent(new byte[2 * 1024 * 1024]))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync(new Uri($"/{Slashed}-keys/mako/device.tar.xz", UriKind.Relative))).StatusCode);
+
+        var uploaded = await admin.PutAsync(uri, Keys(armored));
+
+        Assert.Equal(HttpStatusCode.OK, uploaded.StatusCode);
+        var device = (await uploaded.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.True(device["keyringUploaded"]!.GetValue<bool>());
+        Assert.NotNull(device["keyringExpiry"]);
+        var tarball = await server.Http.GetByteArrayAsync(new Uri($"/{Slashed}-keys/mako/device.tar.xz", UriKind.Relative));
+        var signature = await server.Http.GetByteArrayAsync(new Uri($"/{Slashed}-keys/mako/device.tar.xz.asc", UriKind.Relative));
+        var imageSigning = server.Get<SystemImage.Core.Signing.KeyStore>().GetPublicKeyRing(SystemImage.Core.Signing.KeyNames.ImageSigning).GetEncoded();
+        Assert.True(gpg.Verify(imageSigning, signature, tarball).IsValid);
+        var vendor = SystemImage.Core.Signing.TrustedKeys.FromOpenPgpKeyring(Encoding.ASCII.GetBytes(armored)).Fingerprints.Single();
+        var entry = (await ApiClient.JsonAsync(admin.GetAsync(new Uri($"/api/v1/audit?channel={channel}", UriKind.Relative))))[0]!;
+        Assert.Equal(("publish-device-keyring", "no device keyring", $"uploaded keys {vendor}"),
+            (entry["action"]!.GetValue<string>(), entry["before"]!.GetValue<string>(), entry["after"]!.GetValue<string>()));
+        Assert.Equal($"no device keyring → uploaded keys {vendor}", entry["detail"]!.GetValue<string>());
     }
 
     [Fact]

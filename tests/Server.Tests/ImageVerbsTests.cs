@@ -52,6 +52,27 @@ public sealed class ImageVerbsTests(ServerProcess server) : IClassFixture<Server
         Assert.Equal(10, index["images"]![0]!["phased-percentage"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task SetDeviceKeyringPublishesTheServersKeyOrAnUploadedOne()
+    {
+        await Verb(0, "create-channel", "keyed");
+        await Verb(0, "create-device", "keyed", "flo");
+        using var gpg = new Gpg();
+        Assert.Equal(0, gpg.RunGpg("--passphrase", "", "--quick-gen-key", "Vendor <release@vendor.example>", "rsa2048", "sign", "90d").ExitCode);
+        var export = Path.Combine(server.DataDir, "vendor.gpg");
+        Assert.Equal(0, gpg.RunGpg("--output", export, "--export").ExitCode);
+        var garbage = Path.Combine(server.DataDir, "garbage.gpg");
+        await File.WriteAllTextAsync(garbage, "not a key");
+
+        Assert.Contains("garbage.gpg: Not a keyring", (await Verb(1, "set-device-keyring", "keyed", "flo", "--file", garbage)).Stderr);
+        Assert.Contains("(1 uploaded key(s))", (await Verb(0, "set-device-keyring", "keyed", "flo", "--file", export)).Stdout);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await server.Http.GetAsync(new Uri("/keyed/flo/device.tar.xz", UriKind.Relative))).StatusCode);
+        var keys = SystemImage.Core.Signing.TrustedKeys.FromOpenPgpKeyring(TreeAssert.ReadTarXz(Path.Combine(server.DataDir, "www", "keyed", "flo", "device.tar.xz"))["keyring.gpg"]);
+        Assert.Equal(SystemImage.Core.Signing.TrustedKeys.FromOpenPgpKeyring(await File.ReadAllBytesAsync(export)).Fingerprints, keys.Fingerprints);
+        Assert.Contains("(the server's device-signing key)", (await Verb(0, "set-device-keyring", "keyed", "flo")).Stdout);
+        Assert.Contains("has no device 'nope'", (await Verb(1, "set-device-keyring", "keyed", "nope")).Stderr);
+    }
+
     private async Task<VerbResult> Verb(int expectedExitCode, params string[] args)
     {
         var result = await server.RunVerbAsync(args);

@@ -38,6 +38,9 @@ public class InProcessServer : IAsyncLifetime
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>What the host logged, at the levels <c>Logging:LogLevel</c> lets through (Warning by default here).</summary>
+    public CapturedLog Log { get; } = new();
+
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -61,7 +64,7 @@ public class InProcessServer : IAsyncLifetime
                 .. ExtraArguments,
                 .. _extraArgs,
             ],
-            services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>());
+            services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>().AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Log));
         await _app.StartAsync();
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }

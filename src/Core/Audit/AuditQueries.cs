@@ -25,9 +25,13 @@ public sealed class AuditQueries(IDbContextFactory<SystemImageDbContext> dbFacto
         }
 
         var entries = await query.OrderByDescending(e => e.Id).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
-        return [.. entries.Select(e => new AuditRecord(e.At, e.Actor, e.Surface, e.Action, e.Target, e.Channel, e.Detail))];
+        return [.. entries.Select(e => new AuditRecord(e.At, e.Actor, e.Surface, e.Action, e.Target, e.Channel, e.Detail, e.Before, e.After))];
     }
 }
 
 /// <summary>One audit entry as the API and UI show it.</summary>
-public sealed record AuditRecord(DateTimeOffset At, string Actor, string Surface, string Action, string Target, string? Channel, string? Detail);
+/// <param name="Detail">One line: <c>before → after</c>.</param>
+/// <param name="Before">The state before (null when the target is new).</param>
+/// <param name="After">The state after (null when the target was removed).</param>
+public sealed record AuditRecord(
+    DateTimeOffset At, string Actor, string Surface, string Action, string Target, string? Channel, string? Detail, string? Before, string? After);

@@ -50,6 +50,9 @@ public sealed class AliasSync(VersionTarballWriter versionTarballs, TimeProvider
             }
 
             mirror.HasKeyring = source.HasKeyring;
+            mirror.UploadedKeyring = source.UploadedKeyring;
+            mirror.UploadedKeyringExpiry = source.UploadedKeyringExpiry;
+            mirror.UploadedKeyringAt = source.UploadedKeyringAt;
             mirror.RedirectTarget = source.RedirectTarget;
             MirrorImages(db, alias, mirror, source);
             devices.Add(new DeviceRef(alias.Name, source.Name));

@@ -31,7 +31,7 @@ public sealed class ChannelQueries(IDbContextFactory<SystemImageDbContext> dbFac
             d.Name,
             TreeLayout.Index(d.RedirectTarget ?? channel.Name, d.Name),
             d.HasKeyring ? TreeLayout.DeviceKeyring(channel.Name, d.Name) : null,
-            d.RedirectTarget))])
+            d.RedirectTarget) { KeyringUploaded = d.UploadedKeyring is not null, KeyringExpiry = d.UploadedKeyringExpiry })])
     {
         Type = channel.Type,
         ImportPaused = channel.ImportPaused,

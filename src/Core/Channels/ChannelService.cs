@@ -28,7 +28,7 @@ public sealed class ChannelService(
             }
 
             db.Channels.Add(new Channel { Name = name, Hidden = hidden, CreatedAt = time.GetUtcNow() });
-            audit.Record(db, actor, "create-channel", name, name, hidden ? "hidden" : null);
+            audit.Record(db, actor, "create-channel", name, name, AuditChange.Created($"{(hidden ? "hidden" : "visible")} channel {name}"));
             return new Mutation(OperationResult.Ok($"Created channel '{name}'."), PublishRequest.ChannelsOnly);
         }, cancellationToken);
 
@@ -50,7 +50,7 @@ public sealed class ChannelService(
             db.Channels.Add(alias);
             var devices = new List<DeviceRef>();
             await aliasSync.SyncAsync(db, alias, targetChannel, devices, [], cancellationToken);
-            audit.Record(db, actor, "create-alias", name, name, $"alias of {target}");
+            audit.Record(db, actor, "create-alias", name, name, AuditChange.Created($"alias of {target} with devices {Names.List(devices.Select(d => d.Device))}"));
             return new Mutation(OperationResult.Ok($"Created alias '{name}' of '{target}'."), PublishRequest.ForDevices(devices));
         }, cancellationToken);
 
@@ -84,7 +84,7 @@ public sealed class ChannelService(
             var devices = new List<DeviceRef>();
             var removed = new List<string>();
             await aliasSync.SyncAsync(db, alias, targetChannel, devices, removed, cancellationToken);
-            audit.Record(db, actor, "retarget-alias", name, name, $"{before} -> {target}");
+            audit.Record(db, actor, "retarget-alias", name, name, new AuditChange($"alias of {before}", $"alias of {target}"));
             return new Mutation(OperationResult.Ok($"Alias '{name}' now points at '{target}'."), PublishRequest.ForDevices(devices, removed));
         }, cancellationToken);
 
@@ -108,7 +108,7 @@ public sealed class ChannelService(
             }
 
             db.Channels.Add(new Channel { Name = name, RedirectTarget = target, Hidden = true, CreatedAt = time.GetUtcNow() });
-            audit.Record(db, actor, "create-redirect", name, name, $"redirect to {target}");
+            audit.Record(db, actor, "create-redirect", name, name, AuditChange.Created($"redirect to {target}"));
             return new Mutation(OperationResult.Ok($"Created redirect '{name}' -> '{target}'."), PublishRequest.ChannelsOnly);
         }, cancellationToken);
 
@@ -133,7 +133,7 @@ public sealed class ChannelService(
             }
 
             channel.Hidden = hidden;
-            audit.Record(db, actor, hidden ? "hide-channel" : "show-channel", name, name);
+            audit.Record(db, actor, hidden ? "hide-channel" : "show-channel", name, name, new AuditChange(hidden ? "visible" : "hidden", verb));
             return new Mutation(OperationResult.Ok($"Channel '{name}' is now {verb}."), PublishRequest.ChannelsOnly);
         }, cancellationToken);
 
@@ -164,7 +164,7 @@ public sealed class ChannelService(
             await RenameReferencesAsync(db, oldName, newName, cancellationToken);
             await RegenerateVersionTarballsAsync(db, channel, newName, cancellationToken);
             channel.Name = newName;
-            audit.Record(db, actor, "rename-channel", oldName, newName, $"{oldName} -> {newName}");
+            audit.Record(db, actor, "rename-channel", oldName, newName, new AuditChange($"named {oldName}", $"named {newName}"));
             await db.SaveChangesAsync(cancellationToken);
             var devices = channel.Devices.Select(d => new DeviceRef(newName, d.Name));
             var removed = channel.RedirectTarget is null ? new[] { "/" + oldName } : [];
@@ -190,8 +190,10 @@ public sealed class ChannelService(
             var redirected = await db.Devices.Include(d => d.Channel).Where(d => d.RedirectTarget == name).ToListAsync(cancellationToken);
             db.Devices.RemoveRange(redirected);
             db.Channels.Remove(channel);
-            var detail = redirected.Count > 0 ? $"removed per-device redirects: {string.Join(", ", redirected.Select(d => $"{d.Channel.Name}/{d.Name}"))}" : null;
-            audit.Record(db, actor, "remove-channel", name, name, detail);
+            var kind = channel.AliasTarget is { } of ? $"alias of {of}" : channel.RedirectTarget is { } to ? $"redirect to {to}" : "channel";
+            var redirects = redirected.Count > 0 ? $"; per-device redirects to it from {Names.List(redirected.Select(d => $"{d.Channel.Name}/{d.Name}"))}" : "";
+            audit.Record(db, actor, "remove-channel", name, name,
+                AuditChange.Removed($"{name}: {kind}, devices {Names.List(channel.Devices.Select(d => d.Name))}{redirects}"));
             var removed = channel.RedirectTarget is null ? new[] { "/" + name } : [];
             var publish = PublishRequest.ForDevices([], removed);
             foreach (var owner in redirected.Select(d => d.Channel).Distinct())

@@ -4,6 +4,7 @@ using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Publishing;
+using SystemImage.Core.Signing;
 
 namespace SystemImage.Core.Channels;
 
@@ -25,14 +26,18 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
             }
 
             owner.Devices.Add(new Device { Name = device, HasKeyring = withKeyring, CreatedAt = time.GetUtcNow() });
-            audit.Record(db, actor, "create-device", $"{channel}/{device}", channel, withKeyring ? "with device keyring" : null);
+            audit.Record(db, actor, "create-device", $"{channel}/{device}", channel,
+                AuditChange.Created($"device {device}{(withKeyring ? " with the server's device keyring" : "")}"));
             var publish = PublishRequest.ForDevices([new DeviceRef(channel, device)])
                 .Merge(await aliasSync.SyncAliasesOfAsync(db, owner, cancellationToken));
             return new Mutation(OperationResult.Ok($"Created device '{device}' in channel '{channel}'."), publish);
         }, cancellationToken);
 
-    /// <summary>Publishes a device-signing keyring (<c>device.tar.xz</c>) for an existing device, or publishes it again.</summary>
-    public Task<OperationResult> PublishKeyringAsync(string channel, string device, Actor actor, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Publishes a device-signing keyring (<c>device.tar.xz</c>) for an existing device, or publishes it again: the
+    /// server's own device-signing key when <paramref name="uploaded"/> is null, else the uploaded public keys.
+    /// </summary>
+    public Task<OperationResult> PublishKeyringAsync(string channel, string device, UploadedKeyring? uploaded, Actor actor, CancellationToken cancellationToken) =>
         mutator.MutateAsync(async db =>
         {
             var (owner, refusal) = await LoadWritableChannelAsync(db, channel, cancellationToken);
@@ -52,11 +57,16 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
                 return OperationResult.Conflict($"Device '{device}' of '{channel}' is redirected to '{target.RedirectTarget}'; it has no keyring of its own.");
             }
 
-            var had = target.HasKeyring;
+            var before = DescribeKeyring(target);
             target.HasKeyring = true;
-            audit.Record(db, actor, "publish-device-keyring", $"{channel}/{device}", channel, had ? "published again" : "first publication");
+            target.UploadedKeyring = uploaded?.Keyring;
+            target.UploadedKeyringExpiry = uploaded?.Expiry;
+            target.UploadedKeyringAt = uploaded is null ? null : time.GetUtcNow();
+            audit.Record(db, actor, "publish-device-keyring", $"{channel}/{device}", channel,
+                new AuditChange(before, uploaded is null ? "the server's device-signing key" : $"uploaded keys {string.Join(", ", uploaded.Fingerprints)}"));
             var publish = PublishRequest.ForDevices([new DeviceRef(channel, device)]).Merge(await aliasSync.SyncAliasesOfAsync(db, owner, cancellationToken));
-            return new Mutation(OperationResult.Ok($"Published the device keyring of {channel}/{device}."), publish);
+            var what = uploaded is null ? "the server's device-signing key" : $"{uploaded.Fingerprints.Count} uploaded key(s)";
+            return new Mutation(OperationResult.Ok($"Published the device keyring of {channel}/{device} ({what})."), publish);
         }, cancellationToken);
 
     public Task<OperationResult> CopyAllAsync(string fromChannel, string toChannel, Actor actor, CancellationToken cancellationToken) =>
@@ -82,11 +92,22 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
                     return OperationResult.Conflict(overlap);
                 }
 
-                destination.Devices.Add(new Device { Name = device.Name, HasKeyring = device.HasKeyring && device.RedirectTarget is null, CreatedAt = time.GetUtcNow() });
+                var keyring = device.HasKeyring && device.RedirectTarget is null;
+                destination.Devices.Add(new Device
+                {
+                    Name = device.Name,
+                    HasKeyring = keyring,
+                    UploadedKeyring = keyring ? device.UploadedKeyring : null,
+                    UploadedKeyringExpiry = keyring ? device.UploadedKeyringExpiry : null,
+                    UploadedKeyringAt = keyring ? device.UploadedKeyringAt : null,
+                    CreatedAt = time.GetUtcNow(),
+                });
                 created.Add(new DeviceRef(toChannel, device.Name));
             }
 
-            audit.Record(db, actor, "copy-devices", toChannel, toChannel, $"from {fromChannel}: {string.Join(", ", created.Select(c => c.Device))}");
+            audit.Record(db, actor, "copy-devices", toChannel, toChannel, new AuditChange(
+                $"devices {Names.List(destination.Devices.Select(d => d.Name).Except(created.Select(c => c.Device)))}",
+                $"devices {Names.List(destination.Devices.Select(d => d.Name))} (from {fromChannel}: {Names.List(created.Select(c => c.Device))})"));
             var publish = PublishRequest.ForDevices(created).Merge(await aliasSync.SyncAliasesOfAsync(db, destination, cancellationToken));
             return new Mutation(OperationResult.Ok($"Copied {created.Count} device(s) from '{fromChannel}' to '{toChannel}'."), publish);
         }, cancellationToken);
@@ -128,7 +149,7 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
             }
 
             owner.Devices.Add(new Device { Name = device, RedirectTarget = targetChannel, CreatedAt = time.GetUtcNow() });
-            audit.Record(db, actor, "create-device-redirect", $"{channel}/{device}", channel, $"redirect to {targetChannel}");
+            audit.Record(db, actor, "create-device-redirect", $"{channel}/{device}", channel, AuditChange.Created($"device {device} redirected to {targetChannel}"));
             var publish = (await aliasSync.SyncAliasesOfAsync(db, owner, cancellationToken)).Merge(PublishRequest.ChannelsOnly);
             return new Mutation(OperationResult.Ok($"Device '{device}' of '{channel}' now uses channel '{targetChannel}'."), publish);
         }, cancellationToken);
@@ -158,8 +179,12 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
             db.Devices.RemoveRange(redirects);
             owner.Devices.Remove(existing);
             db.Devices.Remove(existing);
-            var detail = redirects.Count > 0 ? $"removed per-device redirects: {string.Join(", ", redirects.Select(d => $"{d.Channel.Name}/{d.Name}"))}" : null;
-            audit.Record(db, actor, "remove-device", $"{channel}/{device}", channel, detail);
+            var redirected = redirects.Count > 0 ? $"; per-device redirects to it from {Names.List(redirects.Select(d => d.Channel.Name))}" : "";
+            var versions = await db.Images.Where(i => i.DeviceId == existing.Id && i.Type == ImageType.Full).Select(i => i.Version).ToListAsync(cancellationToken);
+            var was = existing.RedirectTarget is { } to
+                ? $"redirected to {to}"
+                : $"full images {Names.List(versions.Order().Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)))}, {DescribeKeyring(existing)}";
+            audit.Record(db, actor, "remove-device", $"{channel}/{device}", channel, AuditChange.Removed($"device {device}: {was}{redirected}"));
 
             var removed = existing.RedirectTarget is null ? new[] { TreeLayout.DeviceDirectory(channel, device) } : [];
             var publish = PublishRequest.ForDevices([], removed).Merge(await aliasSync.SyncAliasesOfAsync(db, owner, cancellationToken));
@@ -204,4 +229,14 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
 
         return await TreeOverlap.ForDeviceAsync(db, owner.Name, device, cancellationToken) is { } overlap ? OperationResult.Conflict(overlap) : null;
     }
+
+    private static string DescribeKeyring(Device device) => device switch
+    {
+        { HasKeyring: false } => "no device keyring",
+        { UploadedKeyring: null } => "the server's device-signing key",
+        _ => $"uploaded keys {string.Join(", ", UploadedKeyringFingerprints(device.UploadedKeyring))}",
+    };
+
+    private static IEnumerable<string> UploadedKeyringFingerprints(byte[] keyring) =>
+        UploadedKeyring.Rings(keyring).Select(r => Convert.ToHexString(r.GetPublicKey().GetFingerprint()));
 }

@@ -103,4 +103,11 @@ public static class Names
 
     private static string Printable(string value) =>
         string.Concat(value.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));
+
+    /// <summary>Names for a message or an audit summary: comma-separated, or <c>none</c>.</summary>
+    public static string List(IEnumerable<string> names)
+    {
+        var joined = string.Join(", ", names);
+        return joined.Length == 0 ? "none" : joined;
+    }
 }

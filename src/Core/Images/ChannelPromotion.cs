@@ -57,7 +57,9 @@ public sealed class ChannelPromotion(
             }
 
             var summary = Summary(from, to, plan, preview: false);
-            audit.Record(db, actor, "promote-channel", to, to, summary);
+            audit.Record(db, actor, "promote-channel", to, to, new AuditChange(
+                Latest(plan.Select(p => (p.Result.Device, p.Result.CurrentVersion))),
+                Latest(plan.Select(p => (p.Result.Device, p.Result.NewVersion ?? p.Result.CurrentVersion))) + $" (from {from})"));
             await db.SaveChangesAsync(cancellationToken);
             publish = publish.Merge(await aliasSync.SyncAliasesOfAsync(db, channel, cancellationToken));
             return new Mutation(OperationResult.Ok(summary), publish);
@@ -118,6 +120,9 @@ public sealed class ChannelPromotion(
 
         return (null, plan);
     }
+
+    private static string Latest(IEnumerable<(string Device, int? Version)> devices) =>
+        "latest " + Names.List(devices.Select(d => $"{d.Device} {(d.Version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}"));
 
     private static string Summary(string from, string to, List<(DevicePromotion Result, Image? Source, Device? Device)> plan, bool preview)
     {

@@ -55,9 +55,10 @@ public sealed class ImageCopyService(TreeMutator mutator, ImageCopier copier, Al
             }
 
             var detail = Retag(source.Image.VersionDetail, request.Tag, version);
+            var before = ImageAudit.Versions(device);
             await copier.CopyAsync(db, source.Image, channel!, device, version, detail, request.PhasedPercentage, cancellationToken);
             audit.Record(db, actor, "copy-image", $"{request.DestinationChannel}/{request.Device}", request.DestinationChannel,
-                $"from {request.SourceChannel} version {source.Image.Version} as version {version}");
+                ImageAudit.Published(before, device, version, $"copy of {request.SourceChannel} version {source.Image.Version} ({detail})"));
             return new Mutation(
                 OperationResult.Ok($"Copied version {source.Image.Version} of {request.SourceChannel}/{request.Device} to {request.DestinationChannel} as version {version}."),
                 await RepublishAsync(db, channel!, request.Device, cancellationToken));
@@ -87,8 +88,9 @@ public sealed class ImageCopyService(TreeMutator mutator, ImageCopier copier, Al
 
             var next = device.Images.Max(i => i.Version) + 1;
             var detail = Retag(source.VersionDetail, tag, next);
+            var before = ImageAudit.Versions(device);
             await copier.CopyAsync(db, source, channel!, device, next, detail, source.PhasedPercentage, cancellationToken);
-            audit.Record(db, actor, "tag-image", $"{channelName}/{deviceName}", channelName, $"version {version} tagged '{tag}' as version {next}");
+            audit.Record(db, actor, "tag-image", $"{channelName}/{deviceName}", channelName, ImageAudit.Published(before, device, next, $"version {version} tagged '{tag}' ({detail})"));
             return new Mutation(
                 OperationResult.Ok($"Tagged version {version} of {channelName}/{deviceName} as '{tag}': published version {next}."),
                 await RepublishAsync(db, channel!, deviceName, cancellationToken));

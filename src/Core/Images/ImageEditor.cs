@@ -37,12 +37,13 @@ public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditL
                 return OperationResult.Conflict($"Version {version} is not the latest version ({latest}) of {channel}/{device}; only the latest can be phased.");
             }
 
+            var before = entries.Select(e => e.PhasedPercentage ?? 100).Max();
             foreach (var entry in entries)
             {
                 entry.PhasedPercentage = percentage == 100 ? null : percentage;
             }
 
-            audit.Record(db, actor, "set-phased-percentage", $"{channel}/{device}", channel, $"version {version}: {percentage}%");
+            audit.Record(db, actor, "set-phased-percentage", $"{channel}/{device}", channel, new AuditChange($"version {version} at {before}%", $"version {version} at {percentage}%"));
             return new Mutation(
                 OperationResult.Ok($"Version {version} of {channel}/{device} is now phased at {percentage}%."),
                 await RepublishAsync(db, owner!, device, cancellationToken));
@@ -77,13 +78,14 @@ public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditL
                 return OperationResult.NotFound($"{channel}/{device} has no image with version {version}.");
             }
 
+            var before = Describe(entries[0]);
             foreach (var entry in entries)
             {
                 entry.Description = description;
                 entry.Translations = translations is null ? entry.Translations : new Dictionary<string, string>(translations);
             }
 
-            audit.Record(db, actor, "set-description", $"{channel}/{device}", channel, $"version {version}: {description}");
+            audit.Record(db, actor, "set-description", $"{channel}/{device}", channel, new AuditChange($"version {version}: {before}", $"version {version}: {Describe(entries[0])}"));
             return new Mutation(OperationResult.Ok($"Updated the description of version {version} of {channel}/{device}."), await RepublishAsync(db, owner!, device, cancellationToken));
         }, cancellationToken);
     }
@@ -107,9 +109,13 @@ public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditL
 
             target.Images.Remove(image);
             db.Images.Remove(image);
-            audit.Record(db, actor, "remove-image", $"{channel}/{device}", channel, what);
+            audit.Record(db, actor, "remove-image", $"{channel}/{device}", channel,
+                AuditChange.Removed($"{what} ({string.Join(", ", image.Files.OrderBy(f => f.Order).Select(f => Path.GetFileName(f.Path)))})"));
             return new Mutation(OperationResult.Ok($"Removed {what} from {channel}/{device}."), await RepublishAsync(db, owner!, device, cancellationToken));
         }, cancellationToken);
+
+    private static string Describe(Image image) =>
+        $"'{image.Description}'" + string.Concat(image.Translations.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $", {t.Key} '{t.Value}'"));
 
     private static bool IsLanguage(string code) =>
         code.Length is >= 2 and <= 16 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '@');

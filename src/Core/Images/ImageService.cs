@@ -125,9 +125,11 @@ public sealed class ImageService(
             Bootme = request.Bootme,
         };
         var bases = await DeltaBases.LatestFullImagesAsync(db, channel!, device, cancellationToken);
+        var before = ImageAudit.Versions(device);
         await composer.ComposeAsync(db, channel!, device, version, content, bases, cancellationToken);
         expiry.Expire(db, channel!, device);
-        audit.Record(db, actor, "publish-image", $"{request.Channel}/{request.Device}", request.Channel, $"version {version}: {detail}");
+        audit.Record(db, actor, "publish-image", $"{request.Channel}/{request.Device}", request.Channel,
+            ImageAudit.Published(before, device, version, $"{detail}{(request.PhasedPercentage is { } p ? $", phased at {p}%" : "")}"));
         await db.SaveChangesAsync(cancellationToken);
         var publish = PublishRequest.ForDevices([new DeviceRef(request.Channel, request.Device)])
             .Merge(await aliasSync.SyncAliasesOfAsync(db, channel!, cancellationToken));

@@ -200,9 +200,10 @@ public sealed partial class ImportService(
 
         var detail = VersionDetail.Join(generated.Select(f => f.VersionDetail), null, version);
         var content = new ImageContent(generated, detail, detail) { WithVersionTarball = withVersion, PartNames = partNames };
+        var before = ImageAudit.Versions(device);
         await composer.ComposeAsync(db, channel, device, version, content, bases, cancellationToken);
         expiry.Expire(db, channel, device);
-        audit.Record(db, actor, "import-image", $"{channelName}/{deviceName}", channelName, $"version {version}: {detail}");
+        audit.Record(db, actor, "import-image", $"{channelName}/{deviceName}", channelName, ImageAudit.Published(before, device, version, detail));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var deltas = bases.Where(b => b.Version < version).Select(b => b.Version).ToList();

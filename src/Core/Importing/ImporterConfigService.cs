@@ -51,9 +51,9 @@ public sealed class ImporterConfigService(
                 return OperationResult.Invalid($"Importer configuration of '{channel}': {error}");
             }
 
-            var before = Describe(ImporterConfig.Of(target));
+            var before = target.Type == ChannelType.Auto ? DescribeFully(ImporterConfig.Of(target)) : "manual";
             Apply(target, config);
-            audit.Record(db, actor, "set-importer-config", channel, channel, $"{before} -> {Describe(config)}");
+            audit.Record(db, actor, "set-importer-config", channel, channel, new AuditChange(before, DescribeFully(config)));
             return new Mutation(OperationResult.Ok($"Saved the importer configuration of {channel} ({Describe(config)})."), PublishRequest.ChannelsOnly);
         }, cancellationToken);
 
@@ -78,7 +78,7 @@ public sealed class ImporterConfigService(
             }
 
             target.ImportPaused = paused;
-            audit.Record(db, actor, paused ? "pause-import" : "resume-import", channel, channel);
+            audit.Record(db, actor, paused ? "pause-import" : "resume-import", channel, channel, new AuditChange(paused ? "imports running" : "imports paused", paused ? "imports paused" : "imports running"));
             return new Mutation(OperationResult.Ok($"{(paused ? "Paused" : "Resumed")} imports of {channel}."), PublishRequest.ChannelsOnly);
         }, cancellationToken);
 
@@ -242,6 +242,14 @@ public sealed class ImporterConfigService(
         channel.ImportSchedule = string.IsNullOrWhiteSpace(config.Schedule) ? null : config.Schedule.Trim();
         channel.ImportPaused = config.Paused;
     }
+
+    /// <summary>Every setting, for the audit log's before/after.</summary>
+    private static string DescribeFully(ImporterConfig config) =>
+        config.Type != ChannelType.Auto
+            ? "manual"
+            : $"auto, versionBase {config.VersionBase}, fullCount {config.FullCount}, deltaBase [{string.Join(", ", config.DeltaBases)}], "
+              + $"files [{string.Join("; ", config.Files.Select(f => $"{f.Name}{(f.Device is null ? "" : $"@{f.Device}")}={f.ToIniValue()}"))}]"
+              + $", schedule {config.Schedule ?? "none"}{(config.Paused ? ", paused" : "")}";
 
     private static string Describe(ImporterConfig config) =>
         $"{config.Type.ToString().ToLowerInvariant()}, {config.Files.Count} files, fullCount {config.FullCount}"

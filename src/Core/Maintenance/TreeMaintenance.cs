@@ -20,6 +20,7 @@ public sealed partial class TreeMaintenance(
     PublishLock publishLock,
     TreePublisher publisher,
     OpenPgpSigner signer,
+    KeyStore keys,
     TarManifestStore manifests,
     AuditLog audit,
     IOptions<SystemImageOptions> options,
@@ -55,7 +56,8 @@ public sealed partial class TreeMaintenance(
         db.PoolFiles.RemoveRange(await db.PoolFiles.Where(p => removed.Contains(p.Path)).ToListAsync(cancellationToken));
         if (removed.Count > 0)
         {
-            audit.Record(db, actor, "cleanup-tree", "tree", null, $"removed {removed.Count} orphaned files");
+            audit.Record(db, actor, "cleanup-tree", "tree", null,
+                new AuditChange($"{removed.Count} orphaned file(s): {string.Join(", ", removed)}", "0 orphaned files"));
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -86,7 +88,9 @@ public sealed partial class TreeMaintenance(
         }
 
         var report = await publisher.PublishAsync(PublishRequest.All with { ForceSign = true }, cancellationToken);
-        audit.Record(db, actor, "re-sign", "tree", null, $"{signed} files, {report.Written} indexes and keyrings");
+        var fingerprint = keys.Describe(KeyNames.ImageSigning).Fingerprint;
+        audit.Record(db, actor, "re-sign", "tree", null,
+            new AuditChange($"{signed + report.Written} signature(s)", $"{signed} file and {report.Written} index/keyring signature(s) made anew by image-signing {fingerprint}"));
         await db.SaveChangesAsync(cancellationToken);
         return OperationResult.Ok($"Re-signed {signed} files and {report.Written} indexes, keyrings and channels.json.");
     }

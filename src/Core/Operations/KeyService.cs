@@ -41,7 +41,8 @@ public sealed class KeyService(
             before = keys.Describe(name);
             after = keys.Regenerate(name);
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            audit.Record(db, actor, "rotate-key", name, null, $"{before.Fingerprint} -> {after.Fingerprint}");
+            audit.Record(db, actor, "rotate-key", name, null,
+                new AuditChange($"{before.Fingerprint}, expiring {before.Expiry:yyyy-MM-dd}", $"{after.Fingerprint}, expiring {after.Expiry:yyyy-MM-dd}"));
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -60,10 +61,11 @@ public sealed class KeyService(
                 return OperationResult.Conflict("Signing keys already exist; pass --force to replace them (devices will need the new archive-master key).");
             }
 
+            var before = keys.HasKeys ? Fingerprints() : null;
             keys.GenerateAll(force);
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             {
-                audit.Record(db, actor, "generate-keys", "keys", null, string.Join(", ", KeyNames.All.Select(n => $"{n} {keys.Describe(n).Fingerprint}")));
+                audit.Record(db, actor, "generate-keys", "keys", null, new AuditChange(before ?? "no keys", Fingerprints()));
                 await db.SaveChangesAsync(cancellationToken);
             }
 
@@ -72,4 +74,6 @@ public sealed class KeyService(
 
         return OperationResult.Ok($"Generated {KeyNames.All.Count} keys and re-signed the tree.");
     }
+
+    private string Fingerprints() => string.Join(", ", KeyNames.All.Select(n => $"{n} {keys.Describe(n).Fingerprint}"));
 }

@@ -1,3 +1,4 @@
+using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Compression;
 using SystemImage.Core.Signing;
 using Microsoft.Extensions.Options;
@@ -36,18 +37,26 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
         return staged;
     }
 
-    /// <summary>Stages a device's <c>device.tar.xz</c>: the device-signing key with <c>model</c> set to the device, signed by image-signing.</summary>
-    public int StageDeviceKeyring(TreeBatch batch, string channel, string device, bool forceSign)
+    /// <summary>
+    /// Stages a device's <c>device.tar.xz</c>, signed by image-signing, with <c>model</c> set to the device: the keys
+    /// uploaded for it, or else the server's device-signing key.
+    /// </summary>
+    public int StageDeviceKeyring(TreeBatch batch, string channel, Device device, bool forceSign)
     {
-        var content = Build(KeyNames.DeviceSigning, device);
-        return StageIfChanged(batch, TreeLayout.DeviceKeyring(channel, device), content, KeyHierarchy.SignerOf(KeyNames.DeviceSigning), forceSign);
+        var content = device.UploadedKeyring is { } uploaded
+            ? Compress(tar => KeyringTarball.Write(tar, KeyNames.DeviceSigning, UploadedKeyring.Rings(uploaded), device.UploadedKeyringExpiry, device.Name,
+                device.UploadedKeyringAt ?? device.CreatedAt))
+            : Build(KeyNames.DeviceSigning, device.Name);
+        return StageIfChanged(batch, TreeLayout.DeviceKeyring(channel, device.Name), content, KeyHierarchy.SignerOf(KeyNames.DeviceSigning), forceSign);
     }
 
     /// <summary>The compressed keyring tarball; its entries carry the key's creation time so equal keys give equal bytes.</summary>
-    private byte[] Build(string name, string? model)
+    private byte[] Build(string name, string? model) => Compress(tar => keys.WriteKeyringTarball(name, tar, keys.Describe(name).Created, model));
+
+    private static byte[] Compress(Action<Stream> writeTar)
     {
         using var tar = new MemoryStream();
-        keys.WriteKeyringTarball(name, tar, keys.Describe(name).Created, model);
+        writeTar(tar);
         tar.Position = 0;
         using var compressed = new MemoryStream();
         using (var xz = new XzEncoderStream(compressed, SmallFileXz, leaveOpen: true))

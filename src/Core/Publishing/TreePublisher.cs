@@ -52,7 +52,7 @@ public sealed partial class TreePublisher(
             var changed = 0;
             if (device.HasKeyring)
             {
-                changed += keyrings.StageDeviceKeyring(batch, channel.Name, device.Name, request.ForceSign);
+                changed += keyrings.StageDeviceKeyring(batch, channel.Name, device, request.ForceSign);
             }
 
             var deviceImages = images.TryGetValue(device.Id, out var list) ? list : [];

@@ -47,7 +47,7 @@ public sealed class TokenService(IDbContextFactory<SystemImageDbContext> dbFacto
         };
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ApiTokens.Add(token);
-        audit.Record(db, actor, "create-token", name, null, $"role {Roles.Name(role)}{(expiresAt is null ? "" : $", expires {expiresAt:u}")}");
+        audit.Record(db, actor, "create-token", name, null, AuditChange.Created($"token '{name}', role {Roles.Name(role)}, {(expiresAt is null ? "no expiry" : $"expires {expiresAt:u}")}"));
         await db.SaveChangesAsync(cancellationToken);
         return (OperationResult.Ok($"Created token {token.Id} '{name}' ({Roles.Name(role)})."), TokenInfo.Of(token), secret);
     }
@@ -79,7 +79,7 @@ public sealed class TokenService(IDbContextFactory<SystemImageDbContext> dbFacto
         }
 
         token.RevokedAt = time.GetUtcNow();
-        audit.Record(db, actor, "revoke-token", token.Name, null, $"token {id}");
+        audit.Record(db, actor, "revoke-token", token.Name, null, new AuditChange($"token {id} '{token.Name}' ({Roles.Name(token.Role)}) valid", $"token {id} revoked"));
         await db.SaveChangesAsync(cancellationToken);
         return OperationResult.Ok($"Revoked token {id} '{token.Name}'.");
     }

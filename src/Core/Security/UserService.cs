@@ -32,7 +32,7 @@ public sealed class UserService(IDbContextFactory<SystemImageDbContext> dbFactor
         }
 
         db.Users.Add(new User { Name = name, Role = role, PasswordHash = hashing.Hash(password), CreatedAt = time.GetUtcNow() });
-        audit.Record(db, actor, "add-user", name, null, $"role {Roles.Name(role)}");
+        audit.Record(db, actor, "add-user", name, null, AuditChange.Created($"user '{name}', role {Roles.Name(role)}"));
         await db.SaveChangesAsync(cancellationToken);
         return OperationResult.Ok($"Added user '{name}' ({Roles.Name(role)}).");
     }

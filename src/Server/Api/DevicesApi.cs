@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SystemImage.Core.Channels;
+using SystemImage.Core.Signing;
 using SystemImage.Server.Security;
 
 namespace SystemImage.Server.Api;
@@ -46,24 +47,52 @@ public static class DevicesApi
     }
 
     /// <summary>
-    /// With an empty body, publishes (or publishes again) the device's keyring made from the server's device-signing
-    /// key. Uploading a keyring made elsewhere is refused: devices of this server trust its own device-signing key.
+    /// Publishes the device's <c>device.tar.xz</c>. With an empty body it holds the server's own device-signing key;
+    /// with a body it holds the uploaded public keys: a <c>device-signing.tar.xz</c> keyring tarball, or OpenPGP
+    /// public keys, binary or ASCII-armored (<c>gpg --export</c>), at most 1 MiB.
     /// </summary>
     private static async Task<Results<Ok<DeviceSummary>, ProblemHttpResult>> PublishKeyringAsync(
-        string c, string d, HttpRequest request, DeviceService devices, ChannelQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken)
+        string c, string d, HttpRequest request, DeviceService devices, ChannelQueries queries, TimeProvider time, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
     {
+        var (channel, device) = (ApiResults.Name(c), ApiResults.Name(d));
+        UploadedKeyring? uploaded = null;
         if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            return TypedResults.Problem(
-                detail: "Send an empty body: the server publishes a keyring made from its own device-signing key (see POST /keyrings/device-signing/rotate to renew it); uploading a keyring made elsewhere is not supported.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType);
+            if (request.ContentLength > UploadedKeyring.MaxBytes)
+            {
+                return TypedResults.Problem(detail: $"A keyring upload may hold at most {UploadedKeyring.MaxBytes / 1024} KiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+
+            var body = await ReadLimitedAsync(request.Body, UploadedKeyring.MaxBytes + 1, cancellationToken);
+            var (keyring, refusal) = UploadedKeyring.Parse(body, device, time.GetUtcNow());
+            if (keyring is null)
+            {
+                return body.Length > UploadedKeyring.MaxBytes
+                    ? TypedResults.Problem(detail: refusal, statusCode: StatusCodes.Status413PayloadTooLarge)
+                    : ApiResults.BadRequest(refusal!);
+            }
+
+            uploaded = keyring;
         }
 
-        var (channel, device) = (ApiResults.Name(c), ApiResults.Name(d));
-        var result = await devices.PublishKeyringAsync(channel, device, user.ToActor(), cancellationToken);
+        var result = await devices.PublishKeyringAsync(channel, device, uploaded, user.ToActor(), cancellationToken);
         return result.Succeeded
             ? TypedResults.Ok((await queries.FindOrNullAsync(channel, cancellationToken))!.Devices.First(x => x.Name == device))
             : ApiResults.Problem(result);
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while (buffer.Length < limit && (read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(

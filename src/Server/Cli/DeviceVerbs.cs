@@ -1,5 +1,7 @@
 using System.CommandLine;
 using SystemImage.Core.Channels;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Signing;
 
 namespace SystemImage.Server.Cli;
 
@@ -31,6 +33,34 @@ internal static class DeviceVerbs
         remove.SetAction((parse, ct) => Verb.RunOperationAsync(parse, (s, actor, token) =>
             s.GetRequiredService<DeviceService>().RemoveAsync(parse.GetRequiredValue(channel), parse.GetRequiredValue(device), actor, token), ct));
 
-        return [create, copy, redirect, remove];
+        var file = new Option<FileInfo?>("--file")
+        {
+            Description = "Publish these public keys instead of the server's device-signing key: a device-signing.tar.xz keyring tarball, or gpg --export output (binary or armored)",
+        };
+        var keyringVerb = Verb.Create("set-device-keyring", "Publish the device's keyring (device.tar.xz): the server's device-signing key, or uploaded keys", channel, device, file);
+        keyringVerb.SetAction((parse, ct) => Verb.RunOperationAsync(parse, async (s, actor, token) =>
+        {
+            var (name, path) = (parse.GetRequiredValue(device), parse.GetValue(file));
+            UploadedKeyring? uploaded = null;
+            if (path is not null)
+            {
+                if (!path.Exists)
+                {
+                    return OperationResult.Invalid($"{path.FullName} does not exist.");
+                }
+
+                var (keyring, refusal) = UploadedKeyring.Parse(await File.ReadAllBytesAsync(path.FullName, token), name, s.GetRequiredService<TimeProvider>().GetUtcNow());
+                if (keyring is null)
+                {
+                    return OperationResult.Invalid($"{path.Name}: {refusal}");
+                }
+
+                uploaded = keyring;
+            }
+
+            return await s.GetRequiredService<DeviceService>().PublishKeyringAsync(parse.GetRequiredValue(channel), name, uploaded, actor, token);
+        }, ct));
+
+        return [create, copy, redirect, remove, keyringVerb];
     }
 }

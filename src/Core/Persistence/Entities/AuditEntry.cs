@@ -19,5 +19,12 @@ public sealed class AuditEntry
     /// <summary>Channel the action concerns, for filtering (null for global actions).</summary>
     public string? Channel { get; set; }
 
+    /// <summary>The state before, in a few words (null when the target is new).</summary>
+    public string? Before { get; set; }
+
+    /// <summary>The state after, in a few words (null when the target was removed).</summary>
+    public string? After { get; set; }
+
+    /// <summary>A one-line summary (<c>before → after</c>); entries older than the before/after columns have only this.</summary>
     public string? Detail { get; set; }
 }

@@ -17,6 +17,18 @@ public sealed class Device
     /// <summary>Whether a device-signing keyring (<c>device.tar.xz</c>) is published for this device.</summary>
     public bool HasKeyring { get; set; }
 
+    /// <summary>
+    /// Public keys uploaded for this device (binary OpenPGP, see <see cref="Signing.UploadedKeyring"/>); null when
+    /// <c>device.tar.xz</c> holds the server's own device-signing key.
+    /// </summary>
+    public byte[]? UploadedKeyring { get; set; }
+
+    /// <summary>The uploaded keyring's expiry, written to its <c>keyring.json</c>.</summary>
+    public DateTimeOffset? UploadedKeyringExpiry { get; set; }
+
+    /// <summary>When the keyring was uploaded: the time stamp of its tarball's members, so republishing gives the same bytes.</summary>
+    public DateTimeOffset? UploadedKeyringAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public List<Image> Images { get; set; } = [];

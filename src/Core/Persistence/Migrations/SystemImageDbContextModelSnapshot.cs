@@ -81,8 +81,14 @@ namespace SystemImage.Core.Persistence.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("After")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Channel")
                         .HasColumnType("TEXT");
@@ -191,6 +197,15 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.Property<string>("RedirectTarget")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("UploadedKeyring")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("UploadedKeyringAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UploadedKeyringExpiry")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
