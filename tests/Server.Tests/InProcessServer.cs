@@ -44,7 +44,7 @@ public class InProcessServer : IAsyncLifetime
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
     protected virtual IEnumerable<string> ExtraArguments => [];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDir);
         TestKeys.CopyTo(Path.Combine(DataDir, "secrets"));
@@ -65,11 +65,23 @@ public class InProcessServer : IAsyncLifetime
                 .. _extraArgs,
             ],
             services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>().AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Log));
-        await _app.StartAsync();
+        try
+        {
+            await _app.StartAsync();
+        }
+        catch
+        {
+            // A host that fails to start (e.g. on invalid options) is cleaned up here: the caller gets only the exception.
+            await _app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(DataDir, recursive: true);
+            throw;
+        }
+
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         await _app.StopAsync();

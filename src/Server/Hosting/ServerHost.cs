@@ -26,7 +26,7 @@ internal static class ServerHost
         builder.Services.AddSystemImageCore(builder.Configuration);
         builder.Services.AddHostedService<StartupRepair>();
         builder.Services.AddJobs(builder.Configuration);
-        builder.Services.AddSecurity();
+        builder.Services.AddSecurity(builder.Configuration);
         builder.Services.AddApiV1(builder.Configuration);
         builder.Services.AddApiReference();
         builder.Services.AddMetrics(builder.Configuration);

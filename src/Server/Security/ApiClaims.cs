@@ -12,9 +12,21 @@ public static class ApiClaims
 
     public const string TokenId = "systemimage:token";
 
-    /// <summary>The actor for audit entries: the token's or user's name and the surface it came through.</summary>
-    public static Actor ToActor(this ClaimsPrincipal user) =>
-        new(user.Identity?.Name ?? "anonymous", user.FindFirstValue(Surface) ?? "api");
+    /// <summary>On users signed in through single sign-on: the issuer (the OpenID provider) that vouched for them.</summary>
+    public const string Sso = "systemimage:sso";
+
+    /// <summary>
+    /// The actor for audit entries: the token's or user's name and the surface it came through. Single sign-on users
+    /// are written <c>sso:NAME</c>, so they are never mistaken for a local user of the same name.
+    /// </summary>
+    public static Actor ToActor(this ClaimsPrincipal user)
+    {
+        var name = user.Identity?.Name ?? "anonymous";
+        return new(IsSingleSignOn(user) ? "sso:" + name : name, user.FindFirstValue(Surface) ?? "api");
+    }
+
+    /// <summary>Whether the user signed in through the OpenID provider rather than with a local password or token.</summary>
+    public static bool IsSingleSignOn(ClaimsPrincipal user) => user.HasClaim(c => c.Type == Sso);
 
     public static Role RoleOf(ClaimsPrincipal user) => Roles.Parse(user.FindFirstValue(ClaimTypes.Role)) ?? Role.Viewer;
 }

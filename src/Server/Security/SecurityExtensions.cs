@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Security;
 
 namespace SystemImage.Server.Security;
 
-/// <summary>Authentication (API bearer tokens) and the role policies: viewer &lt; publisher &lt; admin.</summary>
+/// <summary>Authentication (API bearer tokens, the sign-in cookie, optional single sign-on) and the role policies: viewer &lt; publisher &lt; admin.</summary>
 public static class SecurityExtensions
 {
     public const string Viewer = "viewer";
@@ -17,10 +18,13 @@ public static class SecurityExtensions
 
     public const string CookieScheme = "Cookies";
 
-    public static IServiceCollection AddSecurity(this IServiceCollection services)
+    public static IServiceCollection AddSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
-        services.AddAuthentication(BearerOrCookie)
+        services.AddOptions<SingleSignOnOptions>().Bind(configuration.GetSection(SingleSignOnOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SingleSignOnOptions>, SingleSignOnOptionsValidator>();
+        var singleSignOn = configuration.GetSection(SingleSignOnOptions.SectionName).Get<SingleSignOnOptions>()?.Enabled == true;
+        var authentication = services.AddAuthentication(BearerOrCookie)
             .AddPolicyScheme(BearerOrCookie, "Bearer token for the API, cookie for pages", options => options.ForwardDefaultSelector = context =>
                 context.Request.Path.StartsWithSegments("/api")
                 || context.Request.Path.StartsWithSegments("/metrics")
@@ -35,10 +39,17 @@ public static class SecurityExtensions
                 options.AccessDeniedPath = SignInPages.DeniedPath;
                 options.Cookie.Name = "systemimage";
                 options.Cookie.HttpOnly = true;
-                options.Cookie.SameSite = SameSiteMode.Strict;
+                // Coming back from the OpenID provider is a cross-site redirect chain, which drops a Strict cookie on
+                // the way to the page the user asked for; Lax still keeps it off cross-site POSTs (anti-forgery does the rest).
+                options.Cookie.SameSite = singleSignOn ? SameSiteMode.Lax : SameSiteMode.Strict;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
             });
+        if (singleSignOn)
+        {
+            authentication.AddSingleSignOn();
+        }
+
         services.AddAntiforgery(options => options.Cookie.Name = "systemimage-antiforgery");
         services.AddAuthorizationBuilder()
             .AddPolicy(Viewer, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => ApiClaims.RoleOf(c.User) >= Role.Viewer))
