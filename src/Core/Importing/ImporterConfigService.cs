@@ -48,7 +48,9 @@ public sealed class ImporterConfigService(
 
             if (await ValidateAsync(db, target, config, cancellationToken) is { } error)
             {
-                return OperationResult.Invalid($"Importer configuration of '{channel}': {error}");
+                // An alias or redirect made automatic is the wrong kind of channel for the operation, not bad input.
+                var wrongKind = config.Type == ChannelType.Auto && (target.AliasTarget ?? target.RedirectTarget) is not null;
+                return new OperationResult(wrongKind ? OperationStatus.Conflict : OperationStatus.Invalid, $"Importer configuration of '{channel}': {error}");
             }
 
             var before = target.Type == ChannelType.Auto ? DescribeFully(ImporterConfig.Of(target)) : "manual";

@@ -19,6 +19,18 @@ internal static class ApiResults
 
     public static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound);
 
+    /// <summary>The detail of a problem the framework reports without one, such as a body that is not valid JSON.</summary>
+    public static string? DefaultDetail(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request could not be read: send a valid JSON body of the documented shape, and query and path values of the documented types.",
+        StatusCodes.Status401Unauthorized => "A valid API token is required: send 'Authorization: Bearer <token>'.",
+        StatusCodes.Status403Forbidden => "The token's role does not allow this request.",
+        StatusCodes.Status404NotFound => "There is no such route in the API.",
+        StatusCodes.Status405MethodNotAllowed => "The route does not take this HTTP method.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body with the documented content type (application/json, multipart/form-data or text/plain).",
+        _ => null,
+    };
+
     /// <summary>A channel name from a path segment: <c>ubuntu-touch%2Fstable</c> is <c>ubuntu-touch/stable</c>.</summary>
     public static string Name(string segment) => Uri.UnescapeDataString(segment);
 

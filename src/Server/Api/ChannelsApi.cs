@@ -67,6 +67,22 @@ public static class ChannelsApi
             return ApiResults.BadRequest("'alias' and 'redirect' cannot both be given: a channel is an alias or a redirect, not both.");
         }
 
+        // Checked before anything is created: a refused request must leave no channel behind.
+        if (request.CopyDevicesFrom is not null && (request.Alias ?? request.Redirect) is not null)
+        {
+            return ApiResults.BadRequest("'copyDevicesFrom' cannot be given with 'alias' or 'redirect': an alias mirrors its target's devices and a redirect has none.");
+        }
+
+        if (request.Redirect is not null && request.Hidden == false)
+        {
+            return ApiResults.BadRequest("A redirect is always hidden: leave out 'hidden' or set it to true.");
+        }
+
+        if (request.CopyDevicesFrom is { } source && await queries.FindOrNullAsync(source, cancellationToken) is null)
+        {
+            return ApiResults.NotFound($"Channel '{source}' does not exist.");
+        }
+
         var actor = user.ToActor();
         var result = request switch
         {
@@ -74,7 +90,7 @@ public static class ChannelsApi
             { Redirect: { } target } => await channels.CreateRedirectAsync(request.Name, target, actor, cancellationToken),
             _ => await channels.CreateAsync(request.Name, request.Hidden ?? false, actor, cancellationToken),
         };
-        if (result.Succeeded && request.Hidden == true && (request.Alias ?? request.Redirect) is not null)
+        if (result.Succeeded && request.Hidden == true && request.Alias is not null)
         {
             result = await channels.SetHiddenAsync(request.Name, true, actor, cancellationToken);
         }

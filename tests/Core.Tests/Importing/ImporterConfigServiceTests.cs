@@ -84,6 +84,7 @@ public sealed class ImporterConfigServiceTests : IAsyncLifetime
 
         var result = await Configs.SetAsync("daily", _f.Auto(), ImportFixture.Tester, CancellationToken.None);
 
+        Assert.Equal(OperationStatus.Conflict, result.Status);
         Assert.Contains("alias of 'devel' cannot import", result.Message);
     }
 

@@ -1,0 +1,226 @@
+using SystemImage.TestUtilities;
+using static System.Net.HttpStatusCode;
+using static SystemImage.Server.Tests.RouteWorld;
+
+namespace SystemImage.Server.Tests;
+
+/// <summary>
+/// The refusals API.md names, route by route: 400 for invalid input, 404 for an unknown channel, device, image, job,
+/// token or key named in the body or query, 409 for conflicts (already exists, an alias or redirect where the
+/// operation needs a channel with images, not the latest image, already the latest, an import running). Unknown path
+/// parameters and malformed JSON bodies are generated from <see cref="RouteTable"/> instead of listed here.
+/// </summary>
+internal static class RouteProblems
+{
+    private const string Images = "/channels/{c}/devices/{d}/images";
+    private const string Other = "ubuntu-touch/rc/ubuntu";
+
+    public static IReadOnlyList<ProblemCase> Cases { get; } =
+    [
+        new("POST /channels", BadRequest, "no name") { Send = (w, r) => w.Request(r, body: Json(new { hidden = true })), Detail = "'name' is required" },
+        new("POST /channels", BadRequest, "both alias and redirect") { Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, alias = Source, redirect = Source })), Detail = "cannot both be given" },
+        new("POST /channels", BadRequest, "a reserved name") { Send = (w, r) => w.Request(r, body: Json(new { name = "api/v2" })), Detail = "reserved" },
+        new("POST /channels", NotFound, "an unknown alias target") { Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, alias = Nowhere })), Detail = Nowhere },
+        new("POST /channels", NotFound, "an unknown redirect target") { Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, redirect = Nowhere })), Detail = Nowhere },
+        new("POST /channels", NotFound, "an unknown channel to copy devices from") { Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, copyDevicesFrom = Nowhere })), Detail = Nowhere },
+        new("POST /channels", Conflict, "it already exists") { ArrangeAsync = FromSource, Detail = "already exists" },
+        new("POST /channels", Conflict, "an alias of an alias")
+        {
+            ArrangeAsync = async w =>
+            {
+                await w.ChannelAsync(Source);
+                await w.AliasAsync(Other, Source);
+            },
+            Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, alias = Other })),
+            Detail = "itself an alias",
+        },
+        new("POST /channels", Conflict, "an alias of a redirect")
+        {
+            ArrangeAsync = RedirectToSource,
+            Send = (w, r) => w.Request(r, body: Json(new { name = Other, alias = Slashed })),
+            Detail = "is a redirect",
+        },
+        new("POST /channels", Conflict, "a redirect to a redirect")
+        {
+            ArrangeAsync = RedirectToSource,
+            Send = (w, r) => w.Request(r, body: Json(new { name = Other, redirect = Slashed })),
+            Detail = "itself a redirect",
+        },
+        new("POST /channels", BadRequest, "devices copied into an alias") { Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, alias = Source, copyDevicesFrom = Source })), Detail = "'copyDevicesFrom'" },
+        new("POST /channels", BadRequest, "a redirect shown") { Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, redirect = Source, hidden = false })), Detail = "always hidden" },
+
+        new("PATCH /channels/{c}", BadRequest, "an alias pointing at itself") { ArrangeAsync = AliasOfSource, Send = (w, r) => w.Request(r, body: Json(new { alias = Slashed })), Detail = "itself" },
+        new("PATCH /channels/{c}", NotFound, "an unknown alias target") { ArrangeAsync = AliasOfSource, Send = (w, r) => w.Request(r, body: Json(new { alias = Nowhere })), Detail = Nowhere },
+        new("PATCH /channels/{c}", Conflict, "re-targeting a channel that is no alias") { ArrangeAsync = FromSource, Send = (w, r) => w.Request(r, body: Json(new { alias = Source })), Detail = "not an alias" },
+        new("PATCH /channels/{c}", Conflict, "showing a redirect") { ArrangeAsync = RedirectToSource, Send = (w, r) => w.Request(r, body: Json(new { hidden = false })), Detail = "redirect" },
+        new("PATCH /channels/{c}", Conflict, "pausing a manual channel") { Send = (w, r) => w.Request(r, body: Json(new { paused = true })), Detail = "not an automatic channel" },
+
+        new("POST /channels/{c}/rename", BadRequest, "no new name") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'newName' is required" },
+        new("POST /channels/{c}/rename", BadRequest, "a move inside itself") { Send = (w, r) => w.Request(r, body: Json(new { newName = Slashed + "/inner" })), Detail = "inside itself" },
+        new("POST /channels/{c}/rename", Conflict, "the new name exists") { ArrangeAsync = FromSource, Send = (w, r) => w.Request(r, body: Json(new { newName = Source })), Detail = "already exists" },
+
+        new("DELETE /channels/{c}", Conflict, "an alias points at it")
+        {
+            ArrangeAsync = async w =>
+            {
+                await Basic(w);
+                await w.AliasAsync(Other, Slashed);
+            },
+            Detail = "target of",
+        },
+
+        new("POST /channels/{c}/promote", BadRequest, "no fromChannel") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'fromChannel' is required" },
+        new("POST /channels/{c}/promote", BadRequest, "percentage 101") { Send = (w, r) => w.Request(r, body: Json(new { fromChannel = Source, phasedPercentage = 101 })), Detail = "0–100" },
+        new("POST /channels/{c}/promote", BadRequest, "from itself") { Send = (w, r) => w.Request(r, body: Json(new { fromChannel = Slashed })), Detail = "itself" },
+        new("POST /channels/{c}/promote", NotFound, "an unknown fromChannel") { Send = (w, r) => w.Request(r, body: Json(new { fromChannel = Nowhere })), Detail = Nowhere },
+        new("POST /channels/{c}/promote", Conflict, "into an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
+        new("GET /channels/{c}/promote", BadRequest, "no fromChannel") { Send = (w, r) => w.Request(r), Detail = "'fromChannel' is required" },
+        new("GET /channels/{c}/promote", NotFound, "an unknown fromChannel") { Send = (w, r) => w.Request(r, query: $"?fromChannel={Uri.EscapeDataString(Nowhere)}"), Detail = Nowhere },
+        new("GET /channels/{c}/promote", Conflict, "into an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
+
+        new("POST /channels/{c}/devices", BadRequest, "no name") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'name' is required" },
+        new("POST /channels/{c}/devices", BadRequest, "a name with a slash") { Send = (w, r) => w.Request(r, body: Json(new { name = "ma/ko" })) },
+        new("POST /channels/{c}/devices", NotFound, "an unknown redirect target") { Send = (w, r) => w.Request(r, body: Json(new { name = Mako, redirect = Nowhere })), Detail = Nowhere },
+        new("POST /channels/{c}/devices", Conflict, "it already exists") { ArrangeAsync = Basic, Detail = "already exists" },
+        new("POST /channels/{c}/devices", Conflict, "in an alias") { ArrangeAsync = AliasOfSource, Send = (w, r) => w.Request(r, body: Json(new { name = "flo" })), Detail = "alias" },
+        new("POST /channels/{c}/devices", Conflict, "in a redirect") { ArrangeAsync = RedirectToSource, Detail = "redirect" },
+        new("DELETE /channels/{c}/devices/{d}", Conflict, "from an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
+        new("PUT /channels/{c}/devices/{d}/keyring", Conflict, "for a redirected device") { ArrangeAsync = RedirectedDevice, Detail = "redirected" },
+
+        new("GET " + Images, BadRequest, "type partial") { Send = (w, r) => w.Request(r, query: "?type=partial"), Detail = "'type'" },
+        new("POST " + Images, BadRequest, "JSON instead of multipart") { Send = (w, r) => w.Request(r, body: Json(new { ubuntu = "rootfs.tar.gz" })), Detail = "multipart/form-data" },
+        new("POST " + Images, BadRequest, "no file part") { Send = (w, r) => w.Request(r, body: new MultipartFormDataContent { { new StringContent("x"), "description" } }), Detail = "no file parts" },
+        new("POST " + Images, BadRequest, "a zip file") { Send = (w, r) => w.Request(r, body: new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "ubuntu", "rootfs.zip" } }), Detail = ".tar.gz" },
+        new("POST " + Images, BadRequest, "percentage half") { Send = (w, r) => w.Request(r, body: Upload(1, ("phasedPercentage", "half"))), Detail = "whole numbers" },
+        new("POST " + Images, BadRequest, "percentage 101") { Send = (w, r) => w.Request(r, body: Upload(1, ("phasedPercentage", "101"))), Detail = "0–100" },
+        new("POST " + Images, BadRequest, "a tarball escaping its root")
+        {
+            Send = (w, r) => w.Request(r, body: new MultipartFormDataContent { { new ByteArrayContent(new TarballBuilder().WithFile("../../etc/passwd", "root::0:0\n").BuildGzip()), "ubuntu", "rootfs.tar.gz" } }),
+            Detail = "'..'",
+        },
+        new("POST " + Images, Conflict, "into an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
+        new("POST " + Images, Conflict, "for a redirected device") { ArrangeAsync = RedirectedDevice, Detail = "redirected" },
+        new("GET " + Images + "/{v}", BadRequest, "a delta without its base") { Send = (w, r) => w.Request(r, query: "?type=delta"), Detail = "base=N" },
+        new("GET " + Images + "/{v}", NotFound, "an unknown delta") { Send = (w, r) => w.Request(r, query: "?type=delta&base=7"), Detail = "7" },
+        new("DELETE " + Images + "/{v}", BadRequest, "a delta without its base") { Send = (w, r) => w.Request(r, query: "?type=delta"), Detail = "base=N" },
+        new("DELETE " + Images + "/{v}", NotFound, "an unknown delta") { Send = (w, r) => w.Request(r, query: "?type=delta&base=7"), Detail = "7" },
+        new("DELETE " + Images + "/{v}", Conflict, "from an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
+        new("PUT " + Images + "/{v}/phased-percentage", BadRequest, "no percentage") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'percentage' is required" },
+        new("PUT " + Images + "/{v}/phased-percentage", BadRequest, "percentage 101") { Send = (w, r) => w.Request(r, body: Json(new { percentage = 101 })), Detail = "0–100" },
+        new("PUT " + Images + "/{v}/phased-percentage", BadRequest, "percentage -1") { Send = (w, r) => w.Request(r, body: Json(new { percentage = -1 })), Detail = "0–100" },
+        new("PUT " + Images + "/{v}/phased-percentage", Conflict, "not the latest image") { ArrangeAsync = TwoImages, Detail = "not the latest" },
+        new("PUT " + Images + "/{v}/phased-percentage", Conflict, "in an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
+        new("PUT " + Images + "/{v}/description", BadRequest, "no description") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'description' is required" },
+        new("PUT " + Images + "/{v}/description", BadRequest, "a bad language") { Send = (w, r) => w.Request(r, body: Json(new { description = "x", translations = new Dictionary<string, string> { ["no language!"] = "y" } })), Detail = "language" },
+        new("PUT " + Images + "/{v}/description", Conflict, "in an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
+        new("POST " + Images + "/{v}/tag", BadRequest, "no tag") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'tag' is required" },
+        new("POST " + Images + "/{v}/tag", BadRequest, "a tag with a comma") { Send = (w, r) => w.Request(r, body: Json(new { tag = "a,b" })) },
+        new("POST " + Images + "/{v}/tag", Conflict, "in an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
+        new("POST " + Images + "/copy", BadRequest, "no fromChannel") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'fromChannel' is required" },
+        new("POST " + Images + "/copy", BadRequest, "both version and offset") { Send = (w, r) => w.Request(r, body: Json(new { fromChannel = Source, version = 1, offset = 0 })), Detail = "not both" },
+        new("POST " + Images + "/copy", BadRequest, "percentage 101") { Send = (w, r) => w.Request(r, body: Json(new { fromChannel = Source, phasedPercentage = 101 })), Detail = "0–100" },
+        new("POST " + Images + "/copy", NotFound, "an unknown fromChannel") { Send = (w, r) => w.Request(r, body: Json(new { fromChannel = Nowhere })), Detail = Nowhere },
+        new("POST " + Images + "/copy", NotFound, "an unknown version") { Send = (w, r) => w.Request(r, body: Json(new { fromChannel = Source, version = 7 })), Detail = "7" },
+        new("POST " + Images + "/copy", Conflict, "already the latest in the destination")
+        {
+            ArrangeAsync = async w =>
+            {
+                await FromSource(w);
+                await w.CopyAsync(Source, Slashed);
+            },
+            Detail = "already is the latest",
+        },
+        new("POST " + Images + "/copy", Conflict, "keeping a version the destination is past")
+        {
+            ArrangeAsync = async w =>
+            {
+                await w.ChannelAsync(Source, Mako);
+                await w.ImageAsync(Source, 3);
+                await TwoImages(w);
+            },
+            Send = (w, r) => w.Request(r, body: Json(new { fromChannel = Source, keepVersion = true })),
+            Detail = "Cannot keep version",
+        },
+        new("POST " + Images + "/copy", Conflict, "into an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
+
+        new("PUT /channels/{c}/config", BadRequest, "type sometimes") { Send = (w, r) => w.Request(r, body: Json(new { type = "sometimes" })), Detail = "'type'" },
+        new("PUT /channels/{c}/config", BadRequest, "automatic without files") { Send = (w, r) => w.Request(r, body: Json(new { type = "auto" })), Detail = "at least one file" },
+        new("PUT /channels/{c}/config", BadRequest, "an unknown generator")
+        {
+            Send = (w, r) => w.Request(r, body: Json(new { type = "auto", files = new[] { new { name = "ubuntu", generator = "nothing-like-this" } } })),
+            Detail = "unknown generator",
+        },
+        new("PUT /channels/{c}/config", Conflict, "an alias made automatic")
+        {
+            ArrangeAsync = AliasOfSource,
+            Send = (w, r) => w.Request(r, body: Json(new { type = "auto", files = new[] { new { name = "version", generator = "version" } } })),
+            Detail = "alias",
+        },
+        new("POST /config/import-ini", BadRequest, "no INI") { Send = (w, r) => w.Request(r, body: PlainText("nonsense")), Detail = "line 1" },
+        new("POST /config/import-ini", BadRequest, "an unknown type") { Send = (w, r) => w.Request(r, body: PlainText($"[global]\nchannels = {Slashed}\n\n[channel_{Slashed}]\ntype = sometimes\n")), Detail = "sometimes" },
+        new("POST /channels/{c}/import", Conflict, "a manual channel") { ArrangeAsync = Basic, Detail = "not an automatic channel" },
+        new("POST /channels/{c}/import", Conflict, "an alias") { ArrangeAsync = AliasOfSource, Detail = "not an automatic channel" },
+        new("POST /channels/{c}/import", Conflict, "paused imports")
+        {
+            ArrangeAsync = async w =>
+            {
+                await w.AutoChannelAsync(Slashed);
+                await w.PauseAsync(Slashed);
+            },
+            Detail = "paused",
+        },
+        new("POST /channels/{c}/import", Conflict, "waiting while an import is queued")
+        {
+            ArrangeAsync = async w =>
+            {
+                await w.AutoChannelAsync(Slashed);
+                await w.QueuedJobAsync(Slashed);
+            },
+            Send = (w, r) => w.Request(r, query: "?wait=true"),
+            Detail = "already queued",
+        },
+
+        new("POST /keyrings/{name}/rotate", BadRequest, "a key devices trust directly") { Send = (w, r) => w.Request(r, name: "archive-master"), Detail = "archive-master" },
+        new("GET /audit", BadRequest, "since yesterday") { Send = (w, r) => w.Request(r, query: "?since=yesterday"), Detail = "'since'" },
+        new("POST /tokens", BadRequest, "role owner") { Send = (w, r) => w.Request(r, body: Json(new { name = "x", role = "owner" })), Detail = "'role'" },
+        new("POST /tokens", BadRequest, "no role") { Send = (w, r) => w.Request(r, body: Json(new { name = "x" })), Detail = "'role'" },
+        new("POST /tokens", BadRequest, "an empty name") { Send = (w, r) => w.Request(r, body: Json(new { name = "", role = "viewer" })), Detail = "name" },
+        new("POST /tokens", BadRequest, "an expiry in the past") { Send = (w, r) => w.Request(r, body: Json(new { name = "x", role = "viewer", expiresAt = "2000-01-01T00:00:00Z" })), Detail = "not in the future" },
+    ];
+
+    public static ProblemCase Find(string key) => Cases.Single(c => c.Key == key);
+
+    /// <summary><see cref="RouteWorld.Slashed"/> as an alias of <see cref="RouteWorld.Source"/>, which has image 1 of its device.</summary>
+    private static async Task AliasOfSource(RouteWorld world)
+    {
+        await world.ChannelAsync(Source, Mako);
+        await world.ImageAsync(Source, 1);
+        await world.AliasAsync(Slashed, Source);
+    }
+
+    /// <summary><see cref="RouteWorld.Slashed"/> as a redirect to <see cref="RouteWorld.Source"/>.</summary>
+    private static async Task RedirectToSource(RouteWorld world)
+    {
+        await world.ChannelAsync(Source, Mako);
+        await world.RedirectAsync(Slashed, Source);
+    }
+
+    /// <summary>The device of <see cref="RouteWorld.Slashed"/> as a per-device redirect to <see cref="RouteWorld.Source"/>.</summary>
+    private static async Task RedirectedDevice(RouteWorld world)
+    {
+        await world.ChannelAsync(Source, Mako);
+        await world.ChannelAsync(Slashed);
+        await world.DeviceRedirectAsync(Slashed, Mako, Source);
+    }
+
+    /// <summary><see cref="RouteTable.Basic"/> with images 1 and 2.</summary>
+    private static async Task TwoImages(RouteWorld world)
+    {
+        await RouteTable.WithImage(world);
+        await world.ImageAsync(Slashed, 2);
+    }
+
+    private static Task Basic(RouteWorld world) => RouteTable.Basic(world);
+
+    private static Task FromSource(RouteWorld world) => RouteTable.FromSource(world);
+}
