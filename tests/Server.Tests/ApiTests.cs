@@ -146,7 +146,8 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         var ini = new StringContent("[global]\nchannels = api-ini\n", Encoding.UTF8, "text/plain");
         var imported = await admin.PostAsync(new Uri("/api/v1/config/import-ini", UriKind.Relative), ini);
         Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
-        Assert.Contains("Created api-ini", (await imported.Content.ReadFromJsonAsync<JsonObject>())!["message"]!.GetValue<string>());
+        var configured = (await imported.Content.ReadFromJsonAsync<JsonArray>())!.Single()!;
+        Assert.Equal(("api-ini", true, "manual"), (configured["name"]!.GetValue<string>(), configured["created"]!.GetValue<bool>(), configured["config"]!["type"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -187,7 +187,11 @@ internal static class RouteTable
         new("POST", "/config/import-ini", Role.Admin, HttpStatusCode.OK)
         {
             Body = () => PlainText($"[global]\nchannels = {Slashed}\n\n[channel_{Slashed}]\ntype = manual\nfullcount = 3\n"),
-            Expect = (_, _, json) => Assert.Contains($"Created {Slashed}", Text(json, "message"), StringComparison.Ordinal),
+            Expect = (_, _, json) =>
+            {
+                var configured = json!.AsArray().Single()!;
+                Assert.Equal((Slashed, true, 3), (Text(configured, "name"), configured["created"]!.GetValue<bool>(), configured["config"]!["fullCount"]!.GetValue<int>()));
+            },
             AfterAsync = async (w, _) => Assert.NotNull(await w.Server.Get<ChannelQueries>().FindOrNullAsync(Slashed, default)),
         },
         new("POST", "/channels/{c}/import", Role.Publisher, HttpStatusCode.Accepted)

@@ -88,7 +88,7 @@ public sealed class ImporterConfigService(
     /// Reads a classic INI configuration (see <see cref="ClassicIniConfig"/>), creates the channels it lists that do
     /// not exist yet and saves every channel's configuration. Everything is validated before anything changes.
     /// </summary>
-    public async Task<OperationResult> ImportIniAsync(string text, Actor actor, CancellationToken cancellationToken)
+    public async Task<IniImport> ImportIniAsync(string text, Actor actor, CancellationToken cancellationToken)
     {
         IReadOnlyList<(string Channel, ImporterConfig Config)> parsed;
         try
@@ -97,7 +97,7 @@ public sealed class ImporterConfigService(
         }
         catch (FormatException e)
         {
-            return OperationResult.Invalid(e.Message);
+            return IniImport.Refused(OperationResult.Invalid(e.Message));
         }
 
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
@@ -107,13 +107,13 @@ public sealed class ImporterConfigService(
             {
                 if (Names.ValidateChannel(name) is { } nameError)
                 {
-                    return OperationResult.Invalid(nameError);
+                    return IniImport.Refused(OperationResult.Invalid(nameError));
                 }
 
                 var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Name == name, cancellationToken) ?? new Channel { Name = name };
                 if (await ValidateAsync(db, channel, config, cancellationToken, listed) is { } error)
                 {
-                    return OperationResult.Invalid($"Importer configuration of '{name}': {error}");
+                    return IniImport.Refused(OperationResult.Invalid($"Importer configuration of '{name}': {error}"));
                 }
             }
         }
@@ -127,7 +127,7 @@ public sealed class ImporterConfigService(
                 var create = await channels.CreateAsync(name, false, actor, cancellationToken);
                 if (!create.Succeeded)
                 {
-                    return create;
+                    return IniImport.Refused(create);
                 }
 
                 created.Add(name);
@@ -139,13 +139,13 @@ public sealed class ImporterConfigService(
             var saved = await SetAsync(name, config, actor, cancellationToken);
             if (!saved.Succeeded)
             {
-                return saved;
+                return IniImport.Refused(saved);
             }
         }
 
-        return OperationResult.Ok(
-            $"Configured {parsed.Count} channel(s): {string.Join("; ", parsed.Select(p => $"{p.Channel} ({Describe(p.Config)})"))}"
-            + (created.Count == 0 ? "." : $". Created {string.Join(", ", created)}."));
+        var message = $"Configured {parsed.Count} channel(s): {string.Join("; ", parsed.Select(p => $"{p.Channel} ({Describe(p.Config)})"))}"
+            + (created.Count == 0 ? "." : $". Created {string.Join(", ", created)}.");
+        return new IniImport(OperationResult.Ok(message), [.. parsed.Select(p => p.Channel)], created);
     }
 
     /// <summary>A one-line reason why <paramref name="config"/> cannot be used for <paramref name="channel"/>, or null.</summary>

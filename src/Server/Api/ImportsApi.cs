@@ -45,13 +45,26 @@ public static class ImportsApi
             : ApiResults.Problem(result);
     }
 
-    private static async Task<Results<Ok<MessageDto>, ProblemHttpResult>> ImportIniAsync(
+    /// <summary>Answers the channels the INI configured, each with its saved configuration and whether it was created.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<ConfiguredChannelDto>>, ProblemHttpResult>> ImportIniAsync(
         HttpRequest request, ImporterConfigService configs, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync(cancellationToken);
-        var result = await configs.ImportIniAsync(text, user.ToActor(), cancellationToken);
-        return result.Succeeded ? TypedResults.Ok(new MessageDto(result.Message)) : ApiResults.Problem(result);
+        var imported = await configs.ImportIniAsync(text, user.ToActor(), cancellationToken);
+        if (!imported.Result.Succeeded)
+        {
+            return ApiResults.Problem(imported.Result);
+        }
+
+        var channels = new List<ConfiguredChannelDto>();
+        foreach (var name in imported.Channels)
+        {
+            var config = await configs.GetAsync(name, cancellationToken);
+            channels.Add(new ConfiguredChannelDto(name, imported.Created.Contains(name), ImporterConfigDto.Of(config!)));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<ConfiguredChannelDto>>(channels);
     }
 
     private static async Task<Results<Accepted<ImportQueuedDto>, Ok<JobDto>, ProblemHttpResult>> ImportAsync(
@@ -154,3 +167,9 @@ public sealed record ImporterConfigDto(
 }
 
 public sealed record ImportFileDto(string? Name, string? Generator, IReadOnlyList<string>? Arguments, string? Device, IReadOnlyDictionary<string, string>? Options);
+
+/// <summary>One channel an INI configured.</summary>
+/// <param name="Name">The channel.</param>
+/// <param name="Created">Whether the INI created it.</param>
+/// <param name="Config">Its importer configuration as saved.</param>
+public sealed record ConfiguredChannelDto(string Name, bool Created, ImporterConfigDto Config);

@@ -22,7 +22,7 @@ internal static class ImportVerbs
 
             return Verb.RunOperationAsync(parse, async (s, actor, token) =>
             {
-                var result = await s.GetRequiredService<ImporterConfigService>().ImportIniAsync(await File.ReadAllTextAsync(path, token), actor, token);
+                var result = (await s.GetRequiredService<ImporterConfigService>().ImportIniAsync(await File.ReadAllTextAsync(path, token), actor, token)).Result;
                 return result.Succeeded ? result : result with { Message = $"{path}: {result.Message}" };
             }, ct);
         });

@@ -37,7 +37,7 @@ public sealed class ClassicExampleImportTests : IAsyncLifetime
             .Replace("/srv/cdimage/ubuntu-touch-custom", _cdimage.Root, StringComparison.Ordinal)
             .Replace("/srv/cdimage/ubuntu-touch", _cdimage.Root, StringComparison.Ordinal)
             .Replace("http://127.0.0.1:8080", _http.BaseUrl.TrimEnd('/'), StringComparison.Ordinal);
-        var configured = await _f.Data.Get<ImporterConfigService>().ImportIniAsync(ini, ImportFixture.Tester, CancellationToken.None);
+        var configured = (await _f.Data.Get<ImporterConfigService>().ImportIniAsync(ini, ImportFixture.Tester, CancellationToken.None)).Result;
         Assert.True(configured.Succeeded, configured.Message);
         foreach (var device in new[] { "arale", "krillin", "mako", "vegetahd" })
         {

@@ -105,10 +105,12 @@ public sealed class ImporterConfigServiceTests : IAsyncLifetime
             schedule = 0 */6 * * *
             """;
 
-        var result = await Configs.ImportIniAsync(ini, ImportFixture.Tester, CancellationToken.None);
+        var imported = await Configs.ImportIniAsync(ini, ImportFixture.Tester, CancellationToken.None);
+        var result = imported.Result;
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Contains("Created proposed, stable", result.Message);
+        Assert.Equal(["proposed", "stable"], imported.Created);
         var proposed = (await Configs.GetAsync("proposed", CancellationToken.None))!;
         Assert.Equal((ChannelType.Auto, 4, "0 */6 * * *"), (proposed.Type, proposed.FullCount, proposed.Schedule));
         Assert.Equal(ChannelType.Manual, (await Configs.GetAsync("stable", CancellationToken.None))!.Type);
@@ -126,7 +128,7 @@ public sealed class ImporterConfigServiceTests : IAsyncLifetime
             file_ubuntu = no-such-generator;x
             """;
 
-        var result = await Configs.ImportIniAsync(ini, ImportFixture.Tester, CancellationToken.None);
+        var result = (await Configs.ImportIniAsync(ini, ImportFixture.Tester, CancellationToken.None)).Result;
 
         Assert.Equal(OperationStatus.Invalid, result.Status);
         Assert.Contains("unknown generator 'no-such-generator'", result.Message);
