@@ -1,3 +1,4 @@
+using SystemImage.Core.Security;
 using System.Net;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
@@ -60,7 +61,7 @@ public static partial class OidcTests
         {
             var page = await server.Http.GetStringAsync(new Uri("/admin/sign-in?returnUrl=%2Fadmin%2Fapi%2F", UriKind.Relative));
 
-            Assert.Contains("""<a class="sso" href="/admin/sign-in/sso?returnUrl=%2Fadmin%2Fapi%2F">Sign in with Test SSO</a>""", page);
+            Assert.Contains("""<a class="button sso" href="/admin/sign-in/sso?returnUrl=%2Fadmin%2Fapi%2F">Sign in with Test SSO</a>""", page);
             Assert.Contains("""name="password" type="password""", page);
         }
 
@@ -78,7 +79,7 @@ public static partial class OidcTests
                 [SingleSignOn.StartPath, "/authorize", SingleSignOn.CallbackPath, "/admin"],
                 hops.Select(h => h.AbsolutePath));
             Assert.Equal(new Uri(Provider.Issuer).Port, hops[1].Port);
-            Assert.Contains("Signed in as <strong>alice</strong> (admin)", await final.Content.ReadAsStringAsync());
+            AdminPages.AssertSignedIn(await final.Content.ReadAsStringAsync(), "alice", "admin");
             Assert.NotNull(browser.CookieOrNull(AuthCookie));
             Assert.Equal(issued + 1, Provider.TokensIssued);
             Assert.Equal(refusals, Provider.TokenRefusals.Count);
@@ -119,7 +120,7 @@ public static partial class OidcTests
             var (browser, final, _) = await SignInAsync(new("bob", ["si-viewers", "unmapped"]));
             using var _b = browser;
 
-            Assert.Contains("Signed in as <strong>bob</strong> (viewer)", await final.Content.ReadAsStringAsync());
+            AdminPages.AssertSignedIn(await final.Content.ReadAsStringAsync(), "bob", "viewer");
             Assert.Equal(HttpStatusCode.Forbidden, (await browser.Http.GetAsync(new Uri("/admin/jobs", UriKind.Relative))).StatusCode);
         }
 
@@ -225,7 +226,7 @@ public static partial class OidcTests
             Assert.True((await server.Get<ChannelService>().CreateAsync("sso-audited", false, actor, CancellationToken.None)).Succeeded);
 
             Assert.Equal("publisher", ticket.Principal.FindFirstValue(ClaimTypes.Role));
-            Assert.Equal(Provider.Issuer, ticket.Principal.FindFirstValue(ApiClaims.Sso));
+            Assert.Equal(Provider.Issuer, ticket.Principal.FindFirstValue(UserClaims.Sso));
             Assert.NotNull(ticket.Properties.GetTokenValue("id_token"));
             var entry = Assert.Single(await server.Get<AuditQueries>().ListAsync("sso-audited", null, 10, CancellationToken.None));
             Assert.Equal(("sso:ivy", "ui", "create-channel"), (entry.Actor, entry.Surface, entry.Action));
@@ -249,7 +250,7 @@ public static partial class OidcTests
 
                 var (final, _) = await browser.FollowAsync(SingleSignOn.StartPath);
 
-                Assert.Contains("Signed in as <strong>jo</strong> (viewer)", await final.Content.ReadAsStringAsync());
+                AdminPages.AssertSignedIn(await final.Content.ReadAsStringAsync(), "jo", "viewer");
             }
             finally
             {
@@ -356,9 +357,9 @@ public static partial class OidcTests
 
             Assert.Equal("kim", principal.Identity!.Name);
             Assert.True(principal.Identity.IsAuthenticated);
-            Assert.Equal(Role.Admin, ApiClaims.RoleOf(principal));
-            Assert.Equal("ui", principal.FindFirstValue(ApiClaims.Surface));
-            Assert.Equal("https://idp.example", principal.FindFirstValue(ApiClaims.Sso));
+            Assert.Equal(Role.Admin, UserClaims.RoleOf(principal));
+            Assert.Equal("ui", principal.FindFirstValue(UserClaims.Surface));
+            Assert.Equal("https://idp.example", principal.FindFirstValue(UserClaims.Sso));
             Assert.Equal(new SystemImage.Core.Operations.Actor("sso:kim", "ui"), principal.ToActor());
         }
 
@@ -373,7 +374,7 @@ public static partial class OidcTests
 
             Assert.Null(SingleSignOnClaims.ToLocalPrincipalOrNull(external, Options));
             var withDefault = new SingleSignOnOptions { Enabled = true, RoleMap = Options.RoleMap, DefaultRole = "Publisher" };
-            Assert.Equal(Role.Publisher, ApiClaims.RoleOf(SingleSignOnClaims.ToLocalPrincipalOrNull(external, withDefault)!));
+            Assert.Equal(Role.Publisher, UserClaims.RoleOf(SingleSignOnClaims.ToLocalPrincipalOrNull(external, withDefault)!));
         }
 
         [Fact]
@@ -385,7 +386,7 @@ public static partial class OidcTests
                 External(("sub", "42"), ("email", "kim@example.org"), ("roles", "SystemImage.Admin"), ("groups", "readers")), options)!;
 
             Assert.Equal("kim@example.org", principal.Identity!.Name);
-            Assert.Equal(Role.Admin, ApiClaims.RoleOf(principal));
+            Assert.Equal(Role.Admin, UserClaims.RoleOf(principal));
         }
 
         [Fact]
@@ -395,7 +396,7 @@ public static partial class OidcTests
         [Fact]
         public void LocalUsersKeepTheirPlainName()
         {
-            var local = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "kim"), new Claim(ApiClaims.Surface, "ui")], "Cookies"));
+            var local = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "kim"), new Claim(UserClaims.Surface, "ui")], "Cookies"));
 
             Assert.Equal(new SystemImage.Core.Operations.Actor("kim", "ui"), local.ToActor());
         }

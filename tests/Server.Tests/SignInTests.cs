@@ -21,7 +21,7 @@ public sealed partial class SignInTests(InProcessServer server) : IClassFixture<
     private async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string name, string password, bool withToken = true)
     {
         var form = await browser.GetStringAsync(new Uri("/admin/sign-in", UriKind.Relative));
-        var fields = new Dictionary<string, string> { ["name"] = name, ["password"] = password, ["returnUrl"] = "/admin" };
+        var fields = new Dictionary<string, string> { ["_handler"] = "sign-in", ["name"] = name, ["password"] = password, ["returnUrl"] = "/admin" };
         if (withToken)
         {
             var token = AntiforgeryField().Match(form);
@@ -77,8 +77,10 @@ public sealed partial class SignInTests(InProcessServer server) : IClassFixture<
         var signedIn = await SignInAsync(browser, "erin", Password);
 
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Equal("/admin", signedIn.Headers.Location!.OriginalString);
-        Assert.Contains("Signed in as <strong>erin</strong> (admin)", await browser.GetStringAsync(new Uri("/admin", UriKind.Relative)));
+        Assert.Equal("/admin", new Uri(server.BaseAddress, signedIn.Headers.Location!).PathAndQuery);
+        var home = await browser.GetStringAsync(new Uri("/admin", UriKind.Relative));
+        AdminPages.AssertSignedIn(home, "erin", "admin");
+        Assert.Contains(">Tokens</a>", home);
         var openApi = await browser.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         Assert.Contains("\"/api/v1/channels\"", openApi);
         Assert.Contains("bearer", openApi);
@@ -95,7 +97,9 @@ public sealed partial class SignInTests(InProcessServer server) : IClassFixture<
         using var browser = Browser();
         await SignInAsync(browser, "frank", Password);
 
-        Assert.DoesNotContain("Background jobs", await browser.GetStringAsync(new Uri("/admin", UriKind.Relative)));
+        var home = await browser.GetStringAsync(new Uri("/admin", UriKind.Relative));
+        AdminPages.AssertSignedIn(home, "frank", "viewer");
+        Assert.DoesNotContain(">Tokens</a>", home);
         Assert.NotEqual(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/admin/jobs", UriKind.Relative))).StatusCode);
     }
 

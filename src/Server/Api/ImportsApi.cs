@@ -1,3 +1,4 @@
+using SystemImage.Core.Security;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SystemImage.Core.Generators;

@@ -1,3 +1,4 @@
+using SystemImage.Core.Security;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,3 +1,5 @@
+using SystemImage.Admin.Ui;
+using SystemImage.Admin.Ui.SignIn;
 using SystemImage.Core;
 using SystemImage.Server.Api;
 using SystemImage.Server.Jobs;
@@ -16,7 +18,8 @@ internal static class ServerHost
     /// <param name="configureServices">More services (tests add a test-only generator).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application is this assembly even when a test process hosts it, so its static web assets manifest is found.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ServerHost).Assembly.GetName().Name });
         builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
@@ -27,6 +30,8 @@ internal static class ServerHost
         builder.Services.AddHostedService<StartupRepair>();
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSecurity(builder.Configuration);
+        builder.Services.AddAdminUi();
+        builder.Services.AddSingleton<IAdminSignIn, AdminSignIn>();
         builder.Services.AddApiV1(builder.Configuration);
         builder.Services.AddApiReference();
         builder.Services.AddMetrics(builder.Configuration);
@@ -34,12 +39,16 @@ internal static class ServerHost
         configureServices?.Invoke(builder.Services);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        // The admin UI's stylesheet and Blazor's script are static web assets; outside Development they are found
+        // through the build's manifest (dotnet run, tests) or in wwwroot (a published server).
+        builder.WebHost.UseStaticWebAssets();
 
         var app = builder.Build();
         // Request metrics wrap the whole pipeline; the tree is the hot path: serve it before routing, error pages and everything else.
         app.UseMetrics();
         app.UseStaticTree();
         app.UseExceptionHandler();
+        app.UseStaticFiles();
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseAuthentication();
@@ -48,6 +57,7 @@ internal static class ServerHost
         app.UseJobsDashboard();
         app.MapHealthApi();
         app.MapSignInPages();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapApiV1();
         app.MapApiReference();
         app.MapMetricsEndpoint();

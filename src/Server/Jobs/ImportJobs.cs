@@ -6,7 +6,7 @@ using SystemImage.Core.Persistence.Entities;
 namespace SystemImage.Server.Jobs;
 
 /// <summary>"Import now": queues an import of one channel as a background job and says which.</summary>
-public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, ImportService importer)
+public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, ImportService importer) : IBackgroundJobs
 {
     /// <summary>Queues an import of <paramref name="channel"/>; refuses unknown, manual and paused channels.</summary>
     public async Task<(OperationResult Result, int? RunId, string? JobId)> ImportNowAsync(string channel, Actor actor, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using SystemImage.Core.Operations;
+using SystemImage.Core.Security;
 using Hangfire;
 using Hangfire.Dashboard;
 using SystemImage.Core.Persistence.Entities;
@@ -39,6 +41,7 @@ public static class JobsExtensions
         });
         services.AddSingleton<ImportJob>();
         services.AddSingleton<ImportJobs>();
+        services.AddSingleton<IBackgroundJobs>(provider => provider.GetRequiredService<ImportJobs>());
         services.AddSingleton<MaintenanceJob>();
         services.AddSingleton<RecurringImports>();
         services.AddHostedService(provider => provider.GetRequiredService<RecurringImports>());
@@ -61,6 +64,6 @@ internal sealed class AdminDashboardAuthorization : IDashboardAuthorizationFilte
     public bool Authorize(DashboardContext context)
     {
         var user = context.GetHttpContext().User;
-        return user.Identity?.IsAuthenticated == true && ApiClaims.RoleOf(user) >= Role.Admin;
+        return user.Identity?.IsAuthenticated == true && UserClaims.RoleOf(user) >= Role.Admin;
     }
 }

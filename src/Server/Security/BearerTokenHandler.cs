@@ -31,8 +31,8 @@ internal sealed class BearerTokenHandler(
             [
                 new Claim(ClaimTypes.Name, token.Name),
                 new Claim(ClaimTypes.Role, token.Role),
-                new Claim(ApiClaims.Surface, "api"),
-                new Claim(ApiClaims.TokenId, token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Claim(UserClaims.Surface, "api"),
+                new Claim(UserClaims.TokenId, token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

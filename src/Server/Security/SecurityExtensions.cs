@@ -1,3 +1,4 @@
+using SystemImage.Admin.Ui;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -9,9 +10,9 @@ namespace SystemImage.Server.Security;
 /// <summary>Authentication (API bearer tokens, the sign-in cookie, optional single sign-on) and the role policies: viewer &lt; publisher &lt; admin.</summary>
 public static class SecurityExtensions
 {
-    public const string Viewer = "viewer";
-    public const string Publisher = "publisher";
-    public const string Admin = "admin";
+    public const string Viewer = Policies.Viewer;
+    public const string Publisher = Policies.Publisher;
+    public const string Admin = Policies.Admin;
 
     /// <summary>The default scheme: the bearer token on <c>/api</c> and <c>/metrics</c> (or when one is sent), the sign-in cookie elsewhere.</summary>
     public const string BearerOrCookie = "BearerOrCookie";
@@ -52,9 +53,9 @@ public static class SecurityExtensions
 
         services.AddAntiforgery(options => options.Cookie.Name = "systemimage-antiforgery");
         services.AddAuthorizationBuilder()
-            .AddPolicy(Viewer, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => ApiClaims.RoleOf(c.User) >= Role.Viewer))
-            .AddPolicy(Publisher, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => ApiClaims.RoleOf(c.User) >= Role.Publisher))
-            .AddPolicy(Admin, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => ApiClaims.RoleOf(c.User) >= Role.Admin));
+            .AddPolicy(Viewer, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => UserClaims.RoleOf(c.User) >= Role.Viewer))
+            .AddPolicy(Publisher, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => UserClaims.RoleOf(c.User) >= Role.Publisher))
+            .AddPolicy(Admin, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => UserClaims.RoleOf(c.User) >= Role.Admin));
         services.AddHostedService<InitialAdmin>();
         return services;
     }

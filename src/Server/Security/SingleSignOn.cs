@@ -115,7 +115,7 @@ public static class SingleSignOn
 
         Logger(context.HttpContext).LogInformation(
             "{User} signed in through single sign-on ({Issuer}) as {Role}",
-            principal.Identity!.Name, SingleSignOnClaims.IssuerOf(external), Roles.Name(ApiClaims.RoleOf(principal)));
+            principal.Identity!.Name, SingleSignOnClaims.IssuerOf(external), Roles.Name(UserClaims.RoleOf(principal)));
         context.Principal = principal;
         // Only the ID token is kept (in the cookie): it is the hint the provider's end-session endpoint wants at sign-out.
         var idToken = context.TokenEndpointResponse?.IdToken ?? context.ProtocolMessage.IdToken;

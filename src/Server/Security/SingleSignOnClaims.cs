@@ -11,7 +11,7 @@ public static class SingleSignOnClaims
     /// Our principal for the user the provider vouched for: name from <see cref="SingleSignOnOptions.NameClaim"/>
     /// (or the subject), the highest role <see cref="SingleSignOnOptions.RoleMap"/> gives any value of
     /// <see cref="SingleSignOnOptions.RoleClaim"/> (or <see cref="SingleSignOnOptions.DefaultRole"/>), surface
-    /// <c>ui</c>, and <see cref="ApiClaims.Sso"/> naming the issuer. Null when the user gets no role.
+    /// <c>ui</c>, and <see cref="UserClaims.Sso"/> naming the issuer. Null when the user gets no role.
     /// </summary>
     public static ClaimsPrincipal? ToLocalPrincipalOrNull(ClaimsPrincipal external, SingleSignOnOptions options)
     {
@@ -26,8 +26,8 @@ public static class SingleSignOnClaims
             [
                 new Claim(ClaimTypes.Name, name),
                 new Claim(ClaimTypes.Role, Roles.Name(role.Value)),
-                new Claim(ApiClaims.Surface, "ui"),
-                new Claim(ApiClaims.Sso, IssuerOf(external)),
+                new Claim(UserClaims.Surface, "ui"),
+                new Claim(UserClaims.Sso, IssuerOf(external)),
             ],
             SingleSignOn.SchemeName);
         return new ClaimsPrincipal(identity);

@@ -1,12 +1,11 @@
 using System.Security.Claims;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence.Entities;
-using SystemImage.Core.Security;
 
-namespace SystemImage.Server.Security;
+namespace SystemImage.Core.Security;
 
 /// <summary>The claims our sign-ins carry, and what Core needs of them.</summary>
-public static class ApiClaims
+public static class UserClaims
 {
     public const string Surface = "systemimage:surface";
 
@@ -22,11 +21,11 @@ public static class ApiClaims
     public static Actor ToActor(this ClaimsPrincipal user)
     {
         var name = user.Identity?.Name ?? "anonymous";
-        return new(IsSingleSignOn(user) ? "sso:" + name : name, user.FindFirstValue(Surface) ?? "api");
+        return new(IsSingleSignOn(user) ? "sso:" + name : name, user.FindFirst(Surface)?.Value ?? "api");
     }
 
     /// <summary>Whether the user signed in through the OpenID provider rather than with a local password or token.</summary>
     public static bool IsSingleSignOn(ClaimsPrincipal user) => user.HasClaim(c => c.Type == Sso);
 
-    public static Role RoleOf(ClaimsPrincipal user) => Roles.Parse(user.FindFirstValue(ClaimTypes.Role)) ?? Role.Viewer;
+    public static Role RoleOf(ClaimsPrincipal user) => Roles.Parse(user.FindFirst(ClaimTypes.Role)?.Value) ?? Role.Viewer;
 }

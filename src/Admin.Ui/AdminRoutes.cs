@@ -1,0 +1,34 @@
+namespace SystemImage.Admin.Ui;
+
+/// <summary>The admin UI's addresses, so pages and the host link to them the same way.</summary>
+public static class AdminRoutes
+{
+    public const string Home = "/admin";
+    public const string SignIn = "/admin/sign-in";
+    public const string SignOut = "/admin/sign-out";
+    public const string Denied = "/admin/denied";
+    public const string Channels = "/admin/channels";
+    /// <summary>Running and recent jobs (imports, re-signs, rotations); <see cref="Dashboard"/> is Hangfire's own view.</summary>
+    public const string Jobs = "/admin/runs";
+    public const string Audit = "/admin/audit";
+    public const string Tokens = "/admin/tokens";
+    public const string Keys = "/admin/keys";
+
+    /// <summary>The Hangfire dashboard (admins only).</summary>
+    public const string Dashboard = "/admin/jobs";
+
+    /// <summary>The browsable API reference.</summary>
+    public const string ApiReference = "/admin/api/";
+
+    /// <summary>A channel's page; channel names may hold <c>/</c>, so they go percent-encoded in one segment.</summary>
+    public static string Channel(string channel) => $"/admin/channels/{Uri.EscapeDataString(channel)}";
+
+    /// <summary>A device's page.</summary>
+    public static string Device(string channel, string device) => $"/admin/channels/{Uri.EscapeDataString(channel)}/devices/{Uri.EscapeDataString(device)}";
+
+    /// <summary>One job's page.</summary>
+    public static string Job(int id) => $"{Jobs}/{id}";
+
+    /// <summary>A route value back to the name it encodes.</summary>
+    public static string Name(string segment) => Uri.UnescapeDataString(segment);
+}

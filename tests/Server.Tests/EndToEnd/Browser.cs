@@ -1,0 +1,83 @@
+using Microsoft.Playwright;
+using SystemImage.TestUtilities;
+using Xunit;
+
+namespace SystemImage.Server.Tests.EndToEnd;
+
+/// <summary>
+/// Debian's headless Chromium (<c>/usr/bin/chromium</c>) driven by Playwright; never a downloaded browser. A missing
+/// Chromium fails the tests. Screenshots go to <c>artifacts/screenshots</c> at the repository root (or <c>$SCREENSHOTS_DIR</c>).
+/// </summary>
+public sealed class Browser : IAsyncLifetime
+{
+    private IPlaywright _playwright = null!;
+
+    public IBrowser Chromium { get; private set; } = null!;
+
+    public static string ScreenshotDirectory { get; } = Environment.GetEnvironmentVariable("SCREENSHOTS_DIR") is { Length: > 0 } dir
+        ? dir
+        : Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        var executable = Tools.Require("chromium");
+        _playwright = await Playwright.CreateAsync();
+        Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Chromium.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    /// <summary>A fresh browser context (own cookies) at desktop width, or phone width with <paramref name="phone"/>.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, bool phone = false)
+    {
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(),
+            ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves a full-page screenshot as <paramref name="name"/>.png.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    }
+
+    /// <summary>Waits until the page's Blazor circuit is connected, so its buttons act.</summary>
+    public static Task WaitForInteractiveAsync(IPage page) => page.Locator("main[data-interactive=true]").WaitForAsync();
+
+    /// <summary>Signs in through the sign-in page and waits for the interactive layout.</summary>
+    public static async Task SignInAsync(IPage page, string name, string password, string returnUrl = "/admin")
+    {
+        await page.GotoAsync($"/admin/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        await page.GetByLabel("User name").FillAsync(name);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await WaitForInteractiveAsync(page);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SystemImage.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}
