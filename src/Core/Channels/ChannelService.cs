@@ -32,6 +32,39 @@ public sealed class ChannelService(
             return new Mutation(OperationResult.Ok($"Created channel '{name}'."), PublishRequest.ChannelsOnly);
         }, cancellationToken);
 
+    /// <summary>
+    /// Creates channel <paramref name="name"/> with a copy of every device of <paramref name="copyDevicesFrom"/> (their
+    /// keyrings, not their images), all in one change: a refusal leaves no channel behind.
+    /// </summary>
+    public Task<OperationResult> CreateWithDevicesAsync(string name, bool hidden, string copyDevicesFrom, Actor actor, CancellationToken cancellationToken) =>
+        mutator.MutateAsync(async db =>
+        {
+            if (await CheckNewNameAsync(db, name, cancellationToken) is { } refusal)
+            {
+                return refusal;
+            }
+
+            var source = await LoadAsync(db, copyDevicesFrom, cancellationToken);
+            if (source is null)
+            {
+                return OperationResult.NotFound($"Channel '{copyDevicesFrom}' does not exist.");
+            }
+
+            var channel = new Channel { Name = name, Hidden = hidden, CreatedAt = time.GetUtcNow() };
+            db.Channels.Add(channel);
+            var (created, overlap) = await DeviceService.CopyDevicesAsync(db, source, channel, time.GetUtcNow(), cancellationToken);
+            if (overlap is not null)
+            {
+                return overlap;
+            }
+
+            audit.Record(db, actor, "create-channel", name, name, AuditChange.Created(
+                $"{(hidden ? "hidden" : "visible")} channel {name} with devices {Names.List(created.Select(d => d.Device))} (copied from {copyDevicesFrom})"));
+            return new Mutation(
+                OperationResult.Ok($"Created channel '{name}' with {created.Count} device(s) of '{copyDevicesFrom}'."),
+                PublishRequest.ForDevices(created).Merge(PublishRequest.ChannelsOnly));
+        }, cancellationToken);
+
     public Task<OperationResult> CreateAliasAsync(string name, string target, Actor actor, CancellationToken cancellationToken) =>
         mutator.MutateAsync(async db =>
         {

@@ -84,25 +84,10 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
                 return refusal!;
             }
 
-            var created = new List<DeviceRef>();
-            foreach (var device in source.Devices.Where(d => destination.Devices.All(e => e.Name != d.Name)))
+            var (created, overlap) = await CopyDevicesAsync(db, source, destination, time.GetUtcNow(), cancellationToken);
+            if (overlap is not null)
             {
-                if (await TreeOverlap.ForDeviceAsync(db, toChannel, device.Name, cancellationToken) is { } overlap)
-                {
-                    return OperationResult.Conflict(overlap);
-                }
-
-                var keyring = device.HasKeyring && device.RedirectTarget is null;
-                destination.Devices.Add(new Device
-                {
-                    Name = device.Name,
-                    HasKeyring = keyring,
-                    UploadedKeyring = keyring ? device.UploadedKeyring : null,
-                    UploadedKeyringExpiry = keyring ? device.UploadedKeyringExpiry : null,
-                    UploadedKeyringAt = keyring ? device.UploadedKeyringAt : null,
-                    CreatedAt = time.GetUtcNow(),
-                });
-                created.Add(new DeviceRef(toChannel, device.Name));
+                return overlap;
             }
 
             audit.Record(db, actor, "copy-devices", toChannel, toChannel, new AuditChange(
@@ -196,6 +181,38 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
 
             return new Mutation(OperationResult.Ok($"Removed device '{device}' from channel '{channel}'."), publish);
         }, cancellationToken);
+
+    /// <summary>
+    /// Adds to <paramref name="destination"/> (tracked by <paramref name="db"/>, saved by the caller) every device of
+    /// <paramref name="source"/> it lacks, with its keyring but without images; refuses when a device directory would
+    /// overlap another channel's.
+    /// </summary>
+    internal static async Task<(List<DeviceRef> Created, OperationResult? Refusal)> CopyDevicesAsync(
+        SystemImageDbContext db, Channel source, Channel destination, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var created = new List<DeviceRef>();
+        foreach (var device in source.Devices.Where(d => destination.Devices.All(e => e.Name != d.Name)))
+        {
+            if (await TreeOverlap.ForDeviceAsync(db, destination.Name, device.Name, cancellationToken) is { } overlap)
+            {
+                return (created, OperationResult.Conflict(overlap));
+            }
+
+            var keyring = device.HasKeyring && device.RedirectTarget is null;
+            destination.Devices.Add(new Device
+            {
+                Name = device.Name,
+                HasKeyring = keyring,
+                UploadedKeyring = keyring ? device.UploadedKeyring : null,
+                UploadedKeyringExpiry = keyring ? device.UploadedKeyringExpiry : null,
+                UploadedKeyringAt = keyring ? device.UploadedKeyringAt : null,
+                CreatedAt = now,
+            });
+            created.Add(new DeviceRef(destination.Name, device.Name));
+        }
+
+        return (created, null);
+    }
 
     private static async Task<(Channel? Channel, OperationResult? Refusal)> LoadWritableChannelAsync(SystemImageDbContext db, string name, CancellationToken cancellationToken)
     {

@@ -55,7 +55,7 @@ public static class ChannelsApi
         TypedResults.Ok((await queries.ListAsync(cancellationToken)).Select(ChannelDto.Of).ToList());
 
     private static async Task<Results<Created<ChannelDetailDto>, ProblemHttpResult>> CreateAsync(
-        CreateChannelRequest request, ChannelService channels, DeviceService devices, ChannelQueries queries, ImporterConfigService configs,
+        CreateChannelRequest request, ChannelService channels, ChannelQueries queries, ImporterConfigService configs,
         ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Name))
@@ -79,26 +79,17 @@ public static class ChannelsApi
             return ApiResults.BadRequest("A redirect is always hidden: leave out 'hidden' or set it to true.");
         }
 
-        if (request.CopyDevicesFrom is { } source && await queries.FindOrNullAsync(source, cancellationToken) is null)
-        {
-            return ApiResults.NotFound($"Channel '{source}' does not exist.");
-        }
-
         var actor = user.ToActor();
         var result = request switch
         {
             { Alias: { } target } => await channels.CreateAliasAsync(request.Name, target, actor, cancellationToken),
             { Redirect: { } target } => await channels.CreateRedirectAsync(request.Name, target, actor, cancellationToken),
+            { CopyDevicesFrom: { } from } => await channels.CreateWithDevicesAsync(request.Name, request.Hidden ?? false, from, actor, cancellationToken),
             _ => await channels.CreateAsync(request.Name, request.Hidden ?? false, actor, cancellationToken),
         };
         if (result.Succeeded && request.Hidden == true && request.Alias is not null)
         {
             result = await channels.SetHiddenAsync(request.Name, true, actor, cancellationToken);
-        }
-
-        if (result.Succeeded && request.CopyDevicesFrom is { } from)
-        {
-            result = await devices.CopyAllAsync(from, request.Name, actor, cancellationToken);
         }
 
         if (!result.Succeeded)

@@ -32,6 +32,40 @@ public sealed class ChannelServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateWithDevicesCopiesEveryDeviceInOneChange()
+    {
+        await Channels.CreateAsync("devel", false, Tester, None);
+        await Devices.CreateAsync("devel", "mako", true, Tester, None);
+        await Devices.CreateAsync("devel", "flo", false, Tester, None);
+
+        var result = await Channels.CreateWithDevicesAsync("stable", false, "devel", Tester, None);
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal("Created channel 'stable' with 2 device(s) of 'devel'.", result.Message);
+        Assert.Equal(["flo", "mako"], TreeAssert.Channels(_data)["stable"]!["devices"]!.AsObject().Select(d => d.Key).Order());
+        TreeAssert.Exists(_data, "/stable/mako/device.tar.xz");
+        TreeAssert.Exists(_data, "/stable/flo/index.json");
+    }
+
+    [Fact]
+    public async Task CreateWithDevicesRefusedLeavesNoChannelBehind()
+    {
+        await Channels.CreateAsync("devel", false, Tester, None);
+        await Devices.CreateAsync("devel", "mako", false, Tester, None);
+        await Channels.CreateAsync("stable/mako", false, Tester, None);
+        var before = File.ReadAllBytes(_data.File("/channels.json"));
+
+        var overlapping = await Channels.CreateWithDevicesAsync("stable", false, "devel", Tester, None);
+        var unknown = await Channels.CreateWithDevicesAsync("rc", false, "nowhere", Tester, None);
+
+        Assert.Equal(OperationStatus.Conflict, overlapping.Status);
+        Assert.Equal(OperationStatus.NotFound, unknown.Status);
+        Assert.Equal(before, File.ReadAllBytes(_data.File("/channels.json")));
+        Assert.Null(await _data.Get<ChannelQueries>().FindOrNullAsync("stable", None));
+        Assert.Null(await _data.Get<ChannelQueries>().FindOrNullAsync("rc", None));
+    }
+
+    [Fact]
     public async Task CreateRefusesAnExistingChannelAndChangesNothing()
     {
         await Channels.CreateAsync("stable", false, Tester, None);
