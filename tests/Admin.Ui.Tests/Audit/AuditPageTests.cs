@@ -117,6 +117,18 @@ public sealed class AuditPageTests : UiTestContext
         Assert.Equal("ubuntu-touch/stable", page.Find("input[list]").GetAttribute("value"));
     }
 
+    [Fact]
+    public async Task AViewerReadsTheLogWithNothingToChange()
+    {
+        await Get<ChannelService>().CreateAsync("stable", false, Alice, None);
+        SignInAs("vera", Role.Viewer);
+
+        var page = Render<AuditPage>();
+
+        Assert.Equal(["stable"], Targets(page));
+        Assert.Equal(["Filter"], page.FindAll("button").Select(b => b.TextContent));
+    }
+
     private static List<string> Targets(IRenderedComponent<AuditPage> page) =>
         [.. page.FindAll("[data-testid=audit-entry]").Select(r => r.QuerySelectorAll("td")[4].TextContent)];
 }

@@ -150,9 +150,12 @@ public sealed class JobsPageTests : UiTestContext
         var admin = Render<JobsPage>();
         Assert.Equal(AdminRoutes.Dashboard, admin.Find("a.button").GetAttribute("href"));
 
-        SignInAs("victor", Role.Publisher);
-        var publisher = Render<JobsPage>();
-        Assert.DoesNotContain("Hangfire", publisher.Markup);
+        SignInAs("paula", Role.Publisher);
+        Assert.DoesNotContain("Hangfire", Render<JobsPage>().Markup);
+        SignInAs("vera", Role.Viewer);
+        var viewer = Render<JobsPage>();
+        Assert.DoesNotContain("Hangfire", viewer.Markup);
+        Assert.Empty(viewer.FindAll("button"));
     }
 
     private async Task CreateChannelsAsync(params string[] names)
