@@ -85,6 +85,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MirrorSync>();
         services.AddSingleton<ImportService>();
         services.AddSingleton<ImportRuns>();
+        services.AddSingleton<ImportRunQueries>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserService>();
         services.AddSingleton<TreeSizeCache>();

@@ -1,0 +1,134 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SystemImage.Admin.Ui.Audit;
+using SystemImage.Core.Audit;
+using SystemImage.Core.Channels;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Security;
+using Xunit;
+
+namespace SystemImage.Admin.Ui.Tests.Audit;
+
+public sealed class AuditPageTests : UiTestContext
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly Actor Alice = new("alice", "api");
+    private static readonly Actor Bob = new("bob", "ui");
+
+    [Fact]
+    public void ShowsLoadingUntilTheEntriesArrive()
+    {
+        var held = new HeldDbContextFactory(Get<IDbContextFactory<SystemImageDbContext>>());
+        Services.AddSingleton(new AuditQueries(held));
+
+        var page = Render<AuditPage>();
+
+        Assert.Equal("Loading the audit log…", page.Find("[data-testid=loading]").TextContent);
+        held.Release();
+        page.WaitForAssertion(() => Assert.Equal("No audit entries yet.", page.Find("[data-testid=audit-empty]").TextContent));
+    }
+
+    [Fact]
+    public async Task ShowsAnErrorWhenTheLogCannotBeRead()
+    {
+        await Breakage.DropTableAsync(Data, "AuditEntries");
+
+        var page = Render<AuditPage>();
+
+        Assert.Contains("Could not load the audit log: SQLite Error 1: 'no such table: AuditEntries'", page.Find("[role=alert]").TextContent);
+    }
+
+    [Fact]
+    public async Task ListsEntriesNewestFirstWithActorSurfaceActionTargetAndChange()
+    {
+        await Get<ChannelService>().CreateAsync("stable", false, Alice, None);
+        await Get<TokenService>().CreateAsync("ci", Role.Viewer, null, Bob, None);
+
+        var page = Render<AuditPage>();
+
+        var rows = page.FindAll("[data-testid=audit-entry]").Select(r => r.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList()).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["bob", "ui", "create-token", "ci", "—"], rows[0].Skip(1).Take(5));
+        Assert.Equal(["alice", "api", "create-channel", "stable", "stable"], rows[1].Skip(1).Take(5));
+        Assert.Matches(@"^\(new\)\s+→\s+visible channel stable$", rows[1][6]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", rows[0][0]);
+    }
+
+    [Fact]
+    public async Task FiltersNarrowTheListByChannelSinceAndText()
+    {
+        await Get<ChannelService>().CreateAsync("stable", false, Alice, None);
+        await Get<ChannelService>().CreateAsync("devel", false, Alice, None);
+        await Get<TokenService>().CreateAsync("ci", Role.Viewer, null, Bob, None);
+        var page = Render<AuditPage>();
+        Assert.Equal(3, Targets(page).Count);
+
+        page.Find("input[list]").Change("devel");
+        page.Find("form").Submit();
+        Assert.Equal(["devel"], Targets(page));
+
+        page.Find("input[list]").Change("");
+        page.Find("form").Submit();
+        page.Find("input[type=search]").Input("bob token");
+        Assert.Equal(["ci"], Targets(page));
+        page.Find("input[type=search]").Input("nobody");
+        Assert.Equal("No audit entries match these filters.", page.Find("[data-testid=audit-empty]").TextContent);
+
+        page.Find("input[type=search]").Input("");
+        page.Find("input[type=datetime-local]").Change(DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ss"));
+        page.Find("form").Submit();
+        Assert.Equal("No audit entries match these filters.", page.Find("[data-testid=audit-empty]").TextContent);
+        page.Find("input[type=datetime-local]").Change(DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm"));
+        page.Find("form").Submit();
+        Assert.Equal(3, Targets(page).Count);
+    }
+
+    [Fact]
+    public async Task LoadsMoreEntriesOnRequest()
+    {
+        foreach (var name in new[] { "one", "two", "three" })
+        {
+            await Get<ChannelService>().CreateAsync(name, false, Alice, None);
+        }
+
+        var page = Render<AuditPage>(p => p.Add(a => a.PageSize, 2));
+        Assert.Equal(["three", "two"], Targets(page));
+
+        page.Find("button:contains('Load 2 more')").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["three", "two", "one"], Targets(page)));
+        Assert.Empty(page.FindAll("button:contains('more')"));
+    }
+
+    [Fact]
+    public async Task OpensFilteredToAChannelWhoseNameHasASlash()
+    {
+        await Get<ChannelService>().CreateAsync("ubuntu-touch/stable", false, Alice, None);
+        await Get<ChannelService>().CreateAsync("devel", false, Alice, None);
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"{AdminRoutes.Audit}?channel={Uri.EscapeDataString("ubuntu-touch/stable")}");
+
+        var page = Render<AuditPage>();
+
+        Assert.Equal(["ubuntu-touch/stable"], Targets(page));
+        Assert.Equal("ubuntu-touch/stable", page.Find("input[list]").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task AViewerReadsTheLogWithNothingToChange()
+    {
+        await Get<ChannelService>().CreateAsync("stable", false, Alice, None);
+        SignInAs("vera", Role.Viewer);
+
+        var page = Render<AuditPage>();
+
+        Assert.Equal(["stable"], Targets(page));
+        Assert.Equal(["Filter"], page.FindAll("button").Select(b => b.TextContent));
+    }
+
+    private static List<string> Targets(IRenderedComponent<AuditPage> page) =>
+        [.. page.FindAll("[data-testid=audit-entry]").Select(r => r.QuerySelectorAll("td")[4].TextContent)];
+}

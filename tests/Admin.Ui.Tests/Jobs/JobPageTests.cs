@@ -1,0 +1,120 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SystemImage.Admin.Ui.Jobs;
+using SystemImage.Core.Importing;
+using SystemImage.Core.Operations;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using Xunit;
+
+namespace SystemImage.Admin.Ui.Tests.Jobs;
+
+public sealed class JobPageTests : UiTestContext
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly Actor Alice = new("alice", "ui");
+
+    // ImportRuns writes progress at most once a second; waiting that long makes the next report land.
+    private static readonly TimeSpan ImportRunsFlushInterval = TimeSpan.FromSeconds(1.1);
+
+    private ImportRuns Runs => Get<ImportRuns>();
+
+    [Fact]
+    public async Task ShowsLoadingUntilTheJobArrives()
+    {
+        var runId = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+        var held = new HeldDbContextFactory(Get<IDbContextFactory<SystemImageDbContext>>());
+        Services.AddSingleton(ActivatorUtilities.CreateInstance<ImportRuns>(Data.Services, held));
+
+        var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
+
+        Assert.Equal("Loading job…", page.Find("[data-testid=loading]").TextContent);
+        held.Release();
+        page.WaitForAssertion(() => Assert.Equal("queued", page.Find("[data-testid=job-state]").TextContent));
+    }
+
+    [Fact]
+    public void SaysSoWhenThereIsNoSuchJob()
+    {
+        var page = Render<JobPage>(p => p.Add(j => j.Id, 42));
+
+        Assert.Equal("There is no job 42.", page.Find("[role=alert]").TextContent);
+    }
+
+    [Fact]
+    public async Task ShowsAnErrorWhenTheJobCannotBeRead()
+    {
+        await Breakage.DropTableAsync(Data, "ImportRuns");
+
+        var page = Render<JobPage>(p => p.Add(j => j.Id, 1));
+
+        Assert.Contains("Could not load job 1: SQLite Error 1: 'no such table: ImportRuns'", page.Find("[role=alert]").TextContent);
+    }
+
+    [Fact]
+    public async Task ShowsTheJobsFactsAndItsLogLinesWithTheirTimes()
+    {
+        var runId = await Runs.RecordSkippedAsync("devel", "schedule", Actor.System, "Run 1 of devel is still going.", None);
+
+        var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
+
+        var facts = page.FindAll("dl.facts dt").Zip(page.FindAll("dl.facts dd"), (dt, dd) => (dt.TextContent, dd.TextContent.Trim())).ToDictionary();
+        Assert.Equal(("import", "devel", "skipped", "schedule", "system (job)"), (facts["Kind"], facts["Channel"], facts["State"], facts["Trigger"], facts["Actor"]));
+        Assert.Equal("not yet", facts["Started"]);
+        Assert.Equal("Run 1 of devel is still going.", facts["Summary"]);
+        var line = page.Find("[data-testid=job-log] .log-line");
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", line.QuerySelector("time")!.TextContent);
+        Assert.EndsWith(" Run 1 of devel is still going.", line.TextContent);
+    }
+
+    [Fact]
+    public async Task FollowsTheLogAndProgressAsTheJobRuns()
+    {
+        var runId = await Runs.QueueAsync("", "rotate image-signing", Alice, None, ImportRun.RotateKind);
+        var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
+        Assert.Equal("No log lines yet.", page.Find("[data-testid=job-log]").TextContent.Trim());
+
+        var release = new TaskCompletionSource();
+        var running = Runs.RunWorkAsync(runId, async (reporter, token) =>
+        {
+            reporter.Log("Generating a new image-signing key");
+            await Task.Delay(ImportRunsFlushInterval, token);
+            reporter.Progress("mako", "ubuntu", 300, null);
+            await release.Task;
+            return OperationResult.Ok("Rotated image-signing.");
+        }, None);
+
+        page.WaitForAssertion(() => Assert.Contains("Generating a new image-signing key", page.Find("[data-testid=job-log]").TextContent));
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("running", page.Find("[data-testid=job-state]").TextContent);
+            Assert.Contains("mako · ubuntu · 300 B", page.Find("[data-testid=job-progress]").TextContent);
+            Assert.Contains("indeterminate", page.Find("[role=progressbar]").ClassName);
+        }, TimeSpan.FromSeconds(5));
+
+        release.SetResult();
+        await running;
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("succeeded", page.Find("[data-testid=job-state]").TextContent);
+            Assert.Equal("Rotated image-signing.", page.Find("[data-testid=job-summary]").TextContent);
+            Assert.Equal(2, page.FindAll(".log-line").Count);
+        });
+    }
+
+    [Fact]
+    public async Task LinksItsBackgroundJobToTheDashboardForAdminsOnly()
+    {
+        var runId = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+        await Runs.SetJobIdAsync(runId, "17", None);
+
+        var admin = Render<JobPage>(p => p.Add(j => j.Id, runId));
+        Assert.Equal("/admin/jobs/jobs/details/17", admin.Find("a[target=_blank]").GetAttribute("href"));
+
+        SignInAs("vera", Role.Viewer);
+        var viewer = Render<JobPage>(p => p.Add(j => j.Id, runId));
+        Assert.Contains("17", viewer.Find("dl.facts").TextContent);
+        Assert.Empty(viewer.FindAll("a[target=_blank]"));
+    }
+}
