@@ -66,6 +66,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImageCopier>();
         services.AddSingleton<ImageService>();
         services.AddSingleton<ImageCopyService>();
+        services.AddSingleton<ImageRevert>();
         services.AddSingleton<ChannelPromotion>();
         services.AddSingleton<ImageEditor>();
         services.AddSingleton<ImageQueries>();

@@ -53,6 +53,31 @@ public sealed class ImageVerbsTests(ServerProcess server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task RevertImagePausesAnAutomaticChannelAndPublishesTheGoodBuildAgain()
+    {
+        var ini = Path.Combine(server.DataDir, "nightly.ini");
+        await File.WriteAllTextAsync(ini, "[global]\nchannels = nightly\n[channel_nightly]\ntype = auto\nfiles = version\nfile_version = version\n");
+        await Verb(0, "import-config", ini);
+        await Verb(0, "create-device", "nightly", "mako");
+        for (var build = 1; build <= 2; build++)
+        {
+            var file = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, $"nightly-{build}.tar.gz"), build);
+            await Verb(0, "publish-image", "nightly", "mako", $"ubuntu={file}");
+        }
+
+        var reverted = await Verb(0, "revert-image", "nightly", "mako", "1");
+
+        Assert.Contains("Paused imports of nightly. Copied version 1 of nightly/mako to nightly as version 3.", reverted.Stdout);
+        Assert.True(JsonNode.Parse((await Verb(0, "show-importer", "nightly", "--json")).Stdout)!["paused"]!.GetValue<bool>());
+        var images = JsonNode.Parse(await server.Http.GetStringAsync(new Uri("/nightly/mako/index.json", UriKind.Relative)))!["images"]!.AsArray();
+        string PathOf(int version) => images.Single(i => i!["type"]!.GetValue<string>() == "full" && i["version"]!.GetValue<int>() == version)!["files"]![0]!["path"]!.GetValue<string>();
+        Assert.Equal(PathOf(1), PathOf(3));
+        Assert.Contains("already is the latest", (await Verb(1, "revert-image", "nightly", "mako", "1")).Stderr);
+        Assert.Contains("has no full image 7", (await Verb(1, "revert-image", "nightly", "mako", "7")).Stderr);
+        await Verb(2, "revert-image", "nightly", "mako");
+    }
+
+    [Fact]
     public async Task SetDeviceKeyringPublishesTheServersKeyOrAnUploadedOne()
     {
         await Verb(0, "create-channel", "keyed");

@@ -24,9 +24,13 @@ public sealed class ImageCopier(ImageComposer composer, ImageExpiry expiry)
             MinVersion = source.MinVersion,
             Bootme = source.Bootme,
         };
-        var bases = await DeltaBases.LatestFullImagesAsync(db, channel, device, cancellationToken);
+        var bases = await DeltaBasesAsync(db, channel, device, version, cancellationToken);
         var image = await composer.ComposeAsync(db, channel, device, version, content, bases, cancellationToken);
         expiry.Expire(db, channel, device);
         return image;
     }
+
+    /// <summary>The full images a copy as <paramref name="version"/> gets a delta from (previews show the same list).</summary>
+    public static async Task<IReadOnlyList<Image>> DeltaBasesAsync(SystemImageDbContext db, Channel channel, Device device, int version, CancellationToken cancellationToken) =>
+        [.. (await DeltaBases.LatestFullImagesAsync(db, channel, device, cancellationToken)).Where(b => b.Type == ImageType.Full && b.Version < version)];
 }

@@ -9,59 +9,56 @@ using SystemImage.Core.Publishing;
 namespace SystemImage.Core.Images;
 
 /// <summary>copy-image (promote, revert) and tag-image of SPEC §4, with their refusals.</summary>
-public sealed class ImageCopyService(TreeMutator mutator, ImageCopier copier, AliasSync aliasSync, AuditLog audit)
+public sealed class ImageCopyService(
+    IDbContextFactory<SystemImageDbContext> dbFactory, TreeMutator mutator, ImageCopier copier, AliasSync aliasSync, AuditLog audit)
 {
+    /// <summary>
+    /// What <see cref="CopyAsync"/> would publish for <paramref name="request"/> — the new version and the versions its
+    /// deltas would start from — or its refusal, without changing anything. Both share one plan, so they cannot disagree.
+    /// </summary>
+    public async Task<(OperationResult Result, CopyPreview? Preview)> PreviewAsync(CopyImageRequest request, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { } invalid)
+        {
+            return (invalid, null);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var plan = await PlanAsync(db, request, cancellationToken);
+        if (plan.Refusal is not null)
+        {
+            return (plan.Refusal, null);
+        }
+
+        var bases = await ImageCopier.DeltaBasesAsync(db, plan.Channel!, plan.Device!, plan.Version, cancellationToken);
+        var preview = new CopyPreview(plan.Source!.Version, plan.Version, plan.Detail, [.. bases.Select(b => b.Version)]);
+        var deltas = preview.DeltaBases.Count == 0 ? "without deltas (no delta base has a full image here)" : $"with deltas from {string.Join(", ", preview.DeltaBases)}";
+        return (OperationResult.Ok($"Would copy version {preview.SourceVersion} of {request.SourceChannel}/{request.Device} to {request.DestinationChannel} as version {preview.NewVersion}, {deltas}."), preview);
+    }
+
     public Task<OperationResult> CopyAsync(CopyImageRequest request, Actor actor, CancellationToken cancellationToken)
     {
-        if (request.PhasedPercentage is < 0 or > 100)
+        if (Validate(request) is { } invalid)
         {
-            return Task.FromResult(OperationResult.Invalid($"Phased percentage {request.PhasedPercentage} is outside 0–100."));
-        }
-
-        if (request.Tag is { } tag && VersionDetail.ValidateTag(tag) is { } tagError)
-        {
-            return Task.FromResult(OperationResult.Invalid(tagError));
-        }
-
-        if (request.Offset is < 0 || (request.Offset is not null && request.Version is not null))
-        {
-            return Task.FromResult(OperationResult.Invalid("Give either a version or a non-negative offset, not both."));
+            return Task.FromResult(invalid);
         }
 
         return mutator.MutateAsync(async db =>
         {
-            var source = await LoadSourceAsync(db, request, cancellationToken);
-            if (source.Image is null)
+            var plan = await PlanAsync(db, request, cancellationToken);
+            if (plan.Refusal is not null)
             {
-                return source.Refusal!;
+                return plan.Refusal;
             }
 
-            var (channel, device, refusal) = await ImageTargets.LoadWritableAsync(db, request.DestinationChannel, request.Device, cancellationToken);
-            if (device is null)
-            {
-                return refusal!;
-            }
-
-            var latest = device.Images.Where(i => i.Type == ImageType.Full).MaxBy(i => i.Version);
-            if (latest is not null && SameParts(latest, source.Image) && request.Tag is null)
-            {
-                return OperationResult.Conflict($"Version {source.Image.Version} of {request.SourceChannel}/{request.Device} already is the latest full image ({latest.Version}) of {request.DestinationChannel}.");
-            }
-
-            var version = request.KeepVersion ? source.Image.Version : (latest?.Version ?? 0) + 1;
-            if (latest is not null && version <= latest.Version)
-            {
-                return OperationResult.Conflict($"Cannot keep version {version}: {request.DestinationChannel}/{request.Device} is already at version {latest.Version}.");
-            }
-
-            var detail = Retag(source.Image.VersionDetail, request.Tag, version);
+            var (source, channel, device, version, detail) = (plan.Source!, plan.Channel!, plan.Device!, plan.Version, plan.Detail);
             var before = ImageAudit.Versions(device);
-            await copier.CopyAsync(db, source.Image, channel!, device, version, detail, request.PhasedPercentage, cancellationToken);
+            await copier.CopyAsync(db, source, channel, device, version, detail, request.PhasedPercentage, cancellationToken);
             audit.Record(db, actor, "copy-image", $"{request.DestinationChannel}/{request.Device}", request.DestinationChannel,
-                ImageAudit.Published(before, device, version, $"copy of {request.SourceChannel} version {source.Image.Version} ({detail})"));
+                ImageAudit.Published(before, device, version, $"copy of {request.SourceChannel} version {source.Version} ({detail})"));
             return new Mutation(
-                OperationResult.Ok($"Copied version {source.Image.Version} of {request.SourceChannel}/{request.Device} to {request.DestinationChannel} as version {version}."),
-                await RepublishAsync(db, channel!, request.Device, cancellationToken));
+                OperationResult.Ok($"Copied version {source.Version} of {request.SourceChannel}/{request.Device} to {request.DestinationChannel} as version {version}."),
+                await RepublishAsync(db, channel, request.Device, cancellationToken));
         }, cancellationToken);
     }
 
@@ -106,6 +103,55 @@ public sealed class ImageCopyService(TreeMutator mutator, ImageCopier copier, Al
         return VersionDetail.Join(items, tag, version);
     }
 
+    private static OperationResult? Validate(CopyImageRequest request)
+    {
+        if (request.PhasedPercentage is < 0 or > 100)
+        {
+            return OperationResult.Invalid($"Phased percentage {request.PhasedPercentage} is outside 0–100.");
+        }
+
+        if (request.Tag is { } tag && VersionDetail.ValidateTag(tag) is { } tagError)
+        {
+            return OperationResult.Invalid(tagError);
+        }
+
+        return request.Offset is < 0 || (request.Offset is not null && request.Version is not null)
+            ? OperationResult.Invalid("Give either a version or a non-negative offset, not both.")
+            : null;
+    }
+
+    /// <summary>The source image, the destination and the version and version_detail the copy gets, or the refusal.</summary>
+    private static async Task<CopyPlan> PlanAsync(SystemImageDbContext db, CopyImageRequest request, CancellationToken cancellationToken)
+    {
+        var source = await LoadSourceAsync(db, request, cancellationToken);
+        if (source.Image is null)
+        {
+            return CopyPlan.Refused(source.Refusal!);
+        }
+
+        var (channel, device, refusal) = await ImageTargets.LoadWritableAsync(db, request.DestinationChannel, request.Device, cancellationToken);
+        if (device is null)
+        {
+            return CopyPlan.Refused(refusal!);
+        }
+
+        var latest = device.Images.Where(i => i.Type == ImageType.Full).MaxBy(i => i.Version);
+        if (latest is not null && SameParts(latest, source.Image) && request.Tag is null)
+        {
+            return CopyPlan.Refused(OperationResult.Conflict(
+                $"Version {source.Image.Version} of {request.SourceChannel}/{request.Device} already is the latest full image ({latest.Version}) of {request.DestinationChannel}."));
+        }
+
+        var version = request.KeepVersion ? source.Image.Version : (latest?.Version ?? 0) + 1;
+        if (latest is not null && version <= latest.Version)
+        {
+            return CopyPlan.Refused(OperationResult.Conflict(
+                $"Cannot keep version {version}: {request.DestinationChannel}/{request.Device} is already at version {latest.Version}."));
+        }
+
+        return new CopyPlan(null, source.Image, channel, device, version, Retag(source.Image.VersionDetail, request.Tag, version));
+    }
+
     private static async Task<(Image? Image, OperationResult? Refusal)> LoadSourceAsync(SystemImageDbContext db, CopyImageRequest request, CancellationToken cancellationToken)
     {
         var device = await db.Devices.Include(d => d.Images).ThenInclude(i => i.Files)
@@ -128,6 +174,11 @@ public sealed class ImageCopyService(TreeMutator mutator, ImageCopier copier, Al
     internal static bool SameParts(Image a, Image b) =>
         a.Files.Where(f => f.PartName != ImageComposer.VersionPart).OrderBy(f => f.Order).Select(f => f.Path)
             .SequenceEqual(b.Files.Where(f => f.PartName != ImageComposer.VersionPart).OrderBy(f => f.Order).Select(f => f.Path));
+
+    private sealed record CopyPlan(OperationResult? Refusal, Image? Source, Channel? Channel, Device? Device, int Version, string Detail)
+    {
+        public static CopyPlan Refused(OperationResult refusal) => new(refusal, null, null, null, 0, "");
+    }
 
     private async Task<PublishRequest> RepublishAsync(SystemImageDbContext db, Channel channel, string device, CancellationToken cancellationToken)
     {

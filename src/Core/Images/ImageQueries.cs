@@ -23,7 +23,11 @@ public sealed class ImageQueries(IDbContextFactory<SystemImageDbContext> dbFacto
                 i.Description,
                 i.VersionDetail,
                 i.PhasedPercentage ?? 100,
-                [.. i.Files.OrderBy(f => f.Order).Select(f => new ImageFileSummary(f.Order, f.PartName, f.Path, f.Checksum, f.Size))]))
+                [.. i.Files.OrderBy(f => f.Order).Select(f => new ImageFileSummary(f.Order, f.PartName, f.Path, f.Checksum, f.Size))])
+            {
+                Translations = new SortedDictionary<string, string>(i.Translations, StringComparer.Ordinal),
+                CreatedAt = i.CreatedAt,
+            })
             .ToList();
     }
 }

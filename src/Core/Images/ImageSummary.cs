@@ -8,4 +8,11 @@ public sealed record ImageSummary(
     string Description,
     string VersionDetail,
     int PhasedPercentage,
-    IReadOnlyList<ImageFileSummary> Files);
+    IReadOnlyList<ImageFileSummary> Files)
+{
+    /// <summary>Translated descriptions keyed by language (index.json's <c>description_&lt;lang&gt;</c>).</summary>
+    public IReadOnlyDictionary<string, string> Translations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>When the image was published.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+}

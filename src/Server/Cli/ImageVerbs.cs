@@ -3,7 +3,7 @@ using SystemImage.Core.Images;
 
 namespace SystemImage.Server.Cli;
 
-/// <summary>Image verbs: publish-image, list-images, set-phased-percentage, remove-image.</summary>
+/// <summary>Image verbs: publish-image, list-images, set-phased-percentage, remove-image, copy-image, revert-image, tag-image, promote-channel.</summary>
 internal static class ImageVerbs
 {
     public static IEnumerable<Command> Create()
@@ -109,6 +109,13 @@ internal static class ImageVerbs
             s.GetRequiredService<ImageCopyService>().TagAsync(
                 parse.GetRequiredValue(channel), parse.GetRequiredValue(device), parse.GetRequiredValue(version), parse.GetRequiredValue(tagName), actor, token), ct));
 
+        var goodVersion = new Argument<int>("VERSION") { Description = "The last good full version to publish again" };
+        var revert = Verb.Create("revert-image", "Publish VERSION again as the newest image; an automatic channel's imports are paused first",
+            channel, device, goodVersion);
+        revert.SetAction((parse, ct) => Verb.RunOperationAsync(parse, (s, actor, token) =>
+            s.GetRequiredService<ImageRevert>().RevertAsync(
+                parse.GetRequiredValue(channel), parse.GetRequiredValue(device), parse.GetRequiredValue(goodVersion), actor, token), ct));
+
         var promoteFrom = new Argument<string>("FROM") { Description = "Channel to promote from" };
         var promoteTo = new Argument<string>("TO") { Description = "Channel to promote into (every device of it)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only show what would be copied" };
@@ -129,6 +136,6 @@ internal static class ImageVerbs
             return Verb.Report(result);
         }, ct));
 
-        return [publish, list, setPhased, remove, copy, tagImage, promote];
+        return [publish, list, setPhased, remove, copy, revert, tagImage, promote];
     }
 }
