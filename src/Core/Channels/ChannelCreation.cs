@@ -23,7 +23,8 @@ public sealed class ChannelCreation(ChannelService channels, DeviceService devic
         };
         if (result.Succeeded && request.Hidden == true && request.Alias is not null)
         {
-            result = await channels.SetHiddenAsync(request.Name, true, actor, cancellationToken);
+            var hidden = await channels.SetHiddenAsync(request.Name, true, actor, cancellationToken);
+            result = hidden.Succeeded ? OperationResult.Ok($"{result.Message} It is hidden.") : hidden;
         }
 
         if (result.Succeeded && request.CopyDevicesFrom is { } from)
