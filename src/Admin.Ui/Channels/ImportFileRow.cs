@@ -15,6 +15,9 @@ public sealed class ImportFileRow
 
     public string Generator { get; set; } = "";
 
+    /// <summary>The generator the entry had when the form was loaded (empty for a new row).</summary>
+    public string LoadedGenerator { get; private init; } = "";
+
     public string? Arguments { get; set; }
 
     public string? Options { get; set; }
@@ -24,6 +27,7 @@ public sealed class ImportFileRow
         Name = file.Name,
         Device = file.Device,
         Generator = file.Generator,
+        LoadedGenerator = file.Generator,
         Arguments = string.Join(';', file.Arguments),
         Options = string.Join(',', file.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}")),
     };

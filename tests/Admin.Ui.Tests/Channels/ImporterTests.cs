@@ -75,6 +75,20 @@ public sealed class ImporterTests : ChannelTestContext
     }
 
     [Fact]
+    public async Task AnOptionThatIsNotKeyEqualsValueIsRefusedBeforeSaving()
+    {
+        await ChannelAsync("devel", "mako");
+        await ConfigureAsync("devel", AutoConfig());
+        var page = Open("devel");
+
+        page.FindAll("li.file")[0].QuerySelector("input[id$=-options]")!.Change("monitor");
+        await ClickAsync(Button(page, "Save configuration"));
+
+        page.WaitForAssertion(() => Assert.Equal("File 'ubuntu': option 'monitor' is not key=value.", page.Find(".notice.error").TextContent), Patience);
+        Assert.Empty((await Get<ImporterConfigService>().GetAsync("devel", None))!.Files[0].Options);
+    }
+
+    [Fact]
     public async Task PausesAndResumesImportsAndAPausedChannelRefusesImportNow()
     {
         await ChannelAsync("devel", "mako");
@@ -109,7 +123,10 @@ public sealed class ImporterTests : ChannelTestContext
         Assert.Equal(AdminRoutes.Job(run.Id), page.Find("[data-testid=queued-run] a").GetAttribute("href"));
         Assert.Equal(("import-now", "tester (ui)"), (run.Trigger, run.Actor));
         await Jobs.WhenIdleAsync();
+        var finished = (await Get<ImportRuns>().GetAsync(run.Id, None))!;
         page.WaitForAssertion(() => Assert.Equal("Imports are active.", page.Find("[data-testid=import-state]").TextContent.Trim()), Patience);
+        page.WaitForAssertion(() => Assert.EndsWith($": {finished.Summary}", Text(page.Find("[data-testid=last-import]"))), Patience);
+        Assert.StartsWith($"Last import: run {run.Id}, {finished.State.ToString().ToLowerInvariant()} at ", Text(page.Find("[data-testid=last-import]")));
     }
 
     [Fact]
