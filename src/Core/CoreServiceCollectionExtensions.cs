@@ -55,6 +55,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ChannelService>();
         services.AddSingleton<DeviceService>();
         services.AddSingleton<ChannelQueries>();
+        services.AddSingleton<ChannelOverviewQueries>();
+        services.AddSingleton<ChannelCreation>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<DeltaGenerator>();
         services.AddSingleton<TarManifestStore>();

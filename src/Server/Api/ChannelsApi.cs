@@ -55,7 +55,7 @@ public static class ChannelsApi
         TypedResults.Ok((await queries.ListAsync(cancellationToken)).Select(ChannelDto.Of).ToList());
 
     private static async Task<Results<Created<ChannelDetailDto>, ProblemHttpResult>> CreateAsync(
-        CreateChannelRequest request, ChannelService channels, ChannelQueries queries, ImporterConfigService configs,
+        CreateChannelRequest request, ChannelCreation creation, ChannelQueries queries, ImporterConfigService configs,
         ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Name))
@@ -63,35 +63,14 @@ public static class ChannelsApi
             return ApiResults.BadRequest("'name' is required.");
         }
 
-        if (request.Alias is not null && request.Redirect is not null)
+        var newChannel = new NewChannel(request.Name)
         {
-            return ApiResults.BadRequest("'alias' and 'redirect' cannot both be given: a channel is an alias or a redirect, not both.");
-        }
-
-        // Checked before anything is created: a refused request must leave no channel behind.
-        if (request.CopyDevicesFrom is not null && (request.Alias ?? request.Redirect) is not null)
-        {
-            return ApiResults.BadRequest("'copyDevicesFrom' cannot be given with 'alias' or 'redirect': an alias mirrors its target's devices and a redirect has none.");
-        }
-
-        if (request.Redirect is not null && request.Hidden == false)
-        {
-            return ApiResults.BadRequest("A redirect is always hidden: leave out 'hidden' or set it to true.");
-        }
-
-        var actor = user.ToActor();
-        var result = request switch
-        {
-            { Alias: { } target } => await channels.CreateAliasAsync(request.Name, target, actor, cancellationToken),
-            { Redirect: { } target } => await channels.CreateRedirectAsync(request.Name, target, actor, cancellationToken),
-            { CopyDevicesFrom: { } from } => await channels.CreateWithDevicesAsync(request.Name, request.Hidden ?? false, from, actor, cancellationToken),
-            _ => await channels.CreateAsync(request.Name, request.Hidden ?? false, actor, cancellationToken),
+            Hidden = request.Hidden,
+            Alias = request.Alias,
+            Redirect = request.Redirect,
+            CopyDevicesFrom = request.CopyDevicesFrom,
         };
-        if (result.Succeeded && request.Hidden == true && request.Alias is not null)
-        {
-            result = await channels.SetHiddenAsync(request.Name, true, actor, cancellationToken);
-        }
-
+        var result = await creation.CreateAsync(newChannel, user.ToActor(), cancellationToken);
         if (!result.Succeeded)
         {
             return ApiResults.Problem(result);
