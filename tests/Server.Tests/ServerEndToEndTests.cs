@@ -134,6 +134,23 @@ public sealed class ServerEndToEndTests(ServerProcess server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task AFileReplacedTwiceWithinOneClockTickIsServedFresh()
+    {
+        // The kernel's file times tick coarsely: two replacements of the same length can carry the same time.
+        var path = Path.Combine(_server.DataDir, "www", "same-tick.json");
+        var tick = DateTime.UtcNow;
+        await File.WriteAllTextAsync(path, "{\"v\": 1}\n");
+        File.SetLastWriteTimeUtc(path, tick);
+        Assert.Equal("{\"v\": 1}\n", await Http.GetStringAsync(new Uri("/same-tick.json", UriKind.Relative)));
+
+        await File.WriteAllTextAsync(path + ".new", "{\"v\": 2}\n");
+        File.SetLastWriteTimeUtc(path + ".new", tick);
+        File.Move(path + ".new", path, overwrite: true);
+
+        Assert.Equal("{\"v\": 2}\n", await Http.GetStringAsync(new Uri("/same-tick.json", UriKind.Relative)));
+    }
+
+    [Fact]
     public async Task HealthReportsTheDatabaseAndThePublishRoot()
     {
         var health = JsonNode.Parse(await Http.GetStringAsync(new Uri("/health", UriKind.Relative)))!;

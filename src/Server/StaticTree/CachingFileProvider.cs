@@ -10,18 +10,23 @@ namespace SystemImage.Server.StaticTree;
 /// still stats the file, and a cached copy is used only while length and modification time match, so a file
 /// replaced by the publisher (or by a verb in another process) is served fresh at once. Measured by
 /// bench/serve: it removes an open/read/close per request, the gap between Kestrel and nginx on index.json.
+/// A file modified in the last <see cref="Settling"/> is never cached: the kernel stamps modification times with a
+/// coarse clock (a few milliseconds), so a file replaced twice within one tick by one of the same length would
+/// otherwise look unchanged — and an old index.json would be served beside its new signature.
 /// </summary>
 internal sealed class CachingFileProvider(string root) : IFileProvider, IDisposable
 {
     private const long MaxCachedLength = 64 * 1024;
     private const int MaxEntries = 50_000;
+    private static readonly TimeSpan Settling = TimeSpan.FromSeconds(2);
     private readonly PhysicalFileProvider _inner = new(root, ExclusionFilters.Sensitive);
     private readonly ConcurrentDictionary<string, CachedFile> _cache = new(StringComparer.Ordinal);
 
     public IFileInfo GetFileInfo(string subpath)
     {
         var info = _inner.GetFileInfo(subpath);
-        if (!info.Exists || info.IsDirectory || info.Length > MaxCachedLength || info.PhysicalPath is null)
+        if (!info.Exists || info.IsDirectory || info.Length > MaxCachedLength || info.PhysicalPath is null
+            || DateTimeOffset.UtcNow - info.LastModified < Settling)
         {
             return info;
         }
