@@ -19,7 +19,15 @@ internal static class ServerHost
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         // The application is this assembly even when a test process hosts it, so its static web assets manifest is found.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ServerHost).Assembly.GetName().Name });
+        // A published server finds its web assets (the admin UI's stylesheet, Blazor's script) beside the executable,
+        // whatever the working directory.
+        var publishedWebRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(ServerHost).Assembly.GetName().Name,
+            WebRootPath = Directory.Exists(publishedWebRoot) ? publishedWebRoot : null,
+        });
         builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
