@@ -79,6 +79,15 @@ public sealed class Browser : IAsyncLifetime
         Assert.True(scrollWidth <= innerWidth + 1, $"{page.Url} is {scrollWidth} px wide in a {innerWidth} px viewport.");
     }
 
+    /// <summary>Fails when a one-line field (input or select) is drawn taller than a line or two, e.g. stretched by a flex rule.</summary>
+    public static async Task AssertFieldsKeepTheirHeightAsync(IPage page)
+    {
+        var tall = await page.EvaluateAsync<string[]>(
+            "[...document.querySelectorAll('input:not([type=hidden]), select')].filter(e => e.getBoundingClientRect().height > 56)"
+            + ".map(e => `${e.id || e.getAttribute('aria-label') || e.outerHTML.slice(0, 80)}: ${Math.round(e.getBoundingClientRect().height)} px`)");
+        Assert.True(tall.Length == 0, $"{page.Url} has fields drawn too tall: {string.Join("; ", tall)}");
+    }
+
     /// <summary>Signs in through the sign-in page and waits for the interactive layout.</summary>
     public static async Task SignInAsync(IPage page, string name, string password, string returnUrl = "/admin")
     {

@@ -64,10 +64,11 @@ public sealed class PageScreenshotsTests(InProcessServer server, Browser browser
         }
     }
 
-    /// <summary>The whole page, plus what the first screen shows at desktop width; at phone width nothing may overflow sideways.</summary>
+    /// <summary>The whole page, plus what the first screen shows at desktop width; nothing may overflow sideways or stretch a field.</summary>
     private static async Task ShootAsync(IPage page, string name, bool phone)
     {
         await Browser.AssertNoHorizontalOverflowAsync(page);
+        await Browser.AssertFieldsKeepTheirHeightAsync(page);
         await Browser.ScreenshotAsync(page, name);
         if (!phone)
         {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SystemImage.Core.Audit;
 using Xunit;
@@ -25,6 +26,7 @@ public sealed class ViewerBrowserTests(InProcessServer server, Browser browser) 
         await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Channels" })).ToBeVisibleAsync();
         await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Tokens" })).ToHaveCountAsync(0);
         await Expect(page.Locator(".who .badge")).ToHaveTextAsync("viewer");
+        await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Channels" })).ToHaveClassAsync(new Regex(@"\bactive\b"));
 
         // The overview: every channel, no creation form.
         await Expect(page.Locator($"tr[data-channel='{Stable}']")).ToBeVisibleAsync();
