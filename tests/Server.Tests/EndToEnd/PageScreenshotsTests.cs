@@ -15,7 +15,7 @@ namespace SystemImage.Server.Tests.EndToEnd;
 public sealed class PageScreenshotsTests(InProcessServer server, Browser browser) : IClassFixture<InProcessServer>, IClassFixture<Browser>
 {
     [Fact]
-    public async Task EveryPageAtDesktopAndPhoneWidth()
+    public async Task EveryPageShowsAtDesktopAndPhoneWidthWithoutScrollingSideways()
     {
         var runId = await CreateAsync(server);
         (string Name, string Url, Func<IPage, Task> Ready)[] pages =

@@ -22,7 +22,7 @@ public sealed class ReleaseFlowBrowserTests(InProcessServer server, Browser brow
     private const string Stable = "ubuntu-touch/stable";
 
     [Fact]
-    public async Task CreatePublishPromotePhaseAndRevert()
+    public async Task AReleaseManagerPromotesPhasesAndRevertsAndTheIndexFollowsEachStep()
     {
         Assert.True((await server.Get<UserService>().AddAsync("rm", Role.Admin, Password, new Actor("tests", "cli"), CancellationToken.None)).Succeeded);
         using var ci = await ApiClient.WithRoleAsync(server, Role.Publisher);
