@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using SystemImage.Admin.Ui.Layout;
 using SystemImage.Admin.Ui.Shared;
 using SystemImage.Core.Operations;
@@ -19,6 +20,22 @@ public sealed class SharedComponentTests : UiTestContext
         Assert.Contains("Tokens", admin.Find("nav").TextContent);
         Assert.DoesNotContain("Tokens", publisher.Find("nav").TextContent);
         Assert.Equal(["Channels", "Jobs", "Audit", "Keys", "API"], publisher.FindAll("nav a").Select(a => a.TextContent));
+    }
+
+    [Theory]
+    [InlineData("/admin", true)]
+    [InlineData("/admin/channels", true)]
+    [InlineData("/admin/channels/ubuntu-touch%2Fstable/devices/mako", true)]
+    [InlineData("/admin/runs", false)]
+    [InlineData("/admin/audit?channel=stable", false)]
+    public void TheChannelsLinkIsActiveOnTheOverviewAndUnderTheChannels(string address, bool active)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo(address);
+
+        var nav = Render<NavMenu>(p => p.Add(m => m.Role, Role.Viewer));
+
+        Assert.Equal(active, nav.Find("nav a[href='/admin/channels']").ClassList.Contains("active"));
+        Assert.Equal(address.StartsWith("/admin/runs", StringComparison.Ordinal), nav.Find("nav a[href='/admin/runs']").ClassList.Contains("active"));
     }
 
     [Theory]

@@ -21,6 +21,7 @@ public sealed class Browser : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var executable = Tools.Require("chromium");
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -48,15 +49,44 @@ public sealed class Browser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>Saves a full-page screenshot as <paramref name="name"/>.png.</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    /// <summary>Saves a screenshot as <paramref name="name"/>.png: the whole page, or only the viewport with <paramref name="fullPage"/> false.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         Directory.CreateDirectory(ScreenshotDirectory);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+        if (fullPage)
+        {
+            // Chromium photographs the whole page from where it is scrolled to: sticky parts would sit mid-page.
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
+        }
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = fullPage });
     }
 
     /// <summary>Waits until the page's Blazor circuit is connected, so its buttons act.</summary>
     public static Task WaitForInteractiveAsync(IPage page) => page.Locator("main[data-interactive=true]").WaitForAsync();
+
+    /// <summary>Loads <paramref name="url"/> afresh and waits for its circuit.</summary>
+    public static async Task GotoAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await WaitForInteractiveAsync(page);
+    }
+
+    /// <summary>Fails when the page is wider than the viewport (something would scroll sideways at this width).</summary>
+    public static async Task AssertNoHorizontalOverflowAsync(IPage page)
+    {
+        var (scrollWidth, innerWidth) = (await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("window.innerWidth"));
+        Assert.True(scrollWidth <= innerWidth + 1, $"{page.Url} is {scrollWidth} px wide in a {innerWidth} px viewport.");
+    }
+
+    /// <summary>Fails when a one-line field (input or select) is drawn taller than a line or two, e.g. stretched by a flex rule.</summary>
+    public static async Task AssertFieldsKeepTheirHeightAsync(IPage page)
+    {
+        var tall = await page.EvaluateAsync<string[]>(
+            "[...document.querySelectorAll('input:not([type=hidden]), select')].filter(e => e.getBoundingClientRect().height > 56)"
+            + ".map(e => `${e.id || e.getAttribute('aria-label') || e.outerHTML.slice(0, 80)}: ${Math.round(e.getBoundingClientRect().height)} px`)");
+        Assert.True(tall.Length == 0, $"{page.Url} has fields drawn too tall: {string.Join("; ", tall)}");
+    }
 
     /// <summary>Signs in through the sign-in page and waits for the interactive layout.</summary>
     public static async Task SignInAsync(IPage page, string name, string password, string returnUrl = "/admin")
