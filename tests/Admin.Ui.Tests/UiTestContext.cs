@@ -1,6 +1,10 @@
+using System.Text.Json.Nodes;
 using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
+using SystemImage.Core.Channels;
+using SystemImage.Core.Images;
+using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Security;
 using SystemImage.TestUtilities;
@@ -14,6 +18,9 @@ namespace SystemImage.Admin.Ui.Tests;
 /// </summary>
 public abstract class UiTestContext : BunitContext, IAsyncLifetime
 {
+    /// <summary>The actor of test set-up done through Core.</summary>
+    protected static readonly Actor Setup = new("setup", "cli");
+
     private TestDataDirectory? _data;
 
     protected TestDataDirectory Data => _data ?? throw new InvalidOperationException("The data directory is made in InitializeAsync.");
@@ -53,4 +60,29 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
     }
 
     protected T Get<T>() where T : notnull => Data.Get<T>();
+
+    /// <summary>Creates <paramref name="name"/> with <paramref name="devices"/> through Core, as an operator would.</summary>
+    protected async Task ChannelAsync(string name, params string[] devices)
+    {
+        Ok(await Get<ChannelService>().CreateAsync(name, false, Setup, CancellationToken.None));
+        foreach (var device in devices)
+        {
+            Ok(await Get<DeviceService>().CreateAsync(name, device, false, Setup, CancellationToken.None));
+        }
+    }
+
+    /// <summary>Publishes small build number <paramref name="build"/> (a distinct rootfs sharing <paramref name="share"/> of its files) as the device's next version.</summary>
+    protected async Task PublishAsync(string channel, string device, int build, int? percentage = null, double share = 0.1)
+    {
+        var inputs = Path.Combine(Data.Path, "inputs");
+        Directory.CreateDirectory(inputs);
+        var file = SimpleTarball.WriteBuild(Path.Combine(inputs, $"{channel.Replace('/', '_')}-{device}-{build}.tar.gz"), build, files: 20, share: share);
+        Ok(await Get<ImageService>().PublishAsync(
+            new PublishImageRequest(channel, device, [new PartInput("ubuntu", file)]) { PhasedPercentage = percentage }, Setup, CancellationToken.None));
+    }
+
+    /// <summary>The images of the device's published index.json.</summary>
+    protected JsonArray Images(string channel, string device) => TreeAssert.ReadJson(Data, $"/{channel}/{device}/index.json")["images"]!.AsArray();
+
+    protected static void Ok(OperationResult result) => Assert.True(result.Succeeded, result.Message);
 }

@@ -21,27 +21,12 @@ namespace SystemImage.Admin.Ui.Tests.Channels;
 /// <summary>Channel pages over real Core services, with helpers to set up channels and images as an operator would.</summary>
 public abstract class ChannelTestContext : UiTestContext
 {
-    protected static readonly Actor Operator = new("operator", "cli");
+    protected static readonly Actor Operator = Setup;
     protected static readonly CancellationToken None = CancellationToken.None;
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    protected async Task ChannelAsync(string name, params string[] devices)
-    {
-        Ok(await Get<ChannelService>().CreateAsync(name, false, Operator, None));
-        foreach (var device in devices)
-        {
-            Ok(await Get<DeviceService>().CreateAsync(name, device, false, Operator, None));
-        }
-    }
-
-    protected async Task PublishAsync(string channel, string device, int build, int? percentage = null)
-    {
-        var inputs = Path.Combine(Data.Path, "inputs");
-        Directory.CreateDirectory(inputs);
-        var file = SimpleTarball.WriteBuild(Path.Combine(inputs, $"{channel.Replace('/', '_')}-{device}-{build}.tar.gz"), build, files: 20, share: 0.5);
-        Ok(await Get<ImageService>().PublishAsync(
-            new PublishImageRequest(channel, device, [new PartInput("ubuntu", file)]) { PhasedPercentage = percentage }, Operator, None));
-    }
+    /// <summary>Publishes build <paramref name="build"/>, sharing half its files with the others.</summary>
+    protected Task PublishAsync(string channel, string device, int build, int? percentage = null) => PublishAsync(channel, device, build, percentage, share: 0.5);
 
     /// <summary>An automatic configuration whose files are valid (an http download and the version tarball).</summary>
     protected static ImporterConfig AutoConfig(bool paused = false) => new()
@@ -74,8 +59,6 @@ public abstract class ChannelTestContext : UiTestContext
         return page;
     }
 
-    protected JsonArray Images(string channel, string device) => TreeAssert.ReadJson(Data, $"/{channel}/{device}/index.json")["images"]!.AsArray();
-
     protected JsonObject PublishedChannels() => TreeAssert.Channels(Data);
 
     /// <summary>An element's text with its white space collapsed, as a reader sees it.</summary>
@@ -88,5 +71,4 @@ public abstract class ChannelTestContext : UiTestContext
     protected static IElement Button<T>(IRenderedComponent<T> component, string text) where T : IComponent =>
         component.FindAll("button").Single(b => b.TextContent.Trim() == text);
 
-    protected static void Ok(OperationResult result) => Assert.True(result.Succeeded, result.Message);
 }

@@ -11,8 +11,8 @@ public sealed class DeviceActionTests : DevicePageContext
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await CreateAsync("devel", "mako");
-        await CreateAsync("stable", "mako");
+        await ChannelAsync("devel", "mako");
+        await ChannelAsync("stable", "mako");
         for (var build = 1; build <= 3; build++)
         {
             await PublishAsync("devel", "mako", build);
@@ -141,7 +141,7 @@ public sealed class DeviceActionTests : DevicePageContext
         await ClickAsync(page, "Save description");
 
         Assert.Equal("Updated the description of version 3 of devel/mako.", Notice(page).TextContent);
-        foreach (var entry in Published("devel", "mako").Where(i => i!["version"]!.GetValue<int>() == 3))
+        foreach (var entry in Images("devel", "mako").Where(i => i!["version"]!.GetValue<int>() == 3))
         {
             Assert.Equal("Fixes the camera", entry!["description"]!.GetValue<string>());
             Assert.Equal("Repariert die Kamera", entry["description_de"]!.GetValue<string>());
@@ -209,6 +209,6 @@ public sealed class DeviceActionTests : DevicePageContext
 
         Assert.Equal("Version 3 of devel/mako already is the latest full image (4) of devel.", Notice(page).TextContent);
         Assert.Empty(page.FindAll(".dialog"));
-        Assert.Equal(4, Published("devel", "mako").Max(i => i!["version"]!.GetValue<int>()));
+        Assert.Equal(4, Images("devel", "mako").Max(i => i!["version"]!.GetValue<int>()));
     }
 }

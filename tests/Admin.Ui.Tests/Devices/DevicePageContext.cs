@@ -17,28 +17,7 @@ namespace SystemImage.Admin.Ui.Tests.Devices;
 /// <summary>Channels, devices and published builds made through Core, the device page rendered over them, and its index.json.</summary>
 public abstract class DevicePageContext : UiTestContext
 {
-    protected static readonly Actor Setup = new("setup", "cli");
     protected static readonly TimeSpan Slow = TimeSpan.FromSeconds(30);
-
-    protected async Task CreateAsync(string channel, params string[] devices)
-    {
-        Assert.True((await Get<ChannelService>().CreateAsync(channel, false, Setup, CancellationToken.None)).Succeeded);
-        foreach (var device in devices)
-        {
-            Assert.True((await Get<DeviceService>().CreateAsync(channel, device, false, Setup, CancellationToken.None)).Succeeded);
-        }
-    }
-
-    /// <summary>Publishes small build number <paramref name="build"/> (a distinct rootfs) as the device's next version.</summary>
-    protected async Task PublishAsync(string channel, string device, int build, int? percentage = null)
-    {
-        var inputs = Path.Combine(Data.Path, "inputs");
-        Directory.CreateDirectory(inputs);
-        var file = SimpleTarball.WriteBuild(Path.Combine(inputs, $"rootfs-{build}.tar.gz"), build, files: 20);
-        var request = new PublishImageRequest(channel, device, [new PartInput("ubuntu", file)]) { PhasedPercentage = percentage };
-        var result = await Get<ImageService>().PublishAsync(request, Setup, CancellationToken.None);
-        Assert.True(result.Succeeded, result.Message);
-    }
 
     /// <summary>Makes <paramref name="channel"/> automatic (a version file only; the tests publish its builds themselves).</summary>
     protected async Task MakeAutoAsync(string channel)
@@ -52,13 +31,11 @@ public abstract class DevicePageContext : UiTestContext
         Render<DevicePage>(p => p.Add(x => x.ChannelSegment, Uri.EscapeDataString(channel)).Add(x => x.DeviceSegment, Uri.EscapeDataString(device)));
 
     /// <summary>The entries of the device's published index.json.</summary>
-    protected JsonArray Published(string channel, string device) => TreeAssert.ReadJson(Data, $"/{channel}/{device}/index.json")["images"]!.AsArray();
-
     protected IEnumerable<string> Entries(string channel, string device) =>
-        Published(channel, device).Select(i => i!["type"]!.GetValue<string>() == "full" ? $"full {i["version"]}" : $"delta {i["base"]}-{i["version"]}");
+        Images(channel, device).Select(i => i!["type"]!.GetValue<string>() == "full" ? $"full {i["version"]}" : $"delta {i["base"]}-{i["version"]}");
 
     protected JsonNode Full(string channel, string device, int version) =>
-        Published(channel, device).Single(i => i!["type"]!.GetValue<string>() == "full" && i["version"]!.GetValue<int>() == version)!;
+        Images(channel, device).Single(i => i!["type"]!.GetValue<string>() == "full" && i["version"]!.GetValue<int>() == version)!;
 
     /// <summary>The one button whose text or accessible name (aria-label) is <paramref name="name"/>.</summary>
     protected static IElement Button(IRenderedComponent<DevicePage> page, string name) =>

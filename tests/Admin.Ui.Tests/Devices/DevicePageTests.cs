@@ -16,7 +16,7 @@ public sealed class DevicePageTests : DevicePageContext
     [Fact]
     public async Task ShowsLoadingUntilTheDeviceIsRead()
     {
-        await CreateAsync("stable", "mako");
+        await ChannelAsync("stable", "mako");
         var gate = new TaskCompletionSource();
         Services.AddSingleton(new ChannelQueries(new GatedFactory(Get<IDbContextFactory<SystemImageDbContext>>(), gate.Task)));
 
@@ -30,8 +30,8 @@ public sealed class DevicePageTests : DevicePageContext
     [Fact]
     public async Task AnEmptyDeviceSaysSoAndOffersOnlyACopy()
     {
-        await CreateAsync("stable", "mako");
-        await CreateAsync("devel", "mako");
+        await ChannelAsync("stable", "mako");
+        await ChannelAsync("devel", "mako");
 
         var page = RenderPage("stable", "mako");
 
@@ -44,7 +44,7 @@ public sealed class DevicePageTests : DevicePageContext
     [Fact]
     public async Task ListsTheHistoryNewestFirstAndEveryImageWithItsDetails()
     {
-        await CreateAsync("stable", "mako");
+        await ChannelAsync("stable", "mako");
         await PublishAsync("stable", "mako", 1);
         await PublishAsync("stable", "mako", 2);
         await Get<ImageCopyService>().TagAsync("stable", "mako", 2, "OTA-1", Setup, CancellationToken.None);
@@ -84,7 +84,7 @@ public sealed class DevicePageTests : DevicePageContext
     [InlineData("old", "mako", "Channel 'old' is a redirect to 'stable'; it has no devices of its own.")]
     public async Task AnUnknownChannelOrDeviceIsAnError(string channel, string device, string message)
     {
-        await CreateAsync("stable", "mako");
+        await ChannelAsync("stable", "mako");
         await Get<ChannelService>().CreateRedirectAsync("old", "stable", Setup, CancellationToken.None);
 
         var page = RenderPage(channel, device);
@@ -96,7 +96,7 @@ public sealed class DevicePageTests : DevicePageContext
     [Fact]
     public async Task AChannelNameWithASlashTravelsEncodedInOneSegment()
     {
-        await CreateAsync("ubuntu-touch/stable", "mako");
+        await ChannelAsync("ubuntu-touch/stable", "mako");
         await PublishAsync("ubuntu-touch/stable", "mako", 1);
 
         var page = Render<DevicePage>(p => p.Add(x => x.ChannelSegment, "ubuntu-touch%2Fstable").Add(x => x.DeviceSegment, "mako"));
@@ -109,7 +109,7 @@ public sealed class DevicePageTests : DevicePageContext
     [Fact]
     public async Task AViewerSeesTheImagesButNoMutatingControl()
     {
-        await CreateAsync("stable", "mako");
+        await ChannelAsync("stable", "mako");
         await PublishAsync("stable", "mako", 1);
         await PublishAsync("stable", "mako", 2);
         SignInAs("watcher", Role.Viewer);
@@ -124,7 +124,7 @@ public sealed class DevicePageTests : DevicePageContext
     [Fact]
     public async Task AnAliasShowsItsMirroredImagesWithoutActions()
     {
-        await CreateAsync("stable", "mako");
+        await ChannelAsync("stable", "mako");
         await PublishAsync("stable", "mako", 1);
         await Get<ChannelService>().CreateAliasAsync("current", "stable", Setup, CancellationToken.None);
 
