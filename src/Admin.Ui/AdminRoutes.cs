@@ -29,6 +29,12 @@ public static class AdminRoutes
     /// <summary>One job's page.</summary>
     public static string Job(int id) => $"{Jobs}/{id}";
 
+    /// <summary><paramref name="url"/> when it is local to this server (so following it cannot leave the site), else <see cref="Home"/>.</summary>
+    public static string LocalOrHome(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : Home;
+
     /// <summary>A route value back to the name it encodes.</summary>
     public static string Name(string segment) => Uri.UnescapeDataString(segment);
 }

@@ -29,4 +29,16 @@ public sealed class UiSession(AuthenticationStateProvider authentication)
 
     /// <summary>Whether the user is signed in with at least <paramref name="role"/>.</summary>
     public async Task<bool> CanAsync(Role role) => await RoleAsync() is { } mine && mine >= role;
+
+    /// <summary>
+    /// The one shape of every action: checks the role again, then runs <paramref name="action"/> (one Core call) with
+    /// the signed-in user as the audit actor; refuses, naming the role it takes, when the user's role is too low.
+    /// </summary>
+    /// <param name="role">The least role the action needs (as API.md assigns it).</param>
+    /// <param name="what">What the action does, for the refusal: "rename channels".</param>
+    /// <param name="action">One Core call with the audit actor.</param>
+    public async Task<OperationResult> RunAsync(Role role, string what, Func<Actor, Task<OperationResult>> action) =>
+        await CanAsync(role)
+            ? await action(await ActorAsync())
+            : OperationResult.Invalid($"Your role cannot {what}; it takes the {Roles.Name(role)} role.");
 }

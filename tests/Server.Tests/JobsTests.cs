@@ -84,15 +84,15 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
         var runs = server.Get<ImportRuns>();
 
         Assert.True(await InProcessServer.EventuallyAsync(async () =>
-            (await runs.ListAsync("every-second", 10, CancellationToken.None)).Any(r => r.Trigger == "schedule" && r.State == ImportRunState.Succeeded)));
+            (await server.Get<ImportRunQueries>().RecentAsync("every-second", null, 10, CancellationToken.None)).Any(r => r.Trigger == "schedule" && r.State == ImportRunState.Succeeded)));
         var pause = await server.Get<ImporterConfigService>().SetPausedAsync("every-second", true, Tester, CancellationToken.None);
         Assert.True(pause.Succeeded);
 
         // Paused: once a running import has finished, no scheduled run starts any more.
         await Task.Delay(2500);
-        var settled = (await runs.ListAsync("every-second", 100, CancellationToken.None)).Count;
+        var settled = (await server.Get<ImportRunQueries>().RecentAsync("every-second", null, 100, CancellationToken.None)).Count;
         await Task.Delay(3000);
-        Assert.Equal(settled, (await runs.ListAsync("every-second", 100, CancellationToken.None)).Count);
+        Assert.Equal(settled, (await server.Get<ImportRunQueries>().RecentAsync("every-second", null, 100, CancellationToken.None)).Count);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
         }
 
         Assert.True(await InProcessServer.EventuallyAsync(async () =>
-            (await runs.ListAsync("twice", 10, CancellationToken.None)).All(r => r.State is not (ImportRunState.Queued or ImportRunState.Running))));
+            (await server.Get<ImportRunQueries>().RecentAsync("twice", null, 10, CancellationToken.None)).All(r => r.State is not (ImportRunState.Queued or ImportRunState.Running))));
         var done = new[] { (await runs.GetAsync(first, CancellationToken.None))!, (await runs.GetAsync(second, CancellationToken.None))! };
         Assert.Equal([ImportRunState.Succeeded, ImportRunState.NothingNew], done.Select(r => r.State).Order());
         Assert.Contains("Waited", done.Single(r => r.State == ImportRunState.NothingNew).Log);
@@ -126,7 +126,7 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
 
         await server.Get<ImportJob>().RunScheduledAsync("busy", null, CancellationToken.None);
 
-        var skipped = (await runs.ListAsync("busy", 10, CancellationToken.None))[0];
+        var skipped = (await server.Get<ImportRunQueries>().RecentAsync("busy", null, 10, CancellationToken.None))[0];
         Assert.Equal((ImportRunState.Skipped, "schedule"), (skipped.State, skipped.Trigger));
         Assert.Contains($"run {active} of busy is still queued", skipped.Summary);
     }

@@ -1,3 +1,4 @@
+using SystemImage.Admin.Ui;
 using SystemImage.Core.Security;
 using System.Net;
 using System.Security.Claims;
@@ -131,12 +132,12 @@ public static partial class OidcTests
             using var _ = browser;
 
             Assert.Equal(HttpStatusCode.Forbidden, final.StatusCode);
-            Assert.Equal(SignInPages.DeniedPath, hops[^1].AbsolutePath);
+            Assert.Equal(AdminRoutes.Denied, hops[^1].AbsolutePath);
             Assert.Contains("your account has no role on this server", await final.Content.ReadAsStringAsync());
             Assert.Null(browser.CookieOrNull(AuthCookie));
             var admin = await browser.Http.GetAsync(new Uri("/admin", UriKind.Relative));
             Assert.Equal(HttpStatusCode.Redirect, admin.StatusCode);
-            Assert.Equal(SignInPages.SignInPath, new Uri(server.BaseAddress, admin.Headers.Location!).AbsolutePath);
+            Assert.Equal(AdminRoutes.SignIn, new Uri(server.BaseAddress, admin.Headers.Location!).AbsolutePath);
         }
 
         [Fact]
@@ -149,7 +150,7 @@ public static partial class OidcTests
 
             Assert.Equal(issued + 1, Provider.TokensIssued);
 
-            Assert.Equal(SignInPages.DeniedPath, hops[^1].AbsolutePath);
+            Assert.Equal(AdminRoutes.Denied, hops[^1].AbsolutePath);
             Assert.Contains("Single sign-on did not complete", await final.Content.ReadAsStringAsync());
             Assert.Null(browser.CookieOrNull(AuthCookie));
         }
@@ -164,7 +165,7 @@ public static partial class OidcTests
 
             Assert.Equal(issued + 1, Provider.TokensIssued);
 
-            Assert.Equal(SignInPages.DeniedPath, hops[^1].AbsolutePath);
+            Assert.Equal(AdminRoutes.Denied, hops[^1].AbsolutePath);
             Assert.Contains("Single sign-on did not complete", await final.Content.ReadAsStringAsync());
             Assert.Null(browser.CookieOrNull(AuthCookie));
         }
@@ -198,11 +199,11 @@ public static partial class OidcTests
             var token = AntiforgeryField().Match(await final.Content.ReadAsStringAsync());
             var form = new FormUrlEncodedContent(new Dictionary<string, string> { [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value) });
 
-            var signOut = await browser.Http.PostAsync(new Uri(SignInPages.SignOutPath, UriKind.Relative), form);
-            var (back, hops) = await browser.FollowAsync(signOut, new Uri(server.BaseAddress, SignInPages.SignOutPath));
+            var signOut = await browser.Http.PostAsync(new Uri(AdminRoutes.SignOut, UriKind.Relative), form);
+            var (back, hops) = await browser.FollowAsync(signOut, new Uri(server.BaseAddress, AdminRoutes.SignOut));
 
             Assert.Equal(
-                [SignInPages.SignOutPath, "/end-session", SingleSignOn.SignedOutCallbackPath, SignInPages.SignInPath],
+                [AdminRoutes.SignOut, "/end-session", SingleSignOn.SignedOutCallbackPath, AdminRoutes.SignIn],
                 hops.Select(h => h.AbsolutePath));
             Assert.Equal(HttpStatusCode.OK, back.StatusCode);
             var endSession = Provider.LastEndSessionRequest!;
@@ -277,7 +278,7 @@ public static partial class OidcTests
 
                 var (final, hops) = await browser.FollowAsync(SingleSignOn.StartPath);
 
-                Assert.Equal(SignInPages.DeniedPath, hops[^1].AbsolutePath);
+                Assert.Equal(AdminRoutes.Denied, hops[^1].AbsolutePath);
                 Assert.Contains("The identity provider cannot be reached right now", await final.Content.ReadAsStringAsync());
             }
             finally
@@ -293,7 +294,7 @@ public static partial class OidcTests
         [Fact]
         public async Task TheSignInPageHasNoProviderButton()
         {
-            var page = await server.Http.GetStringAsync(new Uri(SignInPages.SignInPath, UriKind.Relative));
+            var page = await server.Http.GetStringAsync(new Uri(AdminRoutes.SignIn, UriKind.Relative));
 
             Assert.DoesNotContain("Sign in with", page);
             Assert.DoesNotContain(SingleSignOn.StartPath, page);

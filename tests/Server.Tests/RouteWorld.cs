@@ -188,7 +188,7 @@ internal sealed class RouteWorld(RouteMatrixServer server, RouteMatrixServer.Cli
         var root = Path.Combine(server.DataDir, "www");
         var tree = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(f => $"{Path.GetRelativePath(root, f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}");
-        var runs = (await server.Get<ImportRuns>().ListAsync(null, 1000, default)).Select(r => $"{r.Id} {r.Channel} {r.State}");
+        var runs = (await server.Get<ImportRunQueries>().RecentAsync(null, null, 1000, default)).Select(r => $"{r.Id} {r.Channel} {r.State}");
         return JsonSerializer.Serialize(new
         {
             channels = await server.Get<ChannelQueries>().ListAsync(default),

@@ -35,11 +35,6 @@ public abstract class DeviceAction : ComponentBase
     protected int? LatestVersion => Images.Count == 0 ? null : Images.Max(i => i.Version);
 
     /// <summary>Runs <paramref name="action"/> as the signed-in user when they may change images, and reports its result.</summary>
-    protected async Task RunAsync(Func<Actor, Task<OperationResult>> action)
-    {
-        var result = await Session.CanAsync(Role.Publisher)
-            ? await action(await Session.ActorAsync())
-            : OperationResult.Invalid("Changing images needs the publisher role.");
-        await OnDone.InvokeAsync(result);
-    }
+    protected async Task RunAsync(Func<Actor, Task<OperationResult>> action) =>
+        await OnDone.InvokeAsync(await Session.RunAsync(Role.Publisher, "change images", action));
 }

@@ -32,40 +32,8 @@ public sealed class ChannelService(
             return new Mutation(OperationResult.Ok($"Created channel '{name}'."), PublishRequest.ChannelsOnly);
         }, cancellationToken);
 
-    /// <summary>
-    /// Creates channel <paramref name="name"/> with a copy of every device of <paramref name="copyDevicesFrom"/> (their
-    /// keyrings, not their images), all in one change: a refusal leaves no channel behind.
-    /// </summary>
-    public Task<OperationResult> CreateWithDevicesAsync(string name, bool hidden, string copyDevicesFrom, Actor actor, CancellationToken cancellationToken) =>
-        mutator.MutateAsync(async db =>
-        {
-            if (await CheckNewNameAsync(db, name, cancellationToken) is { } refusal)
-            {
-                return refusal;
-            }
-
-            var source = await LoadAsync(db, copyDevicesFrom, cancellationToken);
-            if (source is null)
-            {
-                return OperationResult.NotFound($"Channel '{copyDevicesFrom}' does not exist.");
-            }
-
-            var channel = new Channel { Name = name, Hidden = hidden, CreatedAt = time.GetUtcNow() };
-            db.Channels.Add(channel);
-            var (created, overlap) = await DeviceService.CopyDevicesAsync(db, source, channel, time.GetUtcNow(), cancellationToken);
-            if (overlap is not null)
-            {
-                return overlap;
-            }
-
-            audit.Record(db, actor, "create-channel", name, name, AuditChange.Created(
-                $"{(hidden ? "hidden" : "visible")} channel {name} with devices {Names.List(created.Select(d => d.Device))} (copied from {copyDevicesFrom})"));
-            return new Mutation(
-                OperationResult.Ok($"Created channel '{name}' with {created.Count} device(s) of '{copyDevicesFrom}'."),
-                PublishRequest.ForDevices(created).Merge(PublishRequest.ChannelsOnly));
-        }, cancellationToken);
-
-    public Task<OperationResult> CreateAliasAsync(string name, string target, Actor actor, CancellationToken cancellationToken) =>
+    /// <summary>Creates alias <paramref name="name"/> of <paramref name="target"/>, <paramref name="hidden"/> from user-facing lists or not, in one change.</summary>
+    public Task<OperationResult> CreateAliasAsync(string name, string target, Actor actor, CancellationToken cancellationToken, bool hidden = false) =>
         mutator.MutateAsync(async db =>
         {
             if (await CheckNewNameAsync(db, name, cancellationToken) is { } refusal)
@@ -79,12 +47,15 @@ public sealed class ChannelService(
                 return targetRefusal!;
             }
 
-            var alias = new Channel { Name = name, AliasTarget = target, CreatedAt = time.GetUtcNow() };
+            var alias = new Channel { Name = name, AliasTarget = target, Hidden = hidden, CreatedAt = time.GetUtcNow() };
             db.Channels.Add(alias);
             var devices = new List<DeviceRef>();
             await aliasSync.SyncAsync(db, alias, targetChannel, devices, [], cancellationToken);
-            audit.Record(db, actor, "create-alias", name, name, AuditChange.Created($"alias of {target} with devices {Names.List(devices.Select(d => d.Device))}"));
-            return new Mutation(OperationResult.Ok($"Created alias '{name}' of '{target}'."), PublishRequest.ForDevices(devices));
+            audit.Record(db, actor, "create-alias", name, name,
+                AuditChange.Created($"{(hidden ? "hidden " : "")}alias of {target} with devices {Names.List(devices.Select(d => d.Device))}"));
+            return new Mutation(
+                OperationResult.Ok($"Created alias '{name}' of '{target}'.{(hidden ? " It is hidden." : "")}"),
+                PublishRequest.ForDevices(devices));
         }, cancellationToken);
 
     public Task<OperationResult> RetargetAliasAsync(string name, string target, Actor actor, CancellationToken cancellationToken) =>
@@ -240,7 +211,7 @@ public sealed class ChannelService(
     internal static Task<Channel?> LoadAsync(SystemImageDbContext db, string name, CancellationToken cancellationToken) =>
         db.Channels.Include(c => c.Devices).FirstOrDefaultAsync(c => c.Name == name, cancellationToken);
 
-    private static async Task<OperationResult?> CheckNewNameAsync(SystemImageDbContext db, string name, CancellationToken cancellationToken)
+    internal static async Task<OperationResult?> CheckNewNameAsync(SystemImageDbContext db, string name, CancellationToken cancellationToken)
     {
         if (Names.ValidateChannel(name) is { } invalid)
         {

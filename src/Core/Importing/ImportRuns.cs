@@ -159,19 +159,6 @@ public sealed partial class ImportRuns(
         return await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.JobId == jobId, cancellationToken);
     }
 
-    /// <summary>The most recent runs, newest first, optionally of one channel.</summary>
-    public async Task<IReadOnlyList<ImportRun>> ListAsync(string? channel, int limit, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.ImportRuns.AsNoTracking();
-        if (channel is not null)
-        {
-            query = query.Where(r => r.Channel == channel);
-        }
-
-        return await query.OrderByDescending(r => r.Id).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(cancellationToken);
-    }
-
     /// <summary>Marks runs left running by a process of this machine that no longer exists as failed; returns how many. Call at start-up.</summary>
     public async Task<int> FailInterruptedAsync(CancellationToken cancellationToken)
     {

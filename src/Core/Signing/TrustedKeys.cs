@@ -85,10 +85,9 @@ public sealed class TrustedKeys
     public static TrustedKeys Load(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        return bytes.AsSpan().StartsWith(XzMagic) ? FromKeyringTarXz(bytes) : FromOpenPgpKeyring(bytes);
+        return Xz.IsXz(bytes) ? FromKeyringTarXz(bytes) : FromOpenPgpKeyring(bytes);
     }
 
-    private static ReadOnlySpan<byte> XzMagic => [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00];
 
     private static IEnumerable<PgpPublicKey> AllKeys(PgpPublicKeyRingBundle bundle) =>
         bundle.GetKeyRings().SelectMany(ring => ring.GetPublicKeys());

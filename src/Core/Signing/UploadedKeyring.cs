@@ -19,8 +19,6 @@ public sealed record UploadedKeyring(byte[] Keyring, DateTimeOffset? Expiry, IRe
 
     private const int MaxUnpackedBytes = 16 * 1024 * 1024;
 
-    private static ReadOnlySpan<byte> XzMagic => [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00];
-
     /// <summary>
     /// Reads an upload for <paramref name="device"/>: a <c>device-signing.tar.xz</c> keyring tarball, or OpenPGP public
     /// keys (binary or ASCII-armored). Returns the keyring, or the reason it is refused.
@@ -39,7 +37,7 @@ public sealed record UploadedKeyring(byte[] Keyring, DateTimeOffset? Expiry, IRe
 
         try
         {
-            return upload.AsSpan().StartsWith(XzMagic) ? FromTarball(upload, device, now) : FromKeys(upload, declaredExpiry: null, now);
+            return Xz.IsXz(upload) ? FromTarball(upload, device, now) : FromKeys(upload, declaredExpiry: null, now);
         }
         catch (Exception e) when (e is IOException or PgpException or InvalidDataException or InvalidOperationException or ArgumentException or FormatException)
         {

@@ -75,7 +75,7 @@ internal static class ImportVerbs
         var list = Verb.Create("list-imports", "List recent import runs and other background jobs, newest first", runsOf, limit, Verb.Json);
         list.SetAction((parse, ct) => Verb.RunAsync(parse, async (s, token) =>
         {
-            var runs = await s.GetRequiredService<ImportRuns>().ListAsync(parse.GetValue(runsOf), parse.GetValue(limit), token);
+            var runs = await s.GetRequiredService<ImportRunQueries>().RecentAsync(parse.GetValue(runsOf), null, parse.GetValue(limit), token);
             if (parse.GetValue(Verb.Json))
             {
                 Verb.WriteJson(runs);

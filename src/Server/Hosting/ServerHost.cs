@@ -64,7 +64,7 @@ internal static class ServerHost
         app.UseAntiforgery();
         app.UseJobsDashboard();
         app.MapHealthApi();
-        app.MapSignInPages();
+        app.MapSignInEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapApiV1();
         app.MapApiReference();

@@ -35,9 +35,9 @@ public static class SecurityExtensions
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
             .AddCookie(CookieScheme, options =>
             {
-                options.LoginPath = SignInPages.SignInPath;
-                options.LogoutPath = SignInPages.SignOutPath;
-                options.AccessDeniedPath = SignInPages.DeniedPath;
+                options.LoginPath = AdminRoutes.SignIn;
+                options.LogoutPath = AdminRoutes.SignOut;
+                options.AccessDeniedPath = AdminRoutes.Denied;
                 options.Cookie.Name = "systemimage";
                 options.Cookie.HttpOnly = true;
                 // Coming back from the OpenID provider is a cross-site redirect chain, which drops a Strict cookie on

@@ -1,3 +1,5 @@
+using SystemImage.Admin.Ui.SignIn;
+using SystemImage.Admin.Ui;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
@@ -82,7 +84,7 @@ public static class SingleSignOn
         oidc.CallbackPath = CallbackPath;
         oidc.SignedOutCallbackPath = SignedOutCallbackPath;
         oidc.RemoteSignOutPath = "/admin/signout-oidc";
-        oidc.SignedOutRedirectUri = SignInPages.SignInPath;
+        oidc.SignedOutRedirectUri = AdminRoutes.SignIn;
         // Claims keep their names from the token (groups, preferred_username), as the options name them.
         oidc.MapInboundClaims = false;
         oidc.GetClaimsFromUserInfoEndpoint = false;
@@ -108,7 +110,7 @@ public static class SingleSignOn
                 "Single sign-on refused {User} from {Issuer}: no role for their {RoleClaim} [{Values}] and no default role",
                 SingleSignOnClaims.NameOf(external, sso), SingleSignOnClaims.IssuerOf(external), sso.RoleClaim,
                 string.Join(", ", SingleSignOnClaims.RoleClaimValues(external, sso)));
-            context.Response.Redirect(SignInPages.DeniedPath + "?reason=" + SignInPages.NoRoleReason);
+            context.Response.Redirect(AdminRoutes.Denied + "?reason=" + DeniedPage.NoRoleReason);
             context.HandleResponse();
             return Task.CompletedTask;
         }
@@ -131,7 +133,7 @@ public static class SingleSignOn
     {
         // The handler has logged the exception; this says what the user was shown.
         Logger(context.HttpContext).LogWarning("Single sign-on failed ({Reason}); the user is sent to the denied page", context.Failure?.Message);
-        context.Response.Redirect(SignInPages.DeniedPath + "?reason=" + SignInPages.SsoFailedReason);
+        context.Response.Redirect(AdminRoutes.Denied + "?reason=" + DeniedPage.SsoFailedReason);
         context.HandleResponse();
         return Task.CompletedTask;
     }

@@ -102,7 +102,7 @@ public sealed class ImporterTests : ChannelTestContext
         page.WaitForAssertion(() => Assert.Contains("import paused", page.Find("p.badges").TextContent), Patience);
         await ClickAsync(Button(page, "Import now"));
         page.WaitForAssertion(() => Assert.Equal("Imports of channel 'devel' are paused; resume them first.", page.Find(".notice.error").TextContent), Patience);
-        Assert.Empty(await Get<ImportRuns>().ListAsync("devel", 10, None));
+        Assert.Empty(await Get<ImportRunQueries>().RecentAsync("devel", null, 10, None));
 
         await ClickAsync(Button(page, "Resume imports"));
         page.WaitForAssertion(() => Assert.Equal("Resumed imports of devel.", page.Find(".notice.ok").TextContent), Patience);
@@ -118,7 +118,7 @@ public sealed class ImporterTests : ChannelTestContext
 
         await ClickAsync(Button(page, "Import now"));
 
-        var run = (await Get<ImportRuns>().ListAsync("devel", 10, None)).Single();
+        var run = (await Get<ImportRunQueries>().RecentAsync("devel", null, 10, None)).Single();
         page.WaitForAssertion(() => Assert.Equal($"Queued the import of devel (run {run.Id}).", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal(AdminRoutes.Job(run.Id), page.Find("[data-testid=queued-run] a").GetAttribute("href"));
         Assert.Equal(("import-now", "tester (ui)"), (run.Trigger, run.Actor));

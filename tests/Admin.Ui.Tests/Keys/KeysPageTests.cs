@@ -65,7 +65,7 @@ public sealed class KeysPageTests : UiTestContext
         Assert.Contains("signed by image-master", page.Find("[role=dialog]").TextContent);
         page.Find("[role=dialog] button.danger").Click();
 
-        var runId = Assert.Single(await Get<ImportRuns>().ListAsync(null, 10, CancellationToken.None)).Id;
+        var runId = Assert.Single(await Get<ImportRunQueries>().RecentAsync(null, null, 10, CancellationToken.None)).Id;
         Assert.Equal($"Queued the rotation of image-signing as job {runId}.", page.Find("p.notice").TextContent);
         Assert.Equal(AdminRoutes.Job(runId), page.Find("[data-testid=job-status] a").GetAttribute("href"));
         Assert.Empty(page.FindAll("[role=dialog]"));
@@ -89,7 +89,7 @@ public sealed class KeysPageTests : UiTestContext
         page.Find("[role=dialog] button:not(.danger)").Click();
 
         Assert.Empty(page.FindAll("[role=dialog]"));
-        Assert.Empty(await Get<ImportRuns>().ListAsync(null, 10, CancellationToken.None));
+        Assert.Empty(await Get<ImportRunQueries>().RecentAsync(null, null, 10, CancellationToken.None));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class KeysPageTests : UiTestContext
 
         page.Find("button:contains('Re-sign the tree')").Click();
 
-        var run = Assert.Single(await Get<ImportRuns>().ListAsync(null, 10, CancellationToken.None));
+        var run = Assert.Single(await Get<ImportRunQueries>().RecentAsync(null, null, 10, CancellationToken.None));
         Assert.Equal((ImportRun.ResignKind, "tester (ui)"), (run.Kind, run.Actor));
         Assert.Equal($"Queued a re-sign of the whole tree as job {run.Id}.", page.Find("p.notice").TextContent);
         await Jobs.WhenIdleAsync();
@@ -121,7 +121,7 @@ public sealed class KeysPageTests : UiTestContext
         page.WaitForAssertion(() => Assert.Equal("Only admins may rotate keys.", page.Find("[role=alert]").TextContent));
         Assert.Empty(page.FindAll("button")); // the dialog has closed and the page now knows the role
 
-        Assert.Empty(await Get<ImportRuns>().ListAsync(null, 10, CancellationToken.None));
+        Assert.Empty(await Get<ImportRunQueries>().RecentAsync(null, null, 10, CancellationToken.None));
         Assert.Equal(fingerprint, Store.Describe(KeyNames.ImageSigning).Fingerprint);
     }
 

@@ -15,6 +15,8 @@ public sealed class ChannelServiceTests : IAsyncLifetime
 
     private DeviceService Devices => _data.Get<DeviceService>();
 
+    private ChannelCreation Creation => _data.Get<ChannelCreation>();
+
     public async Task InitializeAsync() => _data = await TestDataDirectory.CreateAsync();
 
     public async Task DisposeAsync() => await _data.DisposeAsync();
@@ -38,7 +40,7 @@ public sealed class ChannelServiceTests : IAsyncLifetime
         await Devices.CreateAsync("devel", "mako", true, Tester, None);
         await Devices.CreateAsync("devel", "flo", false, Tester, None);
 
-        var result = await Channels.CreateWithDevicesAsync("stable", false, "devel", Tester, None);
+        var result = await Creation.CreateAsync(new NewChannel("stable") { CopyDevicesFrom = "devel" }, Tester, None);
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal("Created channel 'stable' with 2 device(s) of 'devel'.", result.Message);
@@ -55,8 +57,8 @@ public sealed class ChannelServiceTests : IAsyncLifetime
         await Channels.CreateAsync("stable/mako", false, Tester, None);
         var before = File.ReadAllBytes(_data.File("/channels.json"));
 
-        var overlapping = await Channels.CreateWithDevicesAsync("stable", false, "devel", Tester, None);
-        var unknown = await Channels.CreateWithDevicesAsync("rc", false, "nowhere", Tester, None);
+        var overlapping = await Creation.CreateAsync(new NewChannel("stable") { CopyDevicesFrom = "devel" }, Tester, None);
+        var unknown = await Creation.CreateAsync(new NewChannel("rc") { CopyDevicesFrom = "nowhere" }, Tester, None);
 
         Assert.Equal(OperationStatus.Conflict, overlapping.Status);
         Assert.Equal(OperationStatus.NotFound, unknown.Status);

@@ -287,7 +287,7 @@ public sealed class ImportServiceTests : IAsyncLifetime
             Assert.NotNull(done.FinishedAt);
             Assert.Equal("tester (job)", done.Actor);
             Assert.Equal(ImportRunState.NothingNew, (await runs.GetAsync(second, CancellationToken.None))!.State);
-            Assert.Equal([second, first], (await runs.ListAsync("devel", 10, CancellationToken.None)).Select(r => r.Id));
+            Assert.Equal([second, first], (await _f.Data.Get<ImportRunQueries>().RecentAsync("devel", null, 10, CancellationToken.None)).Select(r => r.Id));
         }
 
         [Fact]

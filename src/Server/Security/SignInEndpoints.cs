@@ -12,20 +12,12 @@ namespace SystemImage.Server.Security;
 /// The sign-in endpoints that are not pages: the start of single sign-on (<see cref="SingleSignOn"/>) and sign-out.
 /// The sign-in and denied pages themselves are components of the admin UI (<see cref="SignInPage"/>, <see cref="DeniedPage"/>).
 /// </summary>
-public static class SignInPages
+public static class SignInEndpoints
 {
-    public const string SignInPath = AdminRoutes.SignIn;
-    public const string SignOutPath = AdminRoutes.SignOut;
-    public const string DeniedPath = AdminRoutes.Denied;
-
-    public const string NoRoleReason = DeniedPage.NoRoleReason;
-    public const string SsoFailedReason = DeniedPage.SsoFailedReason;
-    public const string SsoUnavailableReason = DeniedPage.SsoUnavailableReason;
-
-    public static IEndpointRouteBuilder MapSignInPages(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSignInEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet(SingleSignOn.StartPath, StartSingleSignOn).AllowAnonymous();
-        app.MapPost(SignOutPath, SignOutAsync).RequireAuthorization(SecurityExtensions.Viewer);
+        app.MapPost(AdminRoutes.SignOut, SignOutAsync).RequireAuthorization(SecurityExtensions.Viewer);
         return app;
     }
 
@@ -40,10 +32,10 @@ public static class SignInPages
 
         if (await SingleSignOn.ProviderConfigurationOrNullAsync(http) is null)
         {
-            return TypedResults.Redirect(DeniedPath + "?reason=" + SsoUnavailableReason);
+            return TypedResults.Redirect(AdminRoutes.Denied + "?reason=" + DeniedPage.SsoUnavailableReason);
         }
 
-        return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = IsLocal(returnUrl) ? returnUrl : AdminRoutes.Home }, [SingleSignOn.SchemeName]);
+        return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = AdminRoutes.LocalOrHome(returnUrl) }, [SingleSignOn.SchemeName]);
     }
 
     /// <summary>Ends the cookie session and, for a single sign-on user whose provider supports it, the provider's session too.</summary>
@@ -55,15 +47,13 @@ public static class SignInPages
             // The handler redirects to the provider's end-session endpoint (with the ID token as hint), which comes
             // back to the signed-out callback, which redirects to the sign-in page. It reads the hint from the cookie,
             // so the cookie goes second.
-            await http.SignOutAsync(SingleSignOn.SchemeName, new AuthenticationProperties { RedirectUri = SignInPath });
+            await http.SignOutAsync(SingleSignOn.SchemeName, new AuthenticationProperties { RedirectUri = AdminRoutes.SignIn });
             await http.SignOutAsync(SecurityExtensions.CookieScheme);
             return Results.Empty;
         }
 
         await http.SignOutAsync(SecurityExtensions.CookieScheme);
-        return Results.Redirect(SignInPath);
+        return Results.Redirect(AdminRoutes.SignIn);
     }
 
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 }
