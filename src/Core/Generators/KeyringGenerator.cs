@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Publishing;
+using SystemImage.Core.Signing;
 using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Generators;
@@ -85,8 +86,8 @@ public sealed class KeyringGenerator(IOptions<SystemImageOptions> options) : IFi
         using var output = new MemoryStream();
         using (var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true))
         {
-            writer.WriteEntry(Entry($"{TargetDirectory}/{keyring}.tar.xz", tarball));
-            writer.WriteEntry(Entry($"{TargetDirectory}/{keyring}.tar.xz.asc", signature));
+            writer.WriteEntry(KeyringTarball.EntryOf($"{TargetDirectory}/{keyring}.tar.xz", new MemoryStream(tarball), FixedTime));
+            writer.WriteEntry(KeyringTarball.EntryOf($"{TargetDirectory}/{keyring}.tar.xz.asc", new MemoryStream(signature), FixedTime));
         }
 
         return output.ToArray();
@@ -99,17 +100,4 @@ public sealed class KeyringGenerator(IOptions<SystemImageOptions> options) : IFi
             ? await File.ReadAllBytesAsync(full, cancellationToken)
             : throw new GeneratorException($"{treePath} is not published; publish the tree (or generate the keys) first");
     }
-
-    private static GnuTarEntry Entry(string name, byte[] content) => new(TarEntryType.RegularFile, name)
-    {
-        Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-        Uid = 0,
-        Gid = 0,
-        UserName = "root",
-        GroupName = "root",
-        ModificationTime = FixedTime,
-        AccessTime = FixedTime,
-        ChangeTime = FixedTime,
-        DataStream = new MemoryStream(content),
-    };
 }

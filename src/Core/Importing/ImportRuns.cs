@@ -153,12 +153,6 @@ public sealed partial class ImportRuns(
         return await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
     }
 
-    public async Task<ImportRun?> GetByJobIdAsync(string jobId, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.JobId == jobId, cancellationToken);
-    }
-
     /// <summary>Marks runs left running by a process of this machine that no longer exists as failed; returns how many. Call at start-up.</summary>
     public async Task<int> FailInterruptedAsync(CancellationToken cancellationToken)
     {

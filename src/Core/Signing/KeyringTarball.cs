@@ -140,7 +140,8 @@ public static class KeyringTarball
         }
     }
 
-    private static GnuTarEntry EntryOf(string name, Stream data, DateTimeOffset mtime) => new(TarEntryType.RegularFile, name)
+    /// <summary>A regular file owned by root, mode 0644, with every time stamp <paramref name="mtime"/> (so equal inputs give equal bytes).</summary>
+    internal static GnuTarEntry EntryOf(string name, Stream data, DateTimeOffset mtime) => new(TarEntryType.RegularFile, name)
     {
         Mode = Mode0644,
         Uid = 0,
