@@ -8,6 +8,8 @@ internal static class TarEntryCopy
     /// <summary>
     /// A GNU entry named <paramref name="name"/> of type <paramref name="type"/> with <paramref name="entry"/>'s mode,
     /// owner ids and names, modification time and (for device nodes) device numbers; no link name and no data.
+    /// Access and change times are never copied: Python's tarfile (which devices unpack with) reads those GNU header
+    /// bytes as the ustar name prefix and would see every name under a bogus directory.
     /// </summary>
     public static GnuTarEntry Metadata(TarEntry entry, TarEntryType type, string name)
     {

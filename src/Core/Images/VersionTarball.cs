@@ -106,8 +106,6 @@ public static class VersionTarball
         entry.UserName = "root";
         entry.GroupName = "root";
         entry.ModificationTime = FixedTime;
-        entry.AccessTime = FixedTime;
-        entry.ChangeTime = FixedTime;
         return entry;
     }
 }

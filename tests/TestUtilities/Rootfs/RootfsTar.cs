@@ -76,6 +76,8 @@ internal static class RootfsTar
 
     public static string Normalize(string name) => string.Join('/', name.Split('/').Where(segment => segment is not ("" or ".")));
 
+    // Access and change times are set as GNU tar's incremental mode writes them: a re-pack must not pass them on,
+    // since Python's tarfile reads those header bytes as a name prefix.
     private static GnuTarEntry Header(RootfsEntry entry, string name)
     {
         var header = new GnuTarEntry(entry.Type, name)
@@ -86,6 +88,8 @@ internal static class RootfsTar
             UserName = entry.UserName,
             GroupName = entry.GroupName,
             ModificationTime = entry.ModificationTime,
+            AccessTime = entry.ModificationTime,
+            ChangeTime = entry.ModificationTime,
         };
         if (entry.Type == TarEntryType.SymbolicLink)
         {

@@ -118,12 +118,6 @@ internal static class RootfsRepacker
         };
         var copy = TarEntryCopy.Metadata(entry, type, type == TarEntryType.Directory ? name + "/" : name);
 
-        if (entry is GnuTarEntry gnu)
-        {
-            copy.AccessTime = gnu.AccessTime;
-            copy.ChangeTime = gnu.ChangeTime;
-        }
-
         switch (type)
         {
             case TarEntryType.HardLink:
