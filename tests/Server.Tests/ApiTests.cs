@@ -73,7 +73,10 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         var renamed = await admin.PostAsJsonAsync($"/api/v1/channels/{SlashedSegment}/rename", new { newName = "ubuntu-touch/stable/renamed" });
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
         var renamedSegment = Uri.EscapeDataString("ubuntu-touch/stable/renamed");
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri($"/api/v1/channels/{SlashedSegment}", UriKind.Relative))).StatusCode);
+        var left = await ApiClient.JsonAsync(admin.GetAsync(new Uri($"/api/v1/channels/{SlashedSegment}", UriKind.Relative)));
+        Assert.Equal("ubuntu-touch/stable/renamed", left["redirect"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.DeleteAsync(new Uri($"/api/v1/channels/{renamedSegment}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(new Uri($"/api/v1/channels/{SlashedSegment}", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(new Uri($"/api/v1/channels/{renamedSegment}/devices/mako", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(new Uri($"/api/v1/channels/{renamedSegment}", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync(new Uri($"/api/v1/channels/{renamedSegment}", UriKind.Relative))).StatusCode);

@@ -61,7 +61,7 @@ internal static class RouteTable
             ArrangeAsync = Basic,
             Body = () => Json(new { newName = "ubuntu-touch/stable/renamed" }),
             Expect = (_, _, json) => Assert.Equal(("ubuntu-touch/stable/renamed", Mako), (Text(json, "name"), Text(json!["devices"]![0], "name"))),
-            AfterAsync = async (w, _) => Assert.Null(await w.Server.Get<ChannelQueries>().FindOrNullAsync(Slashed, default)),
+            AfterAsync = async (w, _) => Assert.Equal("ubuntu-touch/stable/renamed", (await w.Server.Get<ChannelQueries>().FindOrNullAsync(Slashed, default))!.Redirect),
         },
         new("DELETE", "/channels/{c}", Role.Admin, HttpStatusCode.NoContent)
         {

@@ -141,13 +141,25 @@ public sealed class ChannelService(
             return new Mutation(OperationResult.Ok($"Channel '{name}' is now {verb}."), PublishRequest.ChannelsOnly);
         }, cancellationToken);
 
-    public Task<OperationResult> RenameAsync(string oldName, string newName, Actor actor, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Renames <paramref name="oldName"/> to <paramref name="newName"/>: moves its directory, rewrites its version tarballs and
+    /// every reference to it. With <paramref name="keepRedirect"/> the old name stays in channels.json as a hidden redirect to the
+    /// new one, so devices in the field (whose channel.ini still names the old channel) keep updating.
+    /// </summary>
+    public Task<OperationResult> RenameAsync(string oldName, string newName, Actor actor, CancellationToken cancellationToken, bool keepRedirect = true) =>
         mutator.MutateAsync(async db =>
         {
             var channel = await LoadAsync(db, oldName, cancellationToken);
             if (channel is null)
             {
                 return OperationResult.NotFound($"Channel '{oldName}' does not exist.");
+            }
+
+            // Renaming back onto the redirect an earlier rename left replaces that redirect.
+            if (await db.Channels.FirstOrDefaultAsync(c => c.Name == newName && c.RedirectTarget == oldName, cancellationToken) is { } leftBehind)
+            {
+                db.Channels.Remove(leftBehind);
+                await db.SaveChangesAsync(cancellationToken);
             }
 
             if (await CheckNewNameAsync(db, newName, cancellationToken) is { } refusal)
@@ -168,12 +180,22 @@ public sealed class ChannelService(
             await RenameReferencesAsync(db, oldName, newName, cancellationToken);
             await RegenerateVersionTarballsAsync(db, channel, newName, cancellationToken);
             channel.Name = newName;
-            audit.Record(db, actor, "rename-channel", oldName, newName, new AuditChange($"named {oldName}", $"named {newName}"));
+            var redirect = keepRedirect && channel.RedirectTarget is null;
+            var after = redirect ? $"named {newName}, {oldName} redirecting to it" : $"named {newName}";
+            audit.Record(db, actor, "rename-channel", oldName, newName, new AuditChange($"named {oldName}", after));
             await db.SaveChangesAsync(cancellationToken);
+            if (redirect)
+            {
+                db.Channels.Add(new Channel { Name = oldName, RedirectTarget = newName, Hidden = true, CreatedAt = time.GetUtcNow() });
+            }
+
             var devices = channel.Devices.Select(d => new DeviceRef(newName, d.Name));
             var removed = channel.RedirectTarget is null ? new[] { "/" + oldName } : [];
             var publish = PublishRequest.ForDevices(devices, removed).Merge(await aliasSync.SyncAliasesOfAsync(db, channel, cancellationToken));
-            return new Mutation(OperationResult.Ok($"Renamed channel '{oldName}' to '{newName}'."), publish);
+            var message = redirect
+                ? $"Renamed channel '{oldName}' to '{newName}'; '{oldName}' redirects devices to it."
+                : $"Renamed channel '{oldName}' to '{newName}'.";
+            return new Mutation(OperationResult.Ok(message), publish);
         }, cancellationToken);
 
     public Task<OperationResult> RemoveAsync(string name, Actor actor, CancellationToken cancellationToken) =>

@@ -133,7 +133,7 @@ public static class ChannelsApi
             return ApiResults.BadRequest("'newName' is required.");
         }
 
-        var result = await channels.RenameAsync(ApiResults.Name(c), request.NewName, user.ToActor(), cancellationToken);
+        var result = await channels.RenameAsync(ApiResults.Name(c), request.NewName, user.ToActor(), cancellationToken, request.KeepRedirect ?? true);
         return result.Succeeded
             ? TypedResults.Ok((await ChannelDetailDto.LoadAsync(request.NewName, queries, configs, cancellationToken))!)
             : ApiResults.Problem(result);
@@ -151,7 +151,8 @@ public sealed record CreateChannelRequest(string? Name, bool? Hidden, string? Al
 
 public sealed record UpdateChannelRequest(bool? Hidden, string? Alias, bool? Paused);
 
-public sealed record RenameChannelRequest(string? NewName);
+/// <summary>A rename; <see cref="KeepRedirect"/> (default true) leaves the old name as a hidden redirect to the new one.</summary>
+public sealed record RenameChannelRequest(string? NewName, bool? KeepRedirect = null);
 
 public sealed record PromoteRequest(string? FromChannel, int? PhasedPercentage, string? Tag);
 

@@ -59,9 +59,11 @@ internal static class ChannelVerbs
 
         var oldName = new Argument<string>("OLD") { Description = "Current channel name" };
         var newName = new Argument<string>("NEW") { Description = "New channel name" };
-        var rename = Verb.Create("rename-channel", "Rename a channel (moves its directory)", oldName, newName);
+        var noRedirect = new Option<bool>("--no-redirect") { Description = "Do not leave OLD as a redirect to NEW (devices still on OLD stop updating)" };
+        var rename = Verb.Create("rename-channel", "Rename a channel (moves its directory; OLD stays as a hidden redirect to NEW)", oldName, newName, noRedirect);
         rename.SetAction((parse, ct) => Verb.RunOperationAsync(parse, (s, actor, token) =>
-            s.GetRequiredService<ChannelService>().RenameAsync(parse.GetRequiredValue(oldName), parse.GetRequiredValue(newName), actor, token), ct));
+            s.GetRequiredService<ChannelService>().RenameAsync(
+                parse.GetRequiredValue(oldName), parse.GetRequiredValue(newName), actor, token, keepRedirect: !parse.GetValue(noRedirect)), ct));
 
         var remove = Verb.Create("remove-channel", "Remove a channel and its files", name);
         remove.SetAction((parse, ct) => Verb.RunOperationAsync(parse, (s, actor, token) =>

@@ -84,11 +84,27 @@ public sealed class ChannelPageTests : ChannelTestContext
         await ClickAsync(Button(page, "Rename"));
 
         Assert.Equal("http://localhost/admin/channels/ubuntu-touch%2Fstable", Services.GetRequiredService<BunitNavigationManager>().Uri);
-        Assert.Null(await Get<ChannelQueries>().FindOrNullAsync("stable", None));
+        Assert.Equal("ubuntu-touch/stable", (await Get<ChannelQueries>().FindOrNullAsync("stable", None))!.Redirect);
         Assert.Single(Images("ubuntu-touch/stable", "mako"));
         page.Render(p => p.Add(x => x.ChannelSegment, "ubuntu-touch%2Fstable"));
-        page.WaitForAssertion(() => Assert.Equal("Renamed channel 'stable' to 'ubuntu-touch/stable'.", page.Find(".notice.ok").TextContent), Patience);
+        page.WaitForAssertion(() => Assert.Equal(
+            "Renamed channel 'stable' to 'ubuntu-touch/stable'; 'stable' redirects devices to it.", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal("ubuntu-touch/stable", page.Find("h1").TextContent);
+    }
+
+    [Fact]
+    public async Task RenamesWithoutARedirectWhenTheBoxIsCleared()
+    {
+        await ChannelAsync("stable", "mako");
+        var page = Open("stable");
+        Assert.True(page.Find("#rename-redirect").HasAttribute("checked"));
+
+        page.Find("#rename-redirect").Change(false);
+        page.Find("#rename-to").Input("candidate");
+        await ClickAsync(Button(page, "Rename"));
+
+        Assert.Null(await Get<ChannelQueries>().FindOrNullAsync("stable", None));
+        Assert.NotNull(await Get<ChannelQueries>().FindOrNullAsync("candidate", None));
     }
 
     [Fact]

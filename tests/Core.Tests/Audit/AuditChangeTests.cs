@@ -35,7 +35,7 @@ public sealed class AuditChangeTests : IAsyncLifetime
         await Expect("create-alias", null, "alias of rc with devices flo, mako", () => Channels.CreateAliasAsync("daily", "rc", Manager, None));
         await Expect("retarget-alias", "alias of rc", "alias of devel", () => Channels.RetargetAliasAsync("daily", "devel", Manager, None));
         await Expect("create-redirect", null, "redirect to devel", () => Channels.CreateRedirectAsync("old", "devel", Manager, None));
-        await Expect("rename-channel", "named rc", "named candidate", () => Channels.RenameAsync("rc", "candidate", Manager, None));
+        await Expect("rename-channel", "named rc", "named candidate, rc redirecting to it", () => Channels.RenameAsync("rc", "candidate", Manager, None));
         await Expect("create-device-redirect", null, "device flo redirected to candidate", () => Devices.CreateRedirectAsync("stable", "flo", "candidate", Manager, None));
         await Expect("remove-device", "device flo: full images none, the server's device-signing key; per-device redirects to it from stable", null, () => Devices.RemoveAsync("candidate", "flo", Manager, None));
         await Expect("remove-channel", "old: redirect to devel, devices none", null, () => Channels.RemoveAsync("old", Manager, None));

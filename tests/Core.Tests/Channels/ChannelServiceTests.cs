@@ -326,7 +326,6 @@ public sealed class ChannelServiceTests : IAsyncLifetime
 
             Assert.True(result.Succeeded, result.Message);
             var channels = TreeAssert.Channels(_data);
-            Assert.False(channels.ContainsKey("stable"));
             Assert.Equal("/ubuntu/stable/mako/index.json", channels["ubuntu/stable"]!["devices"]!["mako"]!["index"]!.GetValue<string>());
             Assert.Equal("/ubuntu/stable/mako/device.tar.xz", channels["ubuntu/stable"]!["devices"]!["mako"]!["keyring"]!["path"]!.GetValue<string>());
             Assert.Equal("/ubuntu/stable/mako/index.json", channels["devel"]!["devices"]!["mako"]!["index"]!.GetValue<string>());
@@ -335,6 +334,59 @@ public sealed class ChannelServiceTests : IAsyncLifetime
             TreeAssert.Exists(_data, "/ubuntu/stable/mako/index.json");
             TreeAssert.Exists(_data, "/ubuntu/stable/mako/device.tar.xz.asc");
             TreeAssert.Missing(_data, "/stable");
+        }
+
+        [Fact]
+        public async Task TheOldNameStaysAsAHiddenRedirectSoDevicesOnItKeepUpdating()
+        {
+            var result = await _data.Get<ChannelService>().RenameAsync("stable", "ubuntu/stable", Tester, None);
+
+            Assert.Contains("'stable' redirects devices to it", result.Message);
+            var old = TreeAssert.Channels(_data)["stable"]!;
+            Assert.Equal("ubuntu/stable", old["redirect"]!.GetValue<string>());
+            Assert.True(old["hidden"]!.GetValue<bool>());
+            Assert.Equal("/ubuntu/stable/mako/index.json", old["devices"]!["mako"]!["index"]!.GetValue<string>());
+            Assert.Equal("/ubuntu/stable/mako/device.tar.xz", old["devices"]!["mako"]!["keyring"]!["path"]!.GetValue<string>());
+        }
+
+        [Fact]
+        public async Task RenamingBackReplacesTheRedirectTheFirstRenameLeft()
+        {
+            var channels = _data.Get<ChannelService>();
+            Assert.True((await channels.RenameAsync("stable", "stable-2", Tester, None)).Succeeded);
+
+            var back = await channels.RenameAsync("stable-2", "stable", Tester, None);
+
+            Assert.True(back.Succeeded, back.Message);
+            var published = TreeAssert.Channels(_data);
+            Assert.Null(published["stable"]!["redirect"]);
+            Assert.Equal("/stable/mako/index.json", published["stable"]!["devices"]!["mako"]!["index"]!.GetValue<string>());
+            Assert.Equal("stable", published["stable-2"]!["redirect"]!.GetValue<string>());
+            Assert.Equal("stable", published["current"]!["alias"]!.GetValue<string>());
+            TreeAssert.Exists(_data, "/stable/mako/index.json");
+        }
+
+        [Fact]
+        public async Task WithoutARedirectTheOldNameIsGone()
+        {
+            var result = await _data.Get<ChannelService>().RenameAsync("stable", "ubuntu/stable", Tester, None, keepRedirect: false);
+
+            Assert.Equal("Renamed channel 'stable' to 'ubuntu/stable'.", result.Message);
+            Assert.False(TreeAssert.Channels(_data).ContainsKey("stable"));
+            TreeAssert.Missing(_data, "/stable");
+        }
+
+        [Fact]
+        public async Task RenamingARedirectLeavesNoRedirectBehind()
+        {
+            await _data.Get<ChannelService>().CreateRedirectAsync("old-stable", "stable", Tester, None);
+
+            var result = await _data.Get<ChannelService>().RenameAsync("old-stable", "older-stable", Tester, None);
+
+            Assert.True(result.Succeeded, result.Message);
+            var channels = TreeAssert.Channels(_data);
+            Assert.False(channels.ContainsKey("old-stable"));
+            Assert.Equal("stable", channels["older-stable"]!["redirect"]!.GetValue<string>());
         }
 
         [Fact]
