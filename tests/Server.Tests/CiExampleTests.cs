@@ -35,7 +35,7 @@ public sealed class CiExampleTests(InProcessServer server) : IClassFixture<InPro
         var (_, _, secret) = await server.Get<SystemImage.Core.Security.TokenService>().CreateAsync("ci", Role.Publisher, null, new("tests", "cli"), CancellationToken.None);
         var rootfs = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, "rootfs.tar.gz"), 1);
 
-        var script = Path.Combine(FindRepositoryRoot(), "docs", "ci-example.sh");
+        var script = Path.Combine(RepositoryRoot.Path, "docs", "ci-example.sh");
         var info = new ProcessStartInfo(bash) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(script);
         info.Environment["SI_URL"] = server.BaseAddress.ToString().TrimEnd('/');
@@ -56,18 +56,5 @@ public sealed class CiExampleTests(InProcessServer server) : IClassFixture<InPro
         Assert.Contains("succeeded", await stdout);
         var index = JsonNode.Parse(await server.Http.GetStringAsync(new Uri("/ci/stable/mako/index.json", UriKind.Relative)))!;
         Assert.Equal(25, index["images"]![0]!["phased-percentage"]!.GetValue<int>());
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SystemImage.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with SystemImage.sln) is not above the test binaries.");
     }
 }

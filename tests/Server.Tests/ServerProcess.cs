@@ -24,6 +24,9 @@ public sealed class ServerProcess : IAsyncLifetime
 
     public string DataDir { get; }
 
+    /// <summary>The port of 127.0.0.1 the server listens on, chosen when this object is made and kept across restarts.</summary>
+    public int Port { get; } = FreePort();
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public string Log
@@ -65,8 +68,7 @@ public sealed class ServerProcess : IAsyncLifetime
 
     public async Task StartAsync()
     {
-        var port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        BaseAddress = new Uri($"http://127.0.0.1:{Port}");
         _server = Start(["serve", "--urls", BaseAddress.ToString().TrimEnd('/'), "--data-dir", DataDir]);
         _server.OutputDataReceived += (_, e) => Append(e.Data);
         _server.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -21,22 +21,10 @@ public sealed class CoreDependencyTests
     [Fact]
     public void CoreProjectFileHasNoWebFrameworkReference()
     {
-        var project = File.ReadAllText(Path.Combine(FindRepositoryRoot(), "src", "Core", "Core.csproj"));
+        var project = File.ReadAllText(Path.Combine(TestUtilities.RepositoryRoot.Path, "src", "Core", "Core.csproj"));
 
         Assert.DoesNotContain("Microsoft.AspNetCore", project, StringComparison.Ordinal);
         Assert.DoesNotContain("Hangfire", project, StringComparison.Ordinal);
         Assert.DoesNotContain("Sdk.Web", project, StringComparison.Ordinal);
     }
-
-    private static string FindRepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SystemImage.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("SystemImage.sln not found above " + AppContext.BaseDirectory);
-    }
-
 }
