@@ -140,7 +140,10 @@ public static class KeyringTarball
         }
     }
 
-    /// <summary>A regular file owned by root, mode 0644, with every time stamp <paramref name="mtime"/> (so equal inputs give equal bytes).</summary>
+    /// <summary>
+    /// A regular file owned by root, mode 0644, modified at <paramref name="mtime"/> (so equal inputs give equal bytes).
+    /// Access and change times stay unset: Python's tarfile reads those GNU header bytes as a name prefix.
+    /// </summary>
     internal static GnuTarEntry EntryOf(string name, Stream data, DateTimeOffset mtime) => new(TarEntryType.RegularFile, name)
     {
         Mode = Mode0644,
@@ -149,8 +152,6 @@ public static class KeyringTarball
         UserName = "root",
         GroupName = "root",
         ModificationTime = mtime,
-        AccessTime = mtime,
-        ChangeTime = mtime,
         DataStream = data,
     };
 
