@@ -32,7 +32,7 @@ public sealed class KeyService(
         if (!Rotatable.Contains(name))
         {
             return OperationResult.Invalid(
-                $"'{name}' is a master or blacklist key that devices trust directly; only {string.Join(" and ", Rotatable)} can be rotated here (see generate-keys --force).");
+                $"'{name}' is a master key that devices trust directly; only {string.Join(" and ", Rotatable)} can be rotated here (see generate-keys --force).");
         }
 
         KeyInfo before, after;
@@ -72,7 +72,7 @@ public sealed class KeyService(
             await publisher.PublishAsync(PublishRequest.All with { ForceSign = true }, CancellationToken.None);
         }
 
-        return OperationResult.Ok($"Generated {KeyNames.All.Count} keys and re-signed the tree.");
+        return OperationResult.Ok($"Generated {string.Join(", ", KeyNames.All)} and re-signed the tree.");
     }
 
     private string Fingerprints() => string.Join(", ", KeyNames.All.Select(n => $"{n} {keys.Describe(n).Fingerprint}"));

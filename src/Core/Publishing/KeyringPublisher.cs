@@ -31,7 +31,8 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
                 continue;
             }
 
-            staged += StageIfChanged(batch, path, Build(name, model: null), KeyHierarchy.SignerOf(name), forceSign);
+            var content = name == KeyNames.Blacklist ? BuildBlacklist() : Build(name, model: null);
+            staged += StageIfChanged(batch, path, content, KeyHierarchy.SignerOf(name), forceSign);
         }
 
         return staged;
@@ -52,6 +53,10 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
 
     /// <summary>The compressed keyring tarball; its entries carry the key's creation time so equal keys give equal bytes.</summary>
     private byte[] Build(string name, string? model) => Compress(tar => keys.WriteKeyringTarball(name, tar, keys.Describe(name).Created, model));
+
+    /// <summary>The blacklist: <c>{"type": "blacklist"}</c> and the revoked keys, none yet (as the classic server publishes a fresh tree).</summary>
+    private static byte[] BuildBlacklist() =>
+        Compress(tar => KeyringTarball.Write(tar, KeyNames.Blacklist, [], expiry: null, model: null, DateTimeOffset.UnixEpoch));
 
     private static byte[] Compress(Action<Stream> writeTar)
     {

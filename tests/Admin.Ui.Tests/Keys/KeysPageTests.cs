@@ -134,7 +134,7 @@ public sealed class KeysPageTests : UiTestContext
 
         var page = Render<KeysPage>();
 
-        Assert.Equal(5, page.FindAll("section.card").Count);
+        Assert.Equal(KeyNames.All.Count, page.FindAll("section.card").Count);
         Assert.Empty(page.FindAll("button"));
     }
 
