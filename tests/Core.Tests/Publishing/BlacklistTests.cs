@@ -1,7 +1,12 @@
 using System.Diagnostics;
+using System.Formats.Tar;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using SystemImage.Core.Compression;
 using SystemImage.Core.Hosting;
+using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Publishing;
 using SystemImage.Core.Signing;
 using SystemImage.TestUtilities;
 using Xunit;
@@ -68,6 +73,63 @@ public sealed class BlacklistTests : IAsyncLifetime
 
         Assert.Empty(TreeAssert.ReadTarXz(_data.File(Blacklist))["keyring.gpg"]);
         Assert.True(Verify(Blacklist).IsValid);
+    }
+
+    [Fact]
+    public async Task RevokedKeysArePublishedInTheOrderTheyWereRevokedWithTheNewestRevocationTime()
+    {
+        var store = _data.Get<KeyStore>();
+        var first = new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
+        var second = first.AddDays(3).AddMilliseconds(250);
+        await using (var db = await _data.Get<IDbContextFactory<SystemImageDbContext>>().CreateDbContextAsync())
+        {
+            db.RevokedKeys.Add(Revoked(store, KeyNames.ImageSigning, second));
+            db.RevokedKeys.Add(Revoked(store, KeyNames.DeviceSigning, first));
+            await db.SaveChangesAsync();
+        }
+
+        await PublishAsync(new PublishRequest { Keyrings = true });
+
+        var expected = store.GetPublicKeyRing(KeyNames.DeviceSigning).GetEncoded().Concat(store.GetPublicKeyRing(KeyNames.ImageSigning).GetEncoded());
+        Assert.Equal(expected, TreeAssert.ReadTarXz(_data.File(Blacklist))["keyring.gpg"]);
+        Assert.Equal("{\n    \"type\": \"blacklist\"\n}\n", Encoding.UTF8.GetString(TreeAssert.ReadTarXz(_data.File(Blacklist))["keyring.json"]));
+        Assert.All(EntryTimes(_data.File(Blacklist)), time => Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(second.ToUnixTimeSeconds()), time));
+        Assert.True(Verify(Blacklist).IsValid);
+        var (tarball, signature) = (File.ReadAllBytes(_data.File(Blacklist)), File.ReadAllBytes(_data.File(Blacklist + ".asc")));
+
+        await PublishAsync(PublishRequest.All);
+
+        Assert.Equal(tarball, File.ReadAllBytes(_data.File(Blacklist)));
+        Assert.Equal(signature, File.ReadAllBytes(_data.File(Blacklist + ".asc")));
+    }
+
+    private static RevokedKey Revoked(KeyStore store, string name, DateTimeOffset at) => new()
+    {
+        Fingerprint = store.Describe(name).Fingerprint,
+        PublicKey = store.GetPublicKeyRing(name).GetEncoded(),
+        Label = name,
+        RevokedAt = at,
+        RevokedBy = "tester (cli)",
+    };
+
+    private static List<DateTimeOffset> EntryTimes(string tarXz)
+    {
+        using var file = File.OpenRead(tarXz);
+        using var xz = new XzDecoderStream(file);
+        using var reader = new TarReader(xz);
+        var times = new List<DateTimeOffset>();
+        while (reader.GetNextEntry() is { } entry)
+        {
+            times.Add(entry.ModificationTime);
+        }
+
+        return times;
+    }
+
+    private async Task PublishAsync(PublishRequest request)
+    {
+        await using var held = await _data.Get<PublishLock>().AcquireAsync(CancellationToken.None);
+        await _data.Get<TreePublisher>().PublishAsync(request, CancellationToken.None);
     }
 
     private Gpg.VerifyResult Verify(string path) => _gpg.Verify(
