@@ -58,6 +58,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ChannelOverviewQueries>();
         services.AddSingleton<ChannelCreation>();
         services.AddSingleton<KeyService>();
+        services.AddSingleton<KeyRevocation>();
         services.AddSingleton<DeltaGenerator>();
         services.AddSingleton<TarManifestStore>();
         services.AddSingleton<PartPreparer>();

@@ -207,7 +207,7 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
 
         var keys = (await ApiClient.JsonAsync(viewer.GetAsync(new Uri("/api/v1/keyrings", UriKind.Relative)))).AsArray();
 
-        Assert.Equal(["archive-master", "image-master", "image-signing", "device-signing", "blacklist"], keys.Select(k => k!["name"]!.GetValue<string>()));
+        Assert.Equal(["archive-master", "image-master", "image-signing", "device-signing"], keys.Select(k => k!["name"]!.GetValue<string>()));
         var signing = keys.Single(k => k!["name"]!.GetValue<string>() == "image-signing")!;
         Assert.Matches("^[0-9A-F]{40}$", signing["fingerprints"]![0]!.GetValue<string>());
         Assert.NotNull(signing["expiry"]);

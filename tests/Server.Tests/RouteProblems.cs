@@ -1,3 +1,4 @@
+using SystemImage.Core.Signing;
 using SystemImage.TestUtilities;
 using static System.Net.HttpStatusCode;
 using static SystemImage.Server.Tests.RouteWorld;
@@ -181,6 +182,25 @@ internal static class RouteProblems
         },
 
         new("POST /keyrings/{name}/rotate", BadRequest, "a key devices trust directly") { Send = (w, r) => w.Request(r, name: "archive-master"), Detail = "archive-master" },
+        new("POST /keyrings/blacklist", BadRequest, "no fingerprint") { Send = (w, r) => w.Request(r, body: Json(new { reason = "x" })), Detail = "'fingerprint' is required" },
+        new("POST /keyrings/blacklist", BadRequest, "not a fingerprint") { Send = (w, r) => w.Request(r, body: Json(new { fingerprint = "3A0061B1549D7CAB" })), Detail = "40 hex digits" },
+        new("POST /keyrings/blacklist", BadRequest, "a master key")
+        {
+            Send = (w, r) => w.Request(r, body: Json(new { fingerprint = w.Server.Get<KeyStore>().Describe(KeyNames.ArchiveMaster).Fingerprint })),
+            Detail = "archive-master key, which devices trust directly",
+        },
+        new("POST /keyrings/blacklist", BadRequest, "a public key of another key")
+        {
+            Send = (w, r) => w.Request(r, body: Json(new { fingerprint = ForeignKey.Create().Fingerprint, publicKey = ForeignKey.Create().Armored })),
+            Detail = "The supplied public key is not",
+        },
+        new("POST /keyrings/blacklist", NotFound, "an unknown key") { Send = (w, r) => w.Request(r, body: Json(new { fingerprint = new string('A', 40) })), Detail = new string('A', 40) },
+        new("POST /keyrings/blacklist", Conflict, "a key already revoked")
+        {
+            ArrangeAsync = w => w.RevokedKeyAsync(),
+            Send = (w, r) => w.Request(r, body: Json(new { fingerprint = w.Fingerprint })),
+            Detail = "already is on the blacklist",
+        },
         new("GET /audit", BadRequest, "since yesterday") { Send = (w, r) => w.Request(r, query: "?since=yesterday"), Detail = "'since'" },
         new("POST /tokens", BadRequest, "role owner") { Send = (w, r) => w.Request(r, body: Json(new { name = "x", role = "owner" })), Detail = "'role'" },
         new("POST /tokens", BadRequest, "no role") { Send = (w, r) => w.Request(r, body: Json(new { name = "x" })), Detail = "'role'" },

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Images;
 using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Signing;
+using SystemImage.TestUtilities;
 using Xunit;
 using static SystemImage.Server.Tests.RouteWorld;
 
@@ -256,6 +258,36 @@ internal static class RouteTable
         {
             Expect = (_, response, json) => Assert.Equal($"/api/v1/jobs/{json!["jobId"]}", response.Headers.Location!.OriginalString),
             AfterAsync = async (w, json) => Assert.Equal(ImportRunState.Succeeded, await w.FinishedJobAsync(json!["jobId"]!.GetValue<int>())),
+        },
+        new("GET", "/keyrings/blacklist", Role.Viewer, HttpStatusCode.OK)
+        {
+            ArrangeAsync = w => w.RevokedKeyAsync(),
+            Expect = (w, _, json) =>
+            {
+                var key = json!.AsArray().Single(k => Text(k, "fingerprint") == w.Fingerprint);
+                Assert.Equal(("from file", "route-matrix (cli)", "arranged"), (Text(key, "label"), Text(key, "revokedBy"), Text(key, "reason")));
+                Assert.NotNull(key!["revokedAt"]);
+            },
+        },
+        new("POST", "/keyrings/blacklist", Role.Admin, HttpStatusCode.OK)
+        {
+            Body = () =>
+            {
+                var key = ForeignKey.Create();
+                return Json(new { fingerprint = key.Fingerprint.ToLowerInvariant(), publicKey = key.Armored, reason = "leaked" });
+            },
+            Expect = (_, _, json) =>
+            {
+                Assert.Matches("^[0-9A-F]{40}$", Text(json, "fingerprint"));
+                Assert.Equal(("from file", "leaked"), (Text(json, "label"), Text(json, "reason")));
+                Assert.StartsWith("Revoked from file key", Text(json, "message"), StringComparison.Ordinal);
+            },
+            AfterAsync = (w, json) =>
+            {
+                var blacklist = TrustedKeys.FromKeyringTarXz(File.ReadAllBytes(Path.Combine(w.Server.DataDir, "www", "gpg", "blacklist.tar.xz")));
+                Assert.Contains(Text(json, "fingerprint"), blacklist.Fingerprints);
+                return Task.CompletedTask;
+            },
         },
         new("GET", "/audit", Role.Viewer, HttpStatusCode.OK)
         {

@@ -49,6 +49,9 @@ internal sealed class RouteWorld(RouteMatrixServer server, RouteMatrixServer.Cli
     /// <summary>The <c>{id}</c> of jobs and tokens; arrangements set it, otherwise it names nothing.</summary>
     public int Id { get; set; } = 999999;
 
+    /// <summary>The fingerprint of the key <see cref="RevokedKeyAsync"/> revoked.</summary>
+    public string Fingerprint { get; private set; } = "";
+
     /// <summary>The client with exactly this role.</summary>
     public HttpClient As(Role role) => role switch
     {
@@ -167,6 +170,14 @@ internal sealed class RouteWorld(RouteMatrixServer server, RouteMatrixServer.Cli
         var (result, token, _) = await server.Get<TokenService>().CreateAsync("route-matrix-token", Role.Viewer, null, Tester, default);
         Ensure(result);
         Id = token!.Id;
+    }
+
+    /// <summary>Revokes a key the server never held, supplied as a vendor would export it; sets <see cref="Fingerprint"/> to it.</summary>
+    public async Task RevokedKeyAsync()
+    {
+        var key = ForeignKey.Create();
+        Ensure((await server.Get<KeyRevocation>().RevokeAsync(key.Fingerprint, Encoding.ASCII.GetBytes(key.Armored), "arranged", Tester, default)).Result);
+        Fingerprint = key.Fingerprint;
     }
 
     /// <summary>Waits for job <paramref name="id"/> to finish; returns its state.</summary>

@@ -1,6 +1,7 @@
 using SystemImage.Core.Audit;
 using Microsoft.EntityFrameworkCore;
 using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Publishing;
 using SystemImage.Core.Signing;
 
@@ -13,14 +14,16 @@ public sealed class KeyService(
     TreePublisher publisher,
     Maintenance.TreeMaintenance maintenance,
     IDbContextFactory<SystemImageDbContext> dbFactory,
-    AuditLog audit)
+    AuditLog audit,
+    TimeProvider time)
 {
     /// <summary>The keys <see cref="RotateAsync"/> replaces: devices trust them through a master key, so no device needs updating.</summary>
     public static readonly IReadOnlyList<string> Rotatable = [KeyNames.ImageSigning, KeyNames.DeviceSigning];
 
     /// <summary>
     /// Replaces <paramref name="name"/> (image-signing or device-signing) with a new key, publishes its keyring signed
-    /// by its master, and re-signs every index and file the old key signed.
+    /// by its master, and re-signs every index and file the old key signed. The old public key is kept as a
+    /// <see cref="RetiredKey"/>, so it can be revoked later.
     /// </summary>
     public async Task<OperationResult> RotateAsync(string name, Actor actor, CancellationToken cancellationToken)
     {
@@ -32,15 +35,17 @@ public sealed class KeyService(
         if (!Rotatable.Contains(name))
         {
             return OperationResult.Invalid(
-                $"'{name}' is a master or blacklist key that devices trust directly; only {string.Join(" and ", Rotatable)} can be rotated here (see generate-keys --force).");
+                $"'{name}' is a master key that devices trust directly; only {string.Join(" and ", Rotatable)} can be rotated here (see generate-keys --force).");
         }
 
         KeyInfo before, after;
         await using (await publishLock.AcquireAsync(cancellationToken))
         {
             before = keys.Describe(name);
+            var retired = new RetiredKey { Name = name, Fingerprint = before.Fingerprint, PublicKey = keys.GetPublicKeyRing(name).GetEncoded(), RetiredAt = time.GetUtcNow() };
             after = keys.Regenerate(name);
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.RetiredKeys.Add(retired);
             audit.Record(db, actor, "rotate-key", name, null,
                 new AuditChange($"{before.Fingerprint}, expiring {before.Expiry:yyyy-MM-dd}", $"{after.Fingerprint}, expiring {after.Expiry:yyyy-MM-dd}"));
             await db.SaveChangesAsync(cancellationToken);
@@ -72,7 +77,7 @@ public sealed class KeyService(
             await publisher.PublishAsync(PublishRequest.All with { ForceSign = true }, CancellationToken.None);
         }
 
-        return OperationResult.Ok($"Generated {KeyNames.All.Count} keys and re-signed the tree.");
+        return OperationResult.Ok($"Generated {string.Join(", ", KeyNames.All)} and re-signed the tree.");
     }
 
     private string Fingerprints() => string.Join(", ", KeyNames.All.Select(n => $"{n} {keys.Describe(n).Fingerprint}"));

@@ -29,6 +29,10 @@ public sealed class SystemImageDbContext(DbContextOptions<SystemImageDbContext> 
 
     public DbSet<User> Users => Set<User>();
 
+    public DbSet<RevokedKey> RevokedKeys => Set<RevokedKey>();
+
+    public DbSet<RetiredKey> RetiredKeys => Set<RetiredKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SystemImageDbContext).Assembly);
 

@@ -1,3 +1,4 @@
+using Org.BouncyCastle.Bcpg.OpenPgp;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Compression;
 using SystemImage.Core.Signing;
@@ -9,7 +10,8 @@ namespace SystemImage.Core.Publishing;
 
 /// <summary>
 /// Builds the keyring tarballs of SPEC §2 (<c>gpg/&lt;name&gt;.tar.xz</c> and per-device <c>device.tar.xz</c>)
-/// from the key store and stages those whose bytes changed, each signed per the key hierarchy.
+/// from the key store (and the blacklist from the revoked keys) and stages those whose bytes changed, each signed per
+/// the key hierarchy.
 /// </summary>
 public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptions<SystemImageOptions> options)
 {
@@ -20,7 +22,11 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
     private static readonly XzSettings SmallFileXz = new() { Preset = 9, Threads = 1 };
 
     /// <summary>Stages the gpg/ keyrings that are missing or changed; with <paramref name="everything"/> false only missing ones are checked.</summary>
-    public int Stage(TreeBatch batch, bool everything, bool forceSign)
+    /// <param name="batch">The publish run's batch.</param>
+    /// <param name="revoked">Every revoked key: the content of the blacklist.</param>
+    /// <param name="everything">Build every keyring and compare it with the published one.</param>
+    /// <param name="forceSign">Sign every keyring again, changed or not.</param>
+    public int Stage(TreeBatch batch, IReadOnlyCollection<RevokedKey> revoked, bool everything, bool forceSign)
     {
         var staged = 0;
         foreach (var name in Published)
@@ -31,7 +37,8 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
                 continue;
             }
 
-            staged += StageIfChanged(batch, path, Build(name, model: null), KeyHierarchy.SignerOf(name), forceSign);
+            var content = name == KeyNames.Blacklist ? BuildBlacklist(revoked) : Build(name, model: null);
+            staged += StageIfChanged(batch, path, content, KeyHierarchy.SignerOf(name), forceSign);
         }
 
         return staged;
@@ -52,6 +59,19 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
 
     /// <summary>The compressed keyring tarball; its entries carry the key's creation time so equal keys give equal bytes.</summary>
     private byte[] Build(string name, string? model) => Compress(tar => keys.WriteKeyringTarball(name, tar, keys.Describe(name).Created, model));
+
+    /// <summary>
+    /// The blacklist: <c>{"type": "blacklist"}</c> and the revoked public keys in the order they were revoked (none on a
+    /// fresh tree, as the classic server publishes it). Its members carry the newest revocation's time (the Unix epoch
+    /// when empty), so the same revocations always give the same bytes.
+    /// </summary>
+    internal static byte[] BuildBlacklist(IReadOnlyCollection<RevokedKey> revoked)
+    {
+        var ordered = revoked.OrderBy(k => k.RevokedAt).ThenBy(k => k.Fingerprint, StringComparer.Ordinal).ToList();
+        var mtime = ordered.Count == 0 ? DateTimeOffset.UnixEpoch : DateTimeOffset.FromUnixTimeSeconds(ordered[^1].RevokedAt.ToUnixTimeSeconds());
+        var rings = ordered.Select(k => new PgpPublicKeyRing(k.PublicKey)).ToList();
+        return Compress(tar => KeyringTarball.Write(tar, KeyNames.Blacklist, rings, expiry: null, model: null, mtime));
+    }
 
     private static byte[] Compress(Action<Stream> writeTar)
     {

@@ -9,6 +9,9 @@ public sealed record PublishRequest
     /// <summary>Re-sign files even when their content is unchanged (after a key rotation).</summary>
     public bool ForceSign { get; init; }
 
+    /// <summary>Render the <c>gpg/</c> keyrings, not only missing ones (after a key is revoked: the blacklist).</summary>
+    public bool Keyrings { get; init; }
+
     /// <summary>Channel/device pairs whose index.json (and keyring) may have changed.</summary>
     public IReadOnlyCollection<DeviceRef> Devices { get; init; } = [];
 
@@ -24,6 +27,7 @@ public sealed record PublishRequest
     {
         Everything = Everything || other.Everything,
         ForceSign = ForceSign || other.ForceSign,
+        Keyrings = Keyrings || other.Keyrings,
         Devices = [.. Devices.Concat(other.Devices).Distinct()],
         RemoveDirectories = [.. RemoveDirectories.Concat(other.RemoveDirectories).Distinct()],
     };

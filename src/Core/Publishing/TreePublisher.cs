@@ -42,7 +42,8 @@ public sealed partial class TreePublisher(
         var unchanged = 0;
         using var batch = new TreeBatch(Root);
 
-        var keyringsWritten = keyrings.Stage(batch, request.Everything, request.ForceSign);
+        var revoked = await db.RevokedKeys.AsNoTracking().ToListAsync(cancellationToken);
+        var keyringsWritten = keyrings.Stage(batch, revoked, request.Everything || request.Keyrings, request.ForceSign);
         written += keyringsWritten;
 
         var results = new int[devices.Count];

@@ -2,7 +2,8 @@ namespace SystemImage.Core.Signing;
 
 /// <summary>
 /// Who signs which keyring, and the size and lifetime each key is generated with.
-/// archive-master (root of trust) → image-master → image-signing → device-signing; blacklist is signed by image-master.
+/// archive-master (root of trust) → image-master → image-signing → device-signing; the blacklist keyring (revoked keys,
+/// no key of its own) is signed by image-master.
 /// </summary>
 public static class KeyHierarchy
 {

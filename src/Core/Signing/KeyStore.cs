@@ -7,7 +7,8 @@ namespace SystemImage.Core.Signing;
 /// <summary>
 /// The server's OpenPGP keys in the secrets directory (mode 0700): for each key in <see cref="KeyNames.All"/>,
 /// <c>&lt;name&gt;.sec</c> (binary secret key ring, unprotected) and <c>&lt;name&gt;.pub</c> (binary public key ring),
-/// both mode 0600. Keys are loaded once and are safe to use from many threads.
+/// both mode 0600. Other files there (such as the <c>blacklist.sec</c> of earlier versions) are ignored and left alone.
+/// Keys are loaded once and are safe to use from many threads.
 /// Private key material is never logged and never appears in ToString.
 /// </summary>
 public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options, KeyGenerator generator, ILogger<KeyStore> logger) : IDisposable

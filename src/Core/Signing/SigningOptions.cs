@@ -12,7 +12,7 @@ public sealed class SigningOptions
     [Range(2048, 16384)]
     public int MasterKeyBits { get; init; } = 4096;
 
-    /// <summary>RSA modulus size in bits of the image-signing, device-signing and blacklist keys. Default 2048.</summary>
+    /// <summary>RSA modulus size in bits of the image-signing and device-signing keys. Default 2048.</summary>
     [Range(2048, 16384)]
     public int SigningKeyBits { get; init; } = 2048;
 

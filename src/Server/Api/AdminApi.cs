@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SystemImage.Core.Audit;
 using SystemImage.Core.Maintenance;
+using SystemImage.Core.Operations;
 using SystemImage.Core.Security;
 using SystemImage.Server.Security;
 
@@ -18,6 +19,8 @@ public static class AdminApi
         tree.MapPost("/resign", ResignAsync).RequireAuthorization(SecurityExtensions.Admin);
         api.MapGet("/keyrings", Keyrings).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Keys");
         api.MapPost("/keyrings/{name}/rotate", RotateAsync).RequireAuthorization(SecurityExtensions.Admin).WithTags("Keys");
+        api.MapGet("/keyrings/blacklist", BlacklistAsync).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Keys");
+        api.MapPost("/keyrings/blacklist", RevokeKeyAsync).RequireAuthorization(SecurityExtensions.Admin).WithTags("Keys");
         api.MapGet("/audit", AuditAsync).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Audit");
         var tokens = api.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization(SecurityExtensions.Admin);
         tokens.MapGet("/", ListTokensAsync);
@@ -37,6 +40,26 @@ public static class AdminApi
             key.Created,
             key.Expiry,
             SystemImage.Core.Publishing.KeyringPublisher.Published.Contains(key.Name) ? SystemImage.Core.Publishing.TreeLayout.Keyring(key.Name) : null)).ToList());
+
+    /// <summary>The revoked keys that <c>gpg/blacklist.tar.xz</c> publishes, oldest revocation first.</summary>
+    private static async Task<Ok<IReadOnlyList<RevokedKeyInfo>>> BlacklistAsync(KeyRevocation revocation, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await revocation.ListAsync(cancellationToken));
+
+    /// <summary>Puts a key on the blacklist by fingerprint; <c>publicKey</c> (armored) is needed only for a key the server does not hold.</summary>
+    private static async Task<Results<Ok<RevokedKeyDto>, ProblemHttpResult>> RevokeKeyAsync(
+        RevokeKeyRequest request, KeyRevocation revocation, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Fingerprint))
+        {
+            return ApiResults.BadRequest("'fingerprint' is required: the 40 hex digits of the key's primary fingerprint.");
+        }
+
+        var publicKey = string.IsNullOrWhiteSpace(request.PublicKey) ? null : System.Text.Encoding.UTF8.GetBytes(request.PublicKey);
+        var (result, revoked) = await revocation.RevokeAsync(request.Fingerprint, publicKey, request.Reason, user.ToActor(), cancellationToken);
+        return result.Succeeded
+            ? TypedResults.Ok(new RevokedKeyDto(revoked!.Fingerprint, revoked.Label, revoked.RevokedAt, revoked.RevokedBy, revoked.Reason, result.Message))
+            : ApiResults.Problem(result);
+    }
 
     private static async Task<Ok<TreeCheck>> CheckAsync(TreeMaintenance maintenance, CancellationToken cancellationToken) =>
         TypedResults.Ok(await maintenance.CheckAsync(cancellationToken));
@@ -108,6 +131,12 @@ public sealed record CleanupDto(IReadOnlyList<string> Removed);
 
 /// <summary>A signing key as <c>/keyrings</c> lists it; <see cref="Path"/> is null for keys published only inside device keyrings.</summary>
 public sealed record KeyringDto(string Name, IReadOnlyList<string> Fingerprints, string KeyId, int Bits, DateTimeOffset Created, DateTimeOffset? Expiry, string? Path);
+
+/// <summary>A key to revoke: its fingerprint, its ASCII-armored public key (gpg --export --armor) when the server does not hold it, and why.</summary>
+public sealed record RevokeKeyRequest(string? Fingerprint, string? PublicKey, string? Reason);
+
+/// <summary>A key just put on the blacklist, with the outcome's message (which says when devices now need a rotation).</summary>
+public sealed record RevokedKeyDto(string Fingerprint, string Label, DateTimeOffset RevokedAt, string RevokedBy, string? Reason, string Message);
 
 public sealed record CreateTokenRequest(string? Name, string? Role, DateTimeOffset? ExpiresAt);
 

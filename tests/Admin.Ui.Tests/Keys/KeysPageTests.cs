@@ -17,7 +17,7 @@ public sealed class KeysPageTests : UiTestContext
     {
         var page = Render<KeysPage>();
 
-        Assert.Equal(KeyNames.All, page.FindAll("section.card h2").Select(h => h.TextContent));
+        Assert.Equal(KeyNames.All, page.FindAll(".keys section.card h2").Select(h => h.TextContent));
         foreach (var name in KeyNames.All)
         {
             Assert.Equal(Store.Describe(name).Fingerprint, Card(page, name).QuerySelector("[data-testid=fingerprint]")!.TextContent);
@@ -52,7 +52,8 @@ public sealed class KeysPageTests : UiTestContext
         var page = Render<KeysPage>();
 
         Assert.Contains("Could not read the signing keys: Signing key 'archive-master' is missing", page.Find("[role=alert]").TextContent);
-        Assert.Empty(page.FindAll("section.card"));
+        Assert.Empty(page.FindAll(".keys section.card"));
+        Assert.Equal("No key is revoked.", page.Find("[data-testid=blacklist-empty]").TextContent);
     }
 
     [Fact]
@@ -134,8 +135,9 @@ public sealed class KeysPageTests : UiTestContext
 
         var page = Render<KeysPage>();
 
-        Assert.Equal(5, page.FindAll("section.card").Count);
+        Assert.Equal(KeyNames.All.Count, page.FindAll(".keys section.card").Count);
         Assert.Empty(page.FindAll("button"));
+        Assert.Empty(page.FindAll("input, textarea"));
     }
 
     private static AngleSharp.Dom.IElement Card(IRenderedComponent<KeysPage> page, string name) => page.Find($"[data-testid=key-{name}]");

@@ -33,7 +33,7 @@ public static class KeyHierarchyTests
         {
             var options = new SigningOptions { MasterKeyBits = 8192, SigningKeyBits = 3072 };
 
-            Assert.Equal([8192, 8192, 3072, 3072, 3072], KeyNames.All.Select(name => KeyHierarchy.BitsOf(name, options)));
+            Assert.Equal([8192, 8192, 3072, 3072], KeyNames.All.Select(name => KeyHierarchy.BitsOf(name, options)));
         }
 
         [Fact]
@@ -45,7 +45,16 @@ public static class KeyHierarchyTests
             Assert.Equal(TimeSpan.FromDays(31), KeyHierarchy.ValidityOf(KeyNames.DeviceSigning, options));
             Assert.Null(KeyHierarchy.ValidityOf(KeyNames.ArchiveMaster, options));
             Assert.Null(KeyHierarchy.ValidityOf(KeyNames.ImageMaster, options));
-            Assert.Null(KeyHierarchy.ValidityOf(KeyNames.Blacklist, options));
+        }
+
+        [Fact]
+        public void TheBlacklistIsAKeyringWithoutAKeyOfItsOwn()
+        {
+            var options = new SigningOptions();
+
+            Assert.Equal([KeyNames.ArchiveMaster, KeyNames.ImageMaster, KeyNames.ImageSigning, KeyNames.DeviceSigning], KeyNames.All);
+            Assert.Throws<ArgumentException>(() => KeyHierarchy.BitsOf(KeyNames.Blacklist, options));
+            Assert.Throws<ArgumentException>(() => KeyHierarchy.ValidityOf(KeyNames.Blacklist, options));
         }
 
         [Fact]

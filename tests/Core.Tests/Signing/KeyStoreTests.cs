@@ -103,7 +103,6 @@ public static class KeyStoreTests
             Assert.Equal(deviceSigning.Created.AddDays(31), deviceSigning.Expiry);
             Assert.Null(keys.Store.Describe(KeyNames.ArchiveMaster).Expiry);
             Assert.Null(keys.Store.Describe(KeyNames.ImageMaster).Expiry);
-            Assert.Null(keys.Store.Describe(KeyNames.Blacklist).Expiry);
         }
 
         [Fact]
@@ -135,7 +134,7 @@ public static class KeyStoreTests
         public void RefusesWhenEvenOneKeyFileExists()
         {
             using var directory = new TempDirectory();
-            File.WriteAllBytes(directory.Combine("blacklist.pub"), [1]);
+            File.WriteAllBytes(directory.Combine("device-signing.pub"), [1]);
             using var store = SigningKeysFixture.CreateStore(directory.Path, SigningKeysFixture.Options);
 
             Assert.Equal(KeyGenerationResult.KeysExist, store.GenerateAll(force: false));
@@ -171,7 +170,6 @@ public static class KeyStoreTests
             Assert.Equal(4096, store.Describe(KeyNames.ImageMaster).Bits);
             Assert.Equal(2048, store.Describe(KeyNames.ImageSigning).Bits);
             Assert.Equal(2048, store.Describe(KeyNames.DeviceSigning).Bits);
-            Assert.Equal(2048, store.Describe(KeyNames.Blacklist).Bits);
             Assert.Equal(Mode0700, File.GetUnixFileMode(store.SecretsDir));
         }
 
@@ -201,6 +199,32 @@ public static class KeyStoreTests
 
         private static Dictionary<string, string> Snapshot(string directory) => Directory.GetFiles(directory)
             .ToDictionary(file => Path.GetFileName(file), file => Convert.ToHexString(File.ReadAllBytes(file)));
+    }
+
+    [Collection(SigningKeysCollection.Name)]
+    public sealed class BlacklistKeyOfEarlierVersions(SigningKeysFixture keys)
+    {
+        [Fact]
+        public void IsIgnoredAndLeftInPlace()
+        {
+            using var directory = new TempDirectory();
+            foreach (var file in Directory.GetFiles(keys.Store.SecretsDir))
+            {
+                File.Copy(file, Path.Combine(directory.Path, Path.GetFileName(file)));
+            }
+
+            File.Copy(keys.Store.SecretPath(KeyNames.DeviceSigning), directory.Combine("blacklist.sec"));
+            File.Copy(keys.Store.PublicPath(KeyNames.DeviceSigning), directory.Combine("blacklist.pub"));
+            using var store = SigningKeysFixture.CreateStore(directory.Path, SigningKeysFixture.Options);
+
+            store.Load();
+            store.GenerateAll(force: true);
+
+            Assert.True(store.HasKeys);
+            Assert.Throws<ArgumentException>(() => store.Describe(KeyNames.Blacklist));
+            Assert.Equal(File.ReadAllBytes(keys.Store.SecretPath(KeyNames.DeviceSigning)), File.ReadAllBytes(directory.Combine("blacklist.sec")));
+            Assert.True(File.Exists(directory.Combine("blacklist.pub")));
+        }
     }
 
     public sealed class Load

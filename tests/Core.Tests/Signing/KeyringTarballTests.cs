@@ -191,7 +191,7 @@ public static class KeyringTarballTests
         public void RejectsATarballWithAnExtraMember()
         {
             using var output = new MemoryStream();
-            output.Write(Build(KeyNames.Blacklist, [keys.Store.GetPublicKeyRing(KeyNames.Blacklist)], null, null));
+            output.Write(Build(KeyNames.Blacklist, [keys.Store.GetPublicKeyRing(KeyNames.DeviceSigning)], null, null));
 
             // Drop the two zero blocks that end the archive, then append a third member.
             output.SetLength(output.Length - 1024);
