@@ -62,7 +62,9 @@ public static class TarReaders
     /// <summary>The names as Python's <c>tarfile</c> gives them (<c>getnames()</c>).</summary>
     public static IReadOnlyList<string> Python(string path)
     {
-        var output = Run(Tools.Require("python3"), ["-c", PythonLister, Path.GetFullPath(path)]);
+        // Debian's interpreter, the one the device client runs on, when there is one.
+        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : Tools.Require("python3");
+        var output = Run(python, ["-c", PythonLister, Path.GetFullPath(path)]);
         return JsonSerializer.Deserialize<List<string>>(output) ?? [];
     }
 

@@ -13,6 +13,12 @@ public sealed record ClientRequest(string Channel, string Device, int Build, str
     /// <summary><c>full</c> or <c>delta</c>: only paths of that kind (<c>-f</c>).</summary>
     public string? Filter { get; init; }
 
+    /// <summary>
+    /// A directory kept between runs (the harness's <c>KEEP_STATE=1</c>): the device keeps the keyrings it cached, as a
+    /// phone does from one update to the next. Null: a device that never spoke to the server.
+    /// </summary>
+    public string? StateDirectory { get; init; }
+
     /// <summary>list-channels: the channels that must be listed.</summary>
     public IReadOnlyList<string>? ExpectChannels { get; init; }
 

@@ -41,7 +41,7 @@ public static class DeviceClient
     public static async Task<ClientRun> RunAsync(ServerProcess server, ClientRequest request)
     {
         Require();
-        var work = Directory.CreateTempSubdirectory("device-").FullName;
+        var work = request.StateDirectory ?? Directory.CreateTempSubdirectory("device-").FullName;
         try
         {
             var info = new ProcessStartInfo("bash")
@@ -70,6 +70,7 @@ public static class DeviceClient
             SetIf(info, "PERCENTAGE", request.Percentage?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             SetIf(info, "FILTER", request.Filter);
             SetIf(info, "EXPECT_CHANNELS", request.ExpectChannels is null ? null : string.Join(' ', request.ExpectChannels));
+            SetIf(info, "KEEP_STATE", request.StateDirectory is null ? null : "1");
 
             using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start run-client.sh.");
             var stdout = process.StandardOutput.ReadToEndAsync();
@@ -87,7 +88,10 @@ public static class DeviceClient
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            if (request.StateDirectory is null)
+            {
+                Directory.Delete(work, recursive: true);
+            }
         }
     }
 

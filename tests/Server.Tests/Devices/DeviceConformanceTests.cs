@@ -33,6 +33,7 @@ public sealed class DeviceConformanceTests(DeviceFleet fleet) : IClassFixture<De
         ["a channel after rename still updates, under its old name and its new one"] = RenamedChannelAsync,
         ["a per-device redirect updates from the target channel"] = RedirectedDeviceAsync,
         ["an automatic channel's imports (cdimage-ubuntu and version) download, the second as a delta"] = AutomaticChannelAsync,
+        ["key rotation and revocation: the old key cached on a device, a revoked retired key, a revoked signing key"] = RotationAndRevocationAsync,
     };
 
     public static TheoryData<string> Names => [.. Cases.Keys];
@@ -158,6 +159,62 @@ public sealed class DeviceConformanceTests(DeviceFleet fleet) : IClassFixture<De
             $"WARN version-3.tar.xz channel.ini channel/device={Stable}/mako");
 
         Assert.Equal(await fleet.FilesOfAsync(Stable, "mako", 3, deltaBase: 2), run.Updates);
+    }
+
+    /// <summary>On a server of its own, since what the whole tree is signed with changes.</summary>
+    private static async Task RotationAndRevocationAsync(DeviceFleet fleet)
+    {
+        await using var server = await DeviceFleet.StartAsync();
+        await DeviceFleet.VerbAsync(server, "create-channel", Stable);
+        await DeviceFleet.VerbAsync(server, "create-device", Stable, "mako");
+        await DeviceFleet.VerbAsync(server, "publish-image", Stable, "mako", $"ubuntu={fleet.Builds.Rootfs(1)}");
+        await DeviceFleet.VerbAsync(server, "publish-image", Stable, "mako", $"ubuntu={fleet.Builds.Rootfs(2)}");
+        var phone = Directory.CreateTempSubdirectory("phone-").FullName;
+        try
+        {
+            var update = Download(Stable, "mako", 1, "2") with { StateDirectory = phone };
+            Assert.True((await DeviceClient.RunAsync(server, update)).Passed);
+            var first = await SigningFingerprintAsync(server);
+
+            // The phone still holds the first image-signing keyring; it fetches the new one the new signatures need.
+            await DeviceFleet.VerbAsync(server, "rotate-key", "image-signing");
+            var rotated = await DeviceClient.RunAsync(server, update);
+            Assert.True(rotated.Passed, rotated.ToString());
+            Assert.Contains("channels.json not properly signed", rotated.Log);
+
+            // Revoking the retired key takes nothing away from devices: the tree is signed by its successor.
+            await DeviceFleet.VerbAsync(server, "revoke-key", first, "--reason", "retired and lost");
+            var retiredRevoked = await DeviceClient.RunAsync(server, update);
+            Assert.True(retiredRevoked.Passed, retiredRevoked.ToString());
+            Assert.Equal("2", retiredRevoked.Path);
+
+            // Revoking the key the tree is signed with: the phone and a fresh device refuse channels.json.
+            var second = await SigningFingerprintAsync(server);
+            await DeviceFleet.VerbAsync(server, "revoke-key", second);
+            foreach (var request in new[] { update, Download(Stable, "mako", 1, "2") })
+            {
+                var refused = await DeviceClient.RunAsync(server, request);
+                Assert.False(refused.Passed, refused.ToString());
+                Assert.Contains("SignatureError", refused.Verdict + refused.Log);
+                Assert.Null(refused.Path);
+            }
+
+            // A new signing key brings every device back.
+            await DeviceFleet.VerbAsync(server, "rotate-key", "image-signing");
+            var recovered = await DeviceClient.RunAsync(server, update);
+            Assert.True(recovered.Passed, recovered.ToString());
+            Assert.Equal("2", recovered.Path);
+        }
+        finally
+        {
+            Directory.Delete(phone, recursive: true);
+        }
+    }
+
+    private static async Task<string> SigningFingerprintAsync(ServerProcess server)
+    {
+        var keys = System.Text.Json.Nodes.JsonNode.Parse((await DeviceFleet.VerbAsync(server, "list-keys", "--json")).Stdout)!;
+        return keys["keys"]!.AsArray().Single(k => k!["name"]!.GetValue<string>() == "image-signing")!["fingerprint"]!.GetValue<string>();
     }
 
     private static async Task AutomaticChannelAsync(DeviceFleet fleet)
