@@ -13,7 +13,7 @@ public sealed class ChannelDevicesTests : ChannelTestContext
         var page = Open("stable");
 
         page.Find("#device-name").Input("mako");
-        page.Find("input[type=checkbox]").Change(true);
+        page.Find("#device-keyring").Change(true);
         await ClickAsync(Button(page, "Add device"));
 
         page.WaitForAssertion(() => Assert.Equal("Created device 'mako' in channel 'stable'.", page.Find(".notice.ok").TextContent), Patience);
