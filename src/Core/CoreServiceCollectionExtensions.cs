@@ -47,6 +47,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<OpenPgpSigner>();
         services.AddSingleton<KeyringPublisher>();
         services.AddSingleton<PublishLock>();
+        services.AddSingleton<PendingPublishes>();
+        services.AddSingleton<TreeLock>();
         services.AddSingleton<TreePublisher>();
         services.AddSingleton<TreeMutator>();
         services.AddSingleton<AuditLog>();

@@ -47,8 +47,11 @@ public sealed class ImportCrashTests : IAsyncLifetime
         Assert.True(await InProcessServer.EventuallyAsync(async () => (await RunsAsync()).Any(r => r["state"]!.GetValue<int>() == 1), 90), _server.Log);
         await Task.Delay(1500);
         await _server.KillAsync();
-        Assert.Contains((await RunsAsync()), r => r["state"]!.GetValue<int>() == 1);
         Assert.NotEmpty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work"), "import-*"));
+
+        // Any verb clears the dead job's work area.
+        Assert.Contains((await RunsAsync()), r => r["state"]!.GetValue<int>() == 1);
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work"), "import-*"));
 
         await Verb(0, "pause-import", "crash");
         await _server.StartAsync();

@@ -20,8 +20,6 @@ public static partial class OidcTests
 {
     private const string AuthCookie = "systemimage";
 
-    [GeneratedRegex("""name="(?<name>__RequestVerificationToken[^"]*)" value="(?<value>[^"]+)""")]
-    private static partial Regex AntiforgeryField();
 
     /// <summary>The in-process server pointed at a running test provider, with its role map (see <see cref="TestOpenIdProvider.ServerArguments"/>).</summary>
     public sealed class OidcServer : InProcessServer
@@ -196,7 +194,7 @@ public static partial class OidcTests
         {
             var (browser, final, _) = await SignInAsync(new("hal", ["si-viewers"]));
             using var _b = browser;
-            var token = AntiforgeryField().Match(await final.Content.ReadAsStringAsync());
+            var token = SignInForm.AntiforgeryField().Match(await final.Content.ReadAsStringAsync());
             var form = new FormUrlEncodedContent(new Dictionary<string, string> { [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value) });
 
             var signOut = await browser.Http.PostAsync(new Uri(AdminRoutes.SignOut, UriKind.Relative), form);

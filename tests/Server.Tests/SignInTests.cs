@@ -9,7 +9,7 @@ namespace SystemImage.Server.Tests;
 
 /// <summary>Cookie sign-in with anti-forgery, the landing page, the API reference and the admin-only dashboard.</summary>
 [Collection(InProcessServerCollection.Name)]
-public sealed partial class SignInTests(InProcessServer server) : IClassFixture<InProcessServer>
+public sealed class SignInTests(InProcessServer server) : IClassFixture<InProcessServer>
 {
     private const string Password = "correct horse battery staple";
 
@@ -18,18 +18,8 @@ public sealed partial class SignInTests(InProcessServer server) : IClassFixture<
         BaseAddress = server.BaseAddress,
     };
 
-    private async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string name, string password, bool withToken = true)
-    {
-        var form = await browser.GetStringAsync(new Uri("/admin/sign-in", UriKind.Relative));
-        var fields = new Dictionary<string, string> { ["_handler"] = "sign-in", ["name"] = name, ["password"] = password, ["returnUrl"] = "/admin" };
-        if (withToken)
-        {
-            var token = AntiforgeryField().Match(form);
-            fields[token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value);
-        }
-
-        return await browser.PostAsync(new Uri("/admin/sign-in", UriKind.Relative), new FormUrlEncodedContent(fields));
-    }
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient browser, string name, string password, bool withToken = true) =>
+        SignInForm.PostAsync(browser, name, password, withToken);
 
     private async Task AddUserAsync(string name, Role role) =>
         Assert.True((await server.Get<UserService>().AddAsync(name, role, Password, new Actor("tests", "cli"), CancellationToken.None)).Succeeded);
@@ -102,7 +92,4 @@ public sealed partial class SignInTests(InProcessServer server) : IClassFixture<
         Assert.DoesNotContain(">Tokens</a>", home);
         Assert.NotEqual(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/admin/jobs", UriKind.Relative))).StatusCode);
     }
-
-    [GeneratedRegex("""name="(?<name>__RequestVerificationToken[^"]*)" value="(?<value>[^"]+)""")]
-    private static partial Regex AntiforgeryField();
 }

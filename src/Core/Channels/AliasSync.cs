@@ -85,7 +85,7 @@ public sealed class AliasSync(VersionTarballWriter versionTarballs, TimeProvider
             copy.MinVersion = image.MinVersion;
             copy.PhasedPercentage = image.PhasedPercentage;
             var files = image.Files.OrderBy(f => f.Order).Select(f => f.PartName == ImageComposer.VersionPart
-                ? VersionFile(alias, mirror, image, f.Order, versionFiles)
+                ? VersionFile(db, alias, mirror, image, f.Order, versionFiles)
                 : new ImageFile { Order = f.Order, PartName = f.PartName, Path = f.Path, Signature = f.Signature, Checksum = f.Checksum, Size = f.Size }).ToList();
             if (!files.Select(Describe).SequenceEqual(copy.Files.OrderBy(f => f.Order).Select(Describe)))
             {
@@ -95,11 +95,11 @@ public sealed class AliasSync(VersionTarballWriter versionTarballs, TimeProvider
         }
     }
 
-    private ImageFile VersionFile(Channel alias, Device mirror, Image image, int order, Dictionary<int, ImageFile> cache)
+    private ImageFile VersionFile(SystemImageDbContext db, Channel alias, Device mirror, Image image, int order, Dictionary<int, ImageFile> cache)
     {
         if (!cache.TryGetValue(image.Version, out var file))
         {
-            file = versionTarballs.Ensure(alias.Name, mirror.Name, image.Version, image.VersionDetail, alias.AliasTarget, order);
+            file = versionTarballs.Ensure(db, alias.Name, mirror.Name, image.Version, image.VersionDetail, alias.AliasTarget, order);
             cache[image.Version] = file;
         }
 

@@ -295,7 +295,7 @@ public sealed class ChannelService(
             {
                 foreach (var file in image.Files.Where(f => f.PartName == ImageComposer.VersionPart))
                 {
-                    var fresh = versionTarballs.Ensure(newName, device.Name, image.Version, image.VersionDetail, channel.AliasTarget, file.Order);
+                    var fresh = versionTarballs.Ensure(db, newName, device.Name, image.Version, image.VersionDetail, channel.AliasTarget, file.Order);
                     (file.Path, file.Signature, file.Checksum, file.Size) = (fresh.Path, fresh.Signature, fresh.Checksum, fresh.Size);
                 }
             }

@@ -77,7 +77,9 @@ public sealed class ImportSession : IDisposable
         var (device, entry) = Current;
         var total = new FileInfo(tarball).Length;
         var progress = device is null ? null : new InlineProgress(bytes => Reporter.Progress(device, entry, bytes, total));
-        var result = await _preparer.PrepareAsync(tarball, PartPreparer.CompressionFromFileName(tarball), WorkDirectory, cancellationToken, progress);
+        // A download into this run's work directory is the server's own file; a file of a cdimage tree is not.
+        var owned = Path.GetFullPath(tarball).StartsWith(Path.GetFullPath(WorkDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        var result = await _preparer.PrepareAsync(tarball, PartPreparer.CompressionFromFileName(tarball), WorkDirectory, cancellationToken, progress, owned);
         if (result.Part is not { } part)
         {
             throw new GeneratorException($"{Path.GetFileName(tarball)}: {result.Error}");
@@ -117,14 +119,14 @@ public sealed class ImportSession : IDisposable
         return file;
     }
 
-    /// <summary>Stages the pending files among <paramref name="files"/> into the tree and the database, before the image that uses them.</summary>
-    internal void Commit(SystemImageDbContext db, TreeBatch batch, IEnumerable<PoolFile> files)
+    /// <summary>Stages the pending files among <paramref name="files"/> in the change of <paramref name="db"/> and adds their rows, before the image that uses them.</summary>
+    internal void Commit(SystemImageDbContext db, IEnumerable<PoolFile> files)
     {
         foreach (var file in files)
         {
             if (_pending.Remove(file.Path, out var pending))
             {
-                _pool.StageFile(batch, file.Path, pending.Output, pending.Sidecar);
+                _pool.StageFile(db.StagedFiles, file.Path, pending.Output, pending.Sidecar);
                 db.PoolFiles.Add(pending.File);
                 if (pending.Manifest is { } manifest)
                 {

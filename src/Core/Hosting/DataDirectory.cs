@@ -19,6 +19,7 @@ public sealed partial class DataDirectory(
     IDbContextFactory<SystemImageDbContext> dbFactory,
     KeyStore keys,
     PublishLock publishLock,
+    TreeLock treeLock,
     TreePublisher publisher,
     ILogger<DataDirectory> logger)
 {
@@ -49,12 +50,20 @@ public sealed partial class DataDirectory(
                 LogDevelopmentKeys(logger, settings.SecretsDir);
             }
         }
+
+        // Whatever starts (a verb, the server) clears what killed processes left: scratch areas of uploads and imports
+        // and, when the tree is free, staging of changes that never committed and publishes that did but never ran.
+        WorkArea.Sweep(settings.StateDir, includeLooseFiles: false);
+        if (keys.HasKeys)
+        {
+            await using var free = await treeLock.TryAcquireAsync(cancellationToken);
+        }
     }
 
     /// <summary>Removes temporaries left by an interrupted publish and republishes everything that differs from the database.</summary>
     public async Task<PublishReport> RepairTreeAsync(CancellationToken cancellationToken)
     {
-        await using var held = await publishLock.AcquireAsync(cancellationToken);
+        await using var held = await treeLock.AcquireAsync(cancellationToken);
         var root = options.Value.PublishRootFullPath;
         foreach (var leftover in Directory.EnumerateFiles(root, ".*", SearchOption.AllDirectories).Where(f => TreeBatch.IsTemporary(Path.GetFileName(f))))
         {

@@ -15,29 +15,26 @@ using SystemImage.Core.Storage;
 namespace SystemImage.Core.Images;
 
 /// <summary>
-/// Adds a full image to a device: its version tarball, one delta image per base, and the database rows. Tree files
-/// are committed before the rows are added, so an index never references a file that does not exist yet.
-/// Callers hold the publish lock.
+/// Adds a full image to a device: its version tarball, one delta image per base, and the database rows. New files
+/// are staged in the change (<see cref="SystemImageDbContext.Staged"/>), which puts them in the tree after the commit
+/// and before any index names them. Callers hold the publish lock; no write transaction is needed until the save.
 /// </summary>
 public sealed partial class ImageComposer(
     PoolWriter pool,
     VersionTarballWriter versionTarballs,
     DeltaGenerator deltas,
     TarManifestStore manifests,
-    IOptions<SystemImageOptions> options,
     IOptions<XzOptions> xz,
     TimeProvider time,
     ILogger<ImageComposer> logger)
 {
     public const string VersionPart = "version";
 
-    private string Root => options.Value.PublishRootFullPath;
-
     public async Task<Image> ComposeAsync(
         SystemImageDbContext db, Channel channel, Device device, int version, ImageContent content, IReadOnlyList<Image> bases, CancellationToken cancellationToken)
     {
         var versionFile = content.WithVersionTarball
-            ? versionTarballs.Ensure(channel.Name, device.Name, version, content.VersionDetail, channel.AliasTarget, content.Parts.Count)
+            ? versionTarballs.Ensure(db, channel.Name, device.Name, version, content.VersionDetail, channel.AliasTarget, content.Parts.Count)
             : null;
 
         var now = time.GetUtcNow();
@@ -91,21 +88,28 @@ public sealed partial class ImageComposer(
     {
         var sourcePath = source.Path;
         var path = $"{TreeLayout.PoolDirectory}/{BaseName(target.Path)}.delta-{BaseName(sourcePath)}.tar.xz";
+
+        // A delta made earlier in this change (another device with the same parts) is only among the tracked rows.
+        if (db.PoolFiles.Local.FirstOrDefault(p => p.Path == path) is { } made)
+        {
+            return made;
+        }
+
         if (await db.PoolFiles.FirstOrDefaultAsync(p => p.Path == path, cancellationToken) is { } existing)
         {
             return existing;
         }
 
-        // A loose file in the work root: made under the publish lock, so the start-up sweep may remove a leftover.
-        var work = WorkArea.WorkRoot(options.Value.StateDir);
-        Directory.CreateDirectory(work);
-        var temp = Path.Combine(work, $"delta-{Guid.NewGuid():N}.tar.xz");
+        var staged = db.StagedFiles;
+
+        // Written in the change's staging directory, which goes away with the change if it never commits.
+        var temp = Path.Combine(staged.Directory, $"delta-{Guid.NewGuid():N}.tar.xz");
         try
         {
             // The manifests spare reading and hashing both full images again: only the target's data is read, once,
             // and streamed into xz, which works on other threads while the target is decoded.
-            var sourceManifest = manifests.GetOrScan(source.Checksum, () => OpenTar(sourcePath), cancellationToken);
-            var targetManifest = manifests.GetOrScan(target.Checksum, () => OpenTar(target.Path), cancellationToken);
+            var sourceManifest = manifests.GetOrScan(source.Checksum, () => OpenTar(staged, sourcePath), cancellationToken);
+            var targetManifest = manifests.GetOrScan(target.Checksum, () => OpenTar(staged, target.Path), cancellationToken);
             var plan = DeltaGenerator.Plan(sourceManifest, targetManifest);
             DeltaStats stats;
             string checksum;
@@ -115,7 +119,7 @@ public sealed partial class ImageComposer(
                 var encoder = new XzEncoderStream(compressed, xz.Value.ToSettings().ForInputSize(plan.EstimatedTarSize), leaveOpen: true);
                 try
                 {
-                    stats = deltas.Write(plan, localTarget ?? (() => OpenTar(target.Path)), encoder, cancellationToken);
+                    stats = deltas.Write(plan, localTarget ?? (() => OpenTar(staged, target.Path)), encoder, cancellationToken);
                     await encoder.CompleteAsync(cancellationToken);
                 }
                 catch
@@ -146,18 +150,14 @@ public sealed partial class ImageComposer(
                 VersionDetail = target.VersionDetail,
                 CreatedAt = time.GetUtcNow(),
             };
-            using (var batch = new TreeBatch(Root))
+            pool.StageFile(staged, path, temp, new JsonObject
             {
-                pool.StageFile(batch, path, temp, new JsonObject
-                {
-                    ["checksum"] = checksum,
-                    ["generator"] = "delta",
-                    ["source"] = sourcePath,
-                    ["target"] = target.Path,
-                    ["version_detail"] = target.VersionDetail,
-                });
-                batch.Commit();
-            }
+                ["checksum"] = checksum,
+                ["generator"] = "delta",
+                ["source"] = sourcePath,
+                ["target"] = target.Path,
+                ["version_detail"] = target.VersionDetail,
+            });
 
             db.PoolFiles.Add(poolFile);
             LogDeltaWritten(logger, path, size, target.Size, stats.Removed, stats.Added + stats.Modified);
@@ -165,11 +165,15 @@ public sealed partial class ImageComposer(
         }
         finally
         {
-            File.Delete(temp);
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
         }
     }
 
-    private Stream OpenTar(string treePath) => new XzDecoderStream(File.OpenRead(TreePath.Resolve(Root, treePath)));
+    /// <summary>A pool file's tar, from the change's staging when the change made it, else from the tree.</summary>
+    private static Stream OpenTar(StagedFiles staged, string treePath) => new XzDecoderStream(File.OpenRead(staged.PathOf(treePath)));
 
     private static string BaseName(string treePath)
     {

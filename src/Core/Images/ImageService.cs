@@ -49,6 +49,8 @@ public sealed class ImageService(
             prepared.Add((part, $"{TreeLayout.PoolDirectory}/{part.Name}-{hash}.tar.xz", hash));
         }
 
+        // Parts not in the pool yet are validated and compressed before the publish lock, so uploads do not queue
+        // behind each other's compression.
         var fresh = new Dictionary<string, PreparedPart>(StringComparer.Ordinal);
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -56,24 +58,30 @@ public sealed class ImageService(
             var existing = await db.PoolFiles.Where(p => known.Contains(p.Path)).Select(p => p.Path).ToListAsync(cancellationToken);
             foreach (var (input, poolPath, _) in prepared.Where(p => !existing.Contains(p.PoolPath)))
             {
-                var result = await preparer.PrepareAsync(input.FilePath, PartPreparer.CompressionFromFileName(input.FilePath), work, cancellationToken);
+                var result = await PrepareAsync(input, work, cancellationToken);
                 if (result.Part is null)
                 {
-                    return OperationResult.Invalid($"Part '{input.Name}' ({Path.GetFileName(input.FilePath)}): {result.Error}");
+                    return OperationResult.Invalid(Refusal(input, result.Error!));
                 }
 
                 fresh[poolPath] = result.Part;
             }
         }
 
-        return await mutator.MutateAsync(db => PublishPreparedAsync(db, request, prepared, fresh, actor, cancellationToken), cancellationToken);
+        return await mutator.MutateAsync(db => PublishPreparedAsync(db, request, prepared, fresh, work, actor, cancellationToken), cancellationToken);
     }
+
+    private Task<PartResult> PrepareAsync(PartInput input, string work, CancellationToken cancellationToken) =>
+        preparer.PrepareAsync(input.FilePath, PartPreparer.CompressionFromFileName(input.FilePath), work, cancellationToken, owned: input.Owned);
+
+    private static string Refusal(PartInput input, string error) => $"Part '{input.Name}' ({Path.GetFileName(input.FilePath)}): {error}";
 
     private async Task<Mutation> PublishPreparedAsync(
         SystemImageDbContext db,
         PublishImageRequest request,
         List<(PartInput Input, string PoolPath, string SourceHash)> prepared,
         Dictionary<string, PreparedPart> fresh,
+        string work,
         Actor actor,
         CancellationToken cancellationToken)
     {
@@ -104,16 +112,27 @@ public sealed class ImageService(
         }
 
         var parts = new List<PoolFile>();
-        using (var batch = new TreeBatch(options.Value.PublishRootFullPath))
+        foreach (var (input, poolPath, sourceHash) in prepared)
         {
-            foreach (var (input, poolPath, sourceHash) in prepared)
+            if (await db.PoolFiles.FirstOrDefaultAsync(p => p.Path == poolPath, cancellationToken) is { } known)
             {
-                var poolFile = await db.PoolFiles.FirstOrDefaultAsync(p => p.Path == poolPath, cancellationToken)
-                    ?? StagePart(db, batch, input, poolPath, sourceHash, fresh[poolPath]);
-                parts.Add(poolFile);
+                parts.Add(known);
+                continue;
             }
 
-            batch.Commit();
+            // In the pool when this publish began, but removed since (a clean-up of orphans ran in between): prepare it now.
+            if (!fresh.TryGetValue(poolPath, out var part))
+            {
+                var again = await PrepareAsync(input, work, cancellationToken);
+                if (again.Part is null)
+                {
+                    return OperationResult.Invalid(Refusal(input, again.Error!));
+                }
+
+                part = fresh[poolPath] = again.Part;
+            }
+
+            parts.Add(StagePart(db, input, poolPath, sourceHash, part));
         }
 
         var detail = VersionDetail.Join(parts.Select(p => p.VersionDetail), request.Tag, version);
@@ -159,10 +178,10 @@ public sealed class ImageService(
         return tars;
     }
 
-    private PoolFile StagePart(SystemImageDbContext db, TreeBatch batch, PartInput input, string poolPath, string sourceHash, PreparedPart part)
+    private PoolFile StagePart(SystemImageDbContext db, PartInput input, string poolPath, string sourceHash, PreparedPart part)
     {
         var detail = $"{input.Name}={sourceHash[..12]}";
-        pool.StageFile(batch, poolPath, part.OutputPath, new JsonObject
+        pool.StageFile(db.StagedFiles, poolPath, part.OutputPath, new JsonObject
         {
             ["checksum"] = part.Checksum,
             ["generator"] = "publish-image",

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Publishing;
 using SystemImage.Core.Storage;
@@ -15,20 +16,20 @@ namespace SystemImage.Core.Images;
 /// </summary>
 public sealed class VersionTarballWriter(PoolWriter pool, IOptions<SystemImageOptions> options)
 {
-    public ImageFile Ensure(string channel, string device, int version, string versionDetail, string? channelTarget, int order)
+    /// <summary>Stages the tarball in <paramref name="db"/>'s change unless the tree (or the change) already has these bytes.</summary>
+    public ImageFile Ensure(SystemImageDbContext db, string channel, string device, int version, string versionDetail, string? channelTarget, int order)
     {
         var settings = options.Value;
         var info = new VersionInfo(channel, device, version, versionDetail, channelTarget, settings.PublicHost, settings.PublicHttpPort, settings.PublicHttpsPort);
         var bytes = VersionTarball.Build(info);
         var path = TreeLayout.VersionTarball(channel, device, version);
-        var full = TreePath.Resolve(settings.PublishRootFullPath, path);
-        var current = File.Exists(full) && File.Exists(full + ".asc") && File.Exists(TreePath.Resolve(settings.PublishRootFullPath, PoolWriter.SidecarOf(path)))
+        var staged = db.StagedFiles;
+        var full = staged.PathOf(path);
+        var current = File.Exists(full) && File.Exists(staged.PathOf(TreeLayout.Signature(path))) && File.Exists(staged.PathOf(PoolWriter.SidecarOf(path)))
             && File.ReadAllBytes(full).AsSpan().SequenceEqual(bytes);
         if (!current)
         {
-            using var batch = new TreeBatch(settings.PublishRootFullPath);
-            pool.StageBytes(batch, path, bytes, JsonNode.Parse(VersionTarball.Sidecar(info))!.AsObject());
-            batch.Commit();
+            pool.StageBytes(staged, path, bytes, JsonNode.Parse(VersionTarball.Sidecar(info))!.AsObject());
         }
 
         return new ImageFile

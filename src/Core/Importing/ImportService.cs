@@ -27,8 +27,8 @@ namespace SystemImage.Core.Importing;
 /// </summary>
 public sealed partial class ImportService(
     IDbContextFactory<SystemImageDbContext> dbFactory,
-    PublishLock publishLock,
-    TreePublisher publisher,
+    TreeLock treeLock,
+    PendingPublishes pending,
     ImageComposer composer,
     ImageExpiry expiry,
     AliasSync aliasSync,
@@ -51,7 +51,7 @@ public sealed partial class ImportService(
     private async Task<ImportOutcome> ImportMeasuredAsync(string channel, Actor actor, IImportReporter reporter, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await using var held = await publishLock.AcquireAsync(cancellationToken);
+        await using var held = await treeLock.AcquireAsync(cancellationToken);
         if (clock.Elapsed > TimeSpan.FromSeconds(0.5))
         {
             reporter.Log($"Waited {clock.Elapsed.TotalSeconds:F1} s for another import or change to the tree to finish");
@@ -72,21 +72,31 @@ public sealed partial class ImportService(
 
         reporter.Log($"Importing {channel}: {devices.Count} device(s)");
         var results = new List<DeviceImport>();
-        using (var session = new ImportSession(WorkArea.Create(options.Value.StateDir, "import"), reporter, preparer, pool, manifests, time))
+        var committed = new List<(PendingPublish Pending, StagedFiles Staged)>();
+        try
         {
-            foreach (var device in devices)
+            using (var session = new ImportSession(WorkArea.Create(options.Value.StateDir, "import"), reporter, preparer, pool, manifests, time))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var result = await ImportDeviceAsync(channel, device, session, actor, cancellationToken);
-                reporter.Log($"{device}: {result.Message}");
-                results.Add(result);
+                foreach (var device in devices)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var result = await ImportDeviceAsync(channel, device, session, actor, committed, cancellationToken);
+                    reporter.Log($"{device}: {result.Message}");
+                    results.Add(result);
+                }
             }
+        }
+        catch when (committed.Count > 0)
+        {
+            // Devices committed before the failure are published now rather than at the next change.
+            await pending.CompleteAsync(CancellationToken.None);
+            throw;
         }
 
         var published = results.Where(r => r.Version is not null).ToList();
-        if (published.Count > 0)
+        if (published.Count > 0 && !TreeMutator.CrashingAfterCommit)
         {
-            await FinishAsync(channel, published, actor, reporter, cancellationToken);
+            await FinishAsync(channel, published, committed, actor, reporter, cancellationToken);
         }
 
         var summary = published.Count == 0
@@ -115,10 +125,14 @@ public sealed partial class ImportService(
     };
 
     /// <summary>
-    /// Steps 1–5 for one device. Generating only reads the database (the publish lock keeps other writers out, and
-    /// the run's progress must be writable meanwhile); the image is then committed in one transaction, whole or not at all.
+    /// Steps 1–5 for one device. Generating, staging and making deltas only read the database (the publish lock keeps
+    /// other tree writers out, and the run's progress, tokens and sign-ins must stay writable meanwhile); the image is
+    /// then committed in one short transaction, whole or not at all, and its files put in the tree. The tree is
+    /// published once for the whole import (<see cref="FinishAsync"/>); until then each device's commit carries a
+    /// pending-publish marker, so a crash in between is published by whoever takes the lock next.
     /// </summary>
-    private async Task<DeviceImport> ImportDeviceAsync(string channelName, string deviceName, ImportSession session, Actor actor, CancellationToken cancellationToken)
+    private async Task<DeviceImport> ImportDeviceAsync(
+        string channelName, string deviceName, ImportSession session, Actor actor, List<(PendingPublish, StagedFiles)> committed, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (channel, device, refusal) = await ImageTargets.LoadWritableAsync(db, channelName, deviceName, cancellationToken);
@@ -191,38 +205,67 @@ public sealed partial class ImportService(
             return DeviceImport.Skipped(deviceName, latest is null ? "nothing to publish" : $"nothing new since version {latest.Version}");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        using (var batch = new TreeBatch(options.Value.PublishRootFullPath))
+        var detail = VersionDetail.Join(generated.Select(f => f.VersionDetail), null, version);
+        var staged = StagedFiles.Create(options.Value.StateDir, options.Value.PublishRootFullPath);
+        try
         {
-            session.Commit(db, batch, generated);
-            batch.Commit();
+            db.Staged = staged;
+            session.Commit(db, generated);
+            var content = new ImageContent(generated, detail, detail) { WithVersionTarball = withVersion, PartNames = partNames };
+            var before = ImageAudit.Versions(device);
+            await composer.ComposeAsync(db, channel, device, version, content, bases, cancellationToken);
+            expiry.Expire(db, channel, device);
+            audit.Record(db, actor, "import-image", $"{channelName}/{deviceName}", channelName, ImageAudit.Published(before, device, version, detail));
+            var marker = pending.Record(db, staged, PublishRequest.ForDevices([new DeviceRef(channelName, deviceName)]));
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+
+            committed.Add((marker, staged));
+            staged.Apply();
+        }
+        catch
+        {
+            if (!committed.Any(c => ReferenceEquals(c.Item2, staged)))
+            {
+                staged.Dispose();
+            }
+
+            throw;
         }
 
-        var detail = VersionDetail.Join(generated.Select(f => f.VersionDetail), null, version);
-        var content = new ImageContent(generated, detail, detail) { WithVersionTarball = withVersion, PartNames = partNames };
-        var before = ImageAudit.Versions(device);
-        await composer.ComposeAsync(db, channel, device, version, content, bases, cancellationToken);
-        expiry.Expire(db, channel, device);
-        audit.Record(db, actor, "import-image", $"{channelName}/{deviceName}", channelName, ImageAudit.Published(before, device, version, detail));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         var deltas = bases.Where(b => b.Version < version).Select(b => b.Version).ToList();
         return new DeviceImport(deviceName, version, deltas,
             $"published version {version} ({detail}){(deltas.Count == 0 ? "" : $" with deltas from {string.Join(", ", deltas)}")}");
     }
 
-    /// <summary>Step 6: aliases, the tree, orphans, mirrors. The images are already committed; a failure here is logged, not undone.</summary>
-    private async Task FinishAsync(string channelName, List<DeviceImport> published, Actor actor, IImportReporter reporter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Step 6: aliases, the tree, orphans, mirrors. The images are already committed: the aliases' change is committed
+    /// with a marker of its own, then the tree is published for every device and the markers are removed.
+    /// </summary>
+    private async Task FinishAsync(
+        string channelName, List<DeviceImport> published, List<(PendingPublish Pending, StagedFiles Staged)> committed, Actor actor, IImportReporter reporter, CancellationToken cancellationToken)
     {
         var publish = PublishRequest.ForDevices(published.Select(r => new DeviceRef(channelName, r.Device)));
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        PublishReport report;
+        using (var staged = StagedFiles.Create(options.Value.StateDir, options.Value.PublishRootFullPath))
         {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.Staged = staged;
             var channel = await db.Channels.FirstAsync(c => c.Name == channelName, cancellationToken);
             publish = publish.Merge(await aliasSync.SyncAliasesOfAsync(db, channel, cancellationToken));
-            await db.SaveChangesAsync(cancellationToken);
+            var marker = pending.Record(db, staged, publish);
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+
+            report = await pending.FinishAsync([.. committed, (marker, staged)], publish);
         }
 
-        var report = await publisher.PublishAsync(publish, CancellationToken.None);
         reporter.Log($"Published the tree: {report.Written} file(s) written");
         var removed = await maintenance.CleanupLockedAsync(actor, CancellationToken.None);
         if (removed.Count > 0)

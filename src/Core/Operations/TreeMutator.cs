@@ -1,29 +1,89 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Configuration;
 using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Publishing;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Operations;
 
 /// <summary>
-/// Runs one mutation under the publish lock: the change and its audit entry are saved in one transaction,
-/// then the affected part of the tree is republished. A refused change saves nothing and publishes nothing.
+/// Runs one change to the tree under the publish lock. The change reads the database and stages its new files
+/// (compressing, making deltas, signing) outside the publish root and without a write transaction; SQLite's write
+/// lock is taken only from its first save (or at the end) to the commit, so other writers (tokens, sign-ins, job
+/// progress) never wait for the heavy work. The commit carries a pending-publish marker; then the staged files go
+/// in place and the affected part of the tree is published. A refused or failed change commits nothing and leaves
+/// no file behind.
 /// </summary>
-public sealed class TreeMutator(IDbContextFactory<SystemImageDbContext> dbFactory, PublishLock publishLock, TreePublisher publisher)
+public sealed class TreeMutator(
+    IDbContextFactory<SystemImageDbContext> dbFactory, TreeLock treeLock, PendingPublishes pending, IOptions<SystemImageOptions> options)
 {
+    private static readonly AsyncLocal<bool> StopAfterCommit = new();
+
     public async Task<OperationResult> MutateAsync(Func<SystemImageDbContext, Task<Mutation>> change, CancellationToken cancellationToken)
     {
-        await using var held = await publishLock.AcquireAsync(cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var mutation = await change(db);
-        if (!mutation.Result.Succeeded)
+        await using var held = await treeLock.AcquireAsync(cancellationToken);
+        var (result, committed) = await CommitLockedAsync(change, cancellationToken);
+        if (committed is var (marker, staged, publish) && !StopAfterCommit.Value)
         {
-            return mutation.Result;
+            using (staged)
+            {
+                await pending.FinishAsync([(marker, staged)], publish);
+            }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await publisher.PublishAsync(mutation.Publish, CancellationToken.None);
-        return mutation.Result;
+        return result;
+    }
+
+    /// <summary>
+    /// For tests: changes (and imports) in the calling async flow stop right after their commit, leaving what a process
+    /// killed there leaves: the change committed with its pending-publish marker, its files staged, the tree as before.
+    /// </summary>
+    internal static IDisposable SimulateCrashAfterCommit()
+    {
+        StopAfterCommit.Value = true;
+        return new Restore();
+    }
+
+    /// <summary>True while <see cref="SimulateCrashAfterCommit"/> is in force.</summary>
+    internal static bool CrashingAfterCommit => StopAfterCommit.Value;
+
+    /// <summary>
+    /// The first half of <see cref="MutateAsync"/>, under the publish lock: the change committed with its
+    /// pending-publish marker, its files staged but not in the tree yet. A process killed right after this leaves
+    /// exactly that, which the next holder of the lock completes (<see cref="PendingPublishes.CompleteAsync"/>).
+    /// </summary>
+    private async Task<(OperationResult Result, (PendingPublish Marker, StagedFiles Staged, PublishRequest Publish)? Committed)> CommitLockedAsync(
+        Func<SystemImageDbContext, Task<Mutation>> change, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var staged = StagedFiles.Create(options.Value.StateDir, options.Value.PublishRootFullPath);
+        try
+        {
+            db.Staged = staged;
+            db.TransactionOnFirstSave = true;
+            var mutation = await change(db);
+            if (!mutation.Result.Succeeded)
+            {
+                staged.Dispose();
+                return (mutation.Result, null);
+            }
+
+            var marker = pending.Record(db, staged, mutation.Publish);
+            await db.SaveChangesAsync(cancellationToken);
+            await db.Database.CommitTransactionAsync(CancellationToken.None);
+            return (mutation.Result, (marker, staged, mutation.Publish));
+        }
+        catch
+        {
+            staged.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Restore : IDisposable
+    {
+        public void Dispose() => StopAfterCommit.Value = false;
     }
 }

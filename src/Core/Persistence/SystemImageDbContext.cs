@@ -33,6 +33,44 @@ public sealed class SystemImageDbContext(DbContextOptions<SystemImageDbContext> 
 
     public DbSet<RetiredKey> RetiredKeys => Set<RetiredKey>();
 
+    public DbSet<PendingPublish> PendingPublishes => Set<PendingPublish>();
+
+    /// <summary>
+    /// The files a tree change is staging (set by <see cref="Operations.TreeMutator"/> and the import for the change
+    /// they run); null outside one. Code that writes tree files as part of a change stages them here.
+    /// </summary>
+    internal Storage.StagedFiles? Staged { get; set; }
+
+    /// <summary>
+    /// When set, the first save opens the write transaction (SQLite's write lock) that the caller then commits, so
+    /// everything before it (reading, compressing, making deltas) runs without holding the lock.
+    /// </summary>
+    internal bool TransactionOnFirstSave { get; set; }
+
+    /// <summary>The staged files of the change in progress; throws outside one.</summary>
+    internal Storage.StagedFiles StagedFiles =>
+        Staged ?? throw new InvalidOperationException("Tree files can only be written as part of a change (TreeMutator or an import).");
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (TransactionOnFirstSave && Database.CurrentTransaction is null)
+        {
+            Database.BeginTransaction();
+        }
+
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (TransactionOnFirstSave && Database.CurrentTransaction is null)
+        {
+            await Database.BeginTransactionAsync(cancellationToken);
+        }
+
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SystemImageDbContext).Assembly);
 

@@ -40,6 +40,27 @@ public sealed class PublishLock(IOptions<SystemImageOptions> options) : IDisposa
         }
     }
 
+    /// <summary>The lock if it is free now (in this process and in every other); null when someone holds it.</summary>
+    public async Task<IAsyncDisposable?> TryAcquireAsync(CancellationToken cancellationToken)
+    {
+        if (!await _local.WaitAsync(0, cancellationToken))
+        {
+            return null;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(options.Value.StateDir);
+            var stream = new FileStream(Path.Combine(options.Value.StateDir, "publish.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return new Releaser(stream, _local);
+        }
+        catch (IOException)
+        {
+            _local.Release();
+            return null;
+        }
+    }
+
     public void Dispose() => _local.Dispose();
 
     private sealed class Releaser(FileStream stream, SemaphoreSlim local) : IAsyncDisposable

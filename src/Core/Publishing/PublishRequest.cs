@@ -33,4 +33,10 @@ public sealed record PublishRequest
     };
 
     public static PublishRequest All { get; } = new() { Everything = true };
+
+    /// <summary>This request as JSON, to be kept with a change that is not published yet.</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this);
+
+    public static PublishRequest FromJson(string json) =>
+        System.Text.Json.JsonSerializer.Deserialize<PublishRequest>(json) ?? throw new InvalidDataException("An empty publish request.");
 }

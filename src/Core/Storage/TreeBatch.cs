@@ -7,7 +7,7 @@ namespace SystemImage.Core.Storage;
 /// </summary>
 public sealed class TreeBatch(string root) : IDisposable
 {
-    private const string TempMarker = ".tmp-";
+    internal const string TempMarker = ".tmp-";
     private readonly List<(string Temp, string Final)> _staged = [];
     private readonly Lock _gate = new();
 
@@ -103,6 +103,7 @@ public sealed class TreeBatch(string root) : IDisposable
 
     private void Add(string temp, string treePath)
     {
+        PublicFile.MakeReadable(temp);
         lock (_gate)
         {
             _staged.Add((temp, TreePath.Resolve(root, treePath)));

@@ -94,7 +94,7 @@ internal static class UploadApi
                     await section.Body.CopyToAsync(file, cancellationToken);
                 }
 
-                parts.Add(new PartInput(name, path));
+                parts.Add(new PartInput(name, path) { Owned = true });
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)

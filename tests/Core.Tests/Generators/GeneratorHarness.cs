@@ -3,7 +3,9 @@ using SystemImage.Core.Generators;
 using SystemImage.Core.Images;
 using SystemImage.Core.Images.Deltas;
 using SystemImage.Core.Images.Parts;
+using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
+using SystemImage.Core.Publishing;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Storage;
 using SystemImage.TestUtilities;
@@ -60,14 +62,14 @@ internal sealed class GeneratorHarness : IAsyncDisposable
     /// <summary>Publishes the pending files among <paramref name="files"/> into the pool and the database.</summary>
     public async Task CommitAsync(params PoolFile[] files)
     {
-        await using var db = Data.Get<IDbContextFactory<SystemImageDbContext>>().CreateDbContext();
-        using (var batch = new TreeBatch(Data.PublishRoot))
-        {
-            Session.Commit(db, batch, files);
-            batch.Commit();
-        }
-
-        await db.SaveChangesAsync();
+        var result = await Data.Get<TreeMutator>().MutateAsync(
+            db =>
+            {
+                Session.Commit(db, files);
+                return Task.FromResult(new Mutation(OperationResult.Ok("committed"), PublishRequest.ChannelsOnly));
+            },
+            CancellationToken.None);
+        Xunit.Assert.True(result.Succeeded, result.Message);
     }
 
     /// <summary>Ends the current session (as an import run ends) and starts a new one.</summary>

@@ -131,6 +131,58 @@ public sealed class ImportServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ThreeDevicesSharingAPartGetOneDeltaWhileAnOverriddenPartStaysTheirOwn()
+    {
+        await _f.CreateAsync("devel", "flo", "krillin", "mako");
+        var special = _f.Inputs("special");
+        var config = _f.Auto();
+        await _f.ConfigureAsync("devel", config with
+        {
+            Files = [config.Files[0], config.Files[1], config.Files[1] with { Device = "flo", Arguments = [special] }, config.Files[2]],
+        });
+        foreach (var build in new[] { 1, 2 })
+        {
+            _f.WriteBuild("ubuntu", build);
+            _f.WriteBuild("device", build);
+            SystemImage.TestUtilities.SimpleTarball.WriteBuild(Path.Combine(special, "all.tar.gz"), 40 + build);
+            Assert.True((await _f.ImportAsync("devel")).Published);
+        }
+
+        string[] devices = ["flo", "krillin", "mako"];
+        List<string> DeltaFiles(string device) =>
+            [.. _f.Images("devel", device).Single(i => i!["type"]!.GetValue<string>() == "delta")!["files"]!.AsArray().Select(f => f!["path"]!.GetValue<string>())];
+        Assert.Single(devices.Select(d => DeltaFiles(d)[0]).Distinct());
+        Assert.Equal(DeltaFiles("krillin")[1], DeltaFiles("mako")[1]);
+        Assert.NotEqual(DeltaFiles("flo")[1], DeltaFiles("mako")[1]);
+        var check = await _f.Data.Get<SystemImage.Core.Maintenance.TreeMaintenance>().CheckAsync(CancellationToken.None);
+        Assert.Empty(check.Missing);
+        Assert.Empty(check.Orphaned);
+    }
+
+    [Fact]
+    public async Task AnImportKilledAfterItsCommitsIsPublishedByTheNextChange()
+    {
+        await _f.CreateAsync("devel", "flo", "mako");
+        await _f.ConfigureAsync("devel", _f.Auto());
+        _f.WriteBuild("ubuntu", 1);
+        _f.WriteBuild("device", 1);
+        var before = _f.Snapshot();
+        using (SystemImage.Core.Operations.TreeMutator.SimulateCrashAfterCommit())
+        {
+            Assert.True((await _f.ImportAsync("devel")).Published);
+        }
+
+        Assert.Empty(_f.Images("devel", "mako"));
+        Assert.NotEqual(before, _f.Snapshot());
+
+        await _f.Data.Get<SystemImage.Core.Channels.ChannelService>().SetHiddenAsync("devel", true, ImportFixture.Tester, CancellationToken.None);
+
+        Assert.Equal(["full 1"], _f.Entries("devel", "mako"));
+        Assert.Equal(["full 1"], _f.Entries("devel", "flo"));
+        Assert.Equal(0, await _f.Data.Get<SystemImage.Core.Publishing.PendingPublishes>().CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task DeltaBasesFromOtherChannelsCountOnlyWhenTheSameVersionIsAFullImageHere()
     {
         await _f.CreateAsync("devel", "mako");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Compression;
 using SystemImage.Core.Images.Deltas;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Images.Parts;
 
@@ -15,23 +16,26 @@ namespace SystemImage.Core.Images.Parts;
 public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> logger)
 {
     // A dot name with ".tmp-" is what TreeBatch.IsTemporary recognises, so a crash leftover in the tree gets cleaned up.
-    private const string TempMarker = ".tmp-";
+    private const string TempMarker = TreeBatch.TempMarker;
 
-    /// <summary>When false, a .tar.xz input is always copied, never hard-linked; lets tests cover the copy.</summary>
+    /// <summary>When false, a .tar.xz input is always copied byte by byte, never linked or reflinked; lets tests cover the copy.</summary>
     internal bool LinkInputs { get; init; } = true;
 
     /// <summary>
     /// Validates <paramref name="inputPath"/> and writes the .tar.xz into <paramref name="workDirectory"/> under a
-    /// temporary name, which the caller then renames into the pool. A .tar.xz input may be hard-linked rather than
-    /// copied, so the caller must not modify the input file afterwards (deleting it is fine).
+    /// temporary name, which the caller then renames into the pool. The output is always the server's own file, mode
+    /// 0644: a .tar.xz input is hard-linked only when <paramref name="owned"/> says the input is the server's own
+    /// scratch file (an upload it received, a download it made); anyone else's file (an operator's build) is
+    /// reflinked where the filesystem can, or else copied as it is read, so changing it later cannot change the pool.
     /// </summary>
     /// <param name="inputPath">The uploaded file.</param>
     /// <param name="announced">The compression the client announced (see <see cref="CompressionFromFileName"/>); null to detect it.</param>
     /// <param name="workDirectory">Where the output goes; created if missing. Best on the pool's filesystem.</param>
     /// <param name="cancellationToken">Cancelling deletes the output and throws <see cref="OperationCanceledException"/>.</param>
     /// <param name="progress">Told how many bytes of the input have been read, as the work goes on.</param>
+    /// <param name="owned">The input is the server's own scratch file, which nobody else writes (see above).</param>
     public async Task<PartResult> PrepareAsync(
-        string inputPath, PartCompression? announced, string workDirectory, CancellationToken cancellationToken, IProgress<long>? progress = null)
+        string inputPath, PartCompression? announced, string workDirectory, CancellationToken cancellationToken, IProgress<long>? progress = null, bool owned = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
@@ -42,7 +46,8 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
         var outputPath = Path.Combine(workDirectory, $".part.tar.xz{TempMarker}{Guid.NewGuid():N}");
         try
         {
-            var part = await PrepareCoreAsync(inputPath, announced, outputPath, progress, cancellationToken);
+            var part = await PrepareCoreAsync(inputPath, announced, outputPath, owned, progress, cancellationToken);
+            PublicFile.MakeReadable(outputPath);
             var seconds = clock.Elapsed.TotalSeconds;
             logger.LogInformation(
                 "Prepared part {Input} ({SourceSha256}): {Compression} {InputBytes} bytes to {OutputBytes} bytes, {Entries} entries, stored as is: {StoredAsIs}, in {Seconds:F1} s ({MegabytesPerSecond:F1} MB/s)",
@@ -74,15 +79,24 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
     }
 
     private async Task<PreparedPart> PrepareCoreAsync(
-        string inputPath, PartCompression? announced, string outputPath, IProgress<long>? progress, CancellationToken cancellationToken)
+        string inputPath, PartCompression? announced, string outputPath, bool owned, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        var compression = await DetectAsync(file, announced, cancellationToken);
-        var tarSize = await EstimateTarSizeAsync(file, compression, cancellationToken);
-        file.Position = 0;
+        PartCompression compression;
+        long? tarSize;
+        await using (var probe = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
+        {
+            compression = await DetectAsync(probe, announced, cancellationToken);
+            tarSize = await EstimateTarSizeAsync(probe, compression, cancellationToken);
+        }
+
+        // A .tar.xz is stored as it is: linked when it is ours, else a reflink (then validated from the copy, so what is
+        // stored is exactly what was checked), else copied while it is read.
+        var copied = compression == PartCompression.Xz && LinkInputs
+            && (owned ? FileLinks.TryHardLink(inputPath, outputPath) : FileLinks.TryReflink(inputPath, outputPath));
+        await using var file = new FileStream(copied ? outputPath : inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         using var input = new HashingReadStream(file, progress);
         return compression == PartCompression.Xz
-            ? await StoreAsIsAsync(inputPath, input, outputPath, cancellationToken)
+            ? await StoreAsIsAsync(input, outputPath, copied, cancellationToken)
             : await RecompressAsync(input, compression, outputPath, tarSize, cancellationToken);
     }
 
@@ -157,10 +171,9 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
         };
     }
 
-    /// <summary>.tar.xz: decoded only to validate; the output is the input itself, hard-linked or copied as it is read.</summary>
-    private async Task<PreparedPart> StoreAsIsAsync(string inputPath, HashingReadStream input, string outputPath, CancellationToken cancellationToken)
+    /// <summary>.tar.xz: decoded only to validate; the output is the input itself, already linked or reflinked, or copied as it is read.</summary>
+    private async Task<PreparedPart> StoreAsIsAsync(HashingReadStream input, string outputPath, bool linked, CancellationToken cancellationToken)
     {
-        var linked = LinkInputs && HardLink.TryCreate(inputPath, outputPath);
         await using var copy = linked ? null : CreateOutput(outputPath);
         using var tee = copy is null ? null : new TeeReadStream(input, copy);
         var manifest = new TarManifestBuilder();

@@ -385,6 +385,29 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.ToTable("ImportRuns");
                 });
 
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.PendingPublish", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Request")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Staging")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PendingPublishes");
+                });
+
             modelBuilder.Entity("SystemImage.Core.Persistence.Entities.PoolFile", b =>
                 {
                     b.Property<int>("Id")

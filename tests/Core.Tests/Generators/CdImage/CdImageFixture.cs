@@ -3,7 +3,9 @@ using SystemImage.Core.Generators;
 using SystemImage.Core.Images;
 using SystemImage.Core.Images.Deltas;
 using SystemImage.Core.Images.Parts;
+using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
+using SystemImage.Core.Publishing;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Storage;
 using SystemImage.TestUtilities;
@@ -84,14 +86,14 @@ internal sealed class CdImageFixture : IAsyncDisposable
     /// <summary>Publishes a pending pool file into the tree and the database, as committing an image does.</summary>
     public async Task CommitAsync(ImportSession session, PoolFile file)
     {
-        await using var db = await Data.Get<IDbContextFactory<SystemImageDbContext>>().CreateDbContextAsync();
-        using (var batch = new TreeBatch(Data.PublishRoot))
-        {
-            session.Commit(db, batch, [file]);
-            batch.Commit();
-        }
-
-        await db.SaveChangesAsync();
+        var result = await Data.Get<TreeMutator>().MutateAsync(
+            db =>
+            {
+                session.Commit(db, [file]);
+                return Task.FromResult(new Mutation(OperationResult.Ok("committed"), PublishRequest.ChannelsOnly));
+            },
+            CancellationToken.None);
+        Xunit.Assert.True(result.Succeeded, result.Message);
     }
 
     /// <summary>

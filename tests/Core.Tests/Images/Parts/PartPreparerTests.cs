@@ -69,13 +69,34 @@ public sealed class PartPreparerTests
         }
 
         [Fact]
-        public async Task HardLinksATarXzOnTheSameFilesystem()
+        public async Task HardLinksATarXzTheServerOwnsOnTheSameFilesystem()
         {
             var input = await _workspace.TarXzAsync();
 
-            var part = await AcceptAsync(input, PartCompression.Xz);
+            var part = await AcceptAsync(input, PartCompression.Xz, owned: true);
 
             Assert.Equal("2", (await PartTools.RunAsync("stat", "-c", "%h", "--", part.OutputPath)).Trim());
+            Assert.Equal("644", (await PartTools.RunAsync("stat", "-c", "%a", "--", part.OutputPath)).Trim());
+        }
+
+        [Fact]
+        public async Task NeverLinksSomeoneElsesTarXzSoRewritingItLaterLeavesThePartAsItWas()
+        {
+            var input = await _workspace.TarXzAsync();
+            File.SetUnixFileMode(input, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var original = await File.ReadAllBytesAsync(input);
+
+            var part = await AcceptAsync(input, PartCompression.Xz);
+            await using (var rewrite = new FileStream(input, FileMode.Open, FileAccess.Write))
+            {
+                rewrite.Position = original.Length / 2;
+                rewrite.WriteByte((byte)(original[original.Length / 2] ^ 0xff));
+            }
+
+            Assert.Equal("1", (await PartTools.RunAsync("stat", "-c", "%h", "--", part.OutputPath)).Trim());
+            Assert.Equal("644", (await PartTools.RunAsync("stat", "-c", "%a", "--", part.OutputPath)).Trim());
+            Assert.Equal(original, await File.ReadAllBytesAsync(part.OutputPath));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(original)), part.Checksum);
         }
 
         [Fact]
@@ -162,9 +183,9 @@ public sealed class PartPreparerTests
 
         public void Dispose() => _workspace.Dispose();
 
-        private async Task<PreparedPart> AcceptAsync(string input, PartCompression? announced)
+        private async Task<PreparedPart> AcceptAsync(string input, PartCompression? announced, bool owned = false)
         {
-            var result = await PartWorkspace.Preparer().PrepareAsync(input, announced, _workspace.Work, CancellationToken.None);
+            var result = await PartWorkspace.Preparer().PrepareAsync(input, announced, _workspace.Work, CancellationToken.None, owned: owned);
             Assert.Null(result.Error);
             return Assert.IsType<PreparedPart>(result.Part);
         }
