@@ -19,8 +19,6 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
     public static readonly IReadOnlyList<string> Published =
         [KeyNames.ArchiveMaster, KeyNames.ImageMaster, KeyNames.ImageSigning, KeyNames.Blacklist];
 
-    private static readonly XzSettings SmallFileXz = new() { Preset = 9, Threads = 1 };
-
     /// <summary>Stages the gpg/ keyrings that are missing or changed; with <paramref name="everything"/> false only missing ones are checked.</summary>
     /// <param name="batch">The publish run's batch.</param>
     /// <param name="revoked">Every revoked key: the content of the blacklist.</param>
@@ -79,7 +77,7 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
         writeTar(tar);
         tar.Position = 0;
         using var compressed = new MemoryStream();
-        using (var xz = new XzEncoderStream(compressed, SmallFileXz, leaveOpen: true))
+        using (var xz = new XzEncoderStream(compressed, SmallFileXz.Settings, leaveOpen: true))
         {
             tar.CopyTo(xz);
         }
