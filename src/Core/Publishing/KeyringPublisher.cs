@@ -13,7 +13,7 @@ namespace SystemImage.Core.Publishing;
 /// from the key store (and the blacklist from the revoked keys) and stages those whose bytes changed, each signed per
 /// the key hierarchy.
 /// </summary>
-public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptions<SystemImageOptions> options)
+public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, TreeSignatures signatures, IOptions<SystemImageOptions> options)
 {
     /// <summary>The keyrings published under <c>gpg/</c>, in the order devices need them.</summary>
     public static readonly IReadOnlyList<string> Published =
@@ -89,7 +89,7 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
     {
         var full = Full(path);
         var same = File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(content);
-        if (same && !forceSign && File.Exists(full + ".asc"))
+        if (same && !forceSign && signatures.Verifies(path, content))
         {
             return 0;
         }
