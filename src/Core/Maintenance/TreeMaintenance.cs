@@ -77,14 +77,17 @@ public sealed partial class TreeMaintenance(
 
     /// <summary>
     /// Signs again every file of the server's whose signature is missing or does not verify over it (start-up repair,
-    /// after a crash between renaming a file and its signature). The caller holds the publish lock.
+    /// after a crash between renaming a file and its signature). Files recorded as verified in the state they are in
+    /// are not read again (<see cref="VerifiedSignatures"/>). The caller holds the publish lock.
     /// </summary>
     public async Task<IReadOnlyList<BadSignature>> ResignBadLockedAsync(CancellationToken cancellationToken)
     {
         var state = await StateLockedAsync(cancellationToken);
-        var bad = await signatures.FindBadAsync(state.Present, cancellationToken);
+        var verified = new VerifiedSignatures(options.Value.StateDir, Root);
+        var bad = await signatures.FindBadAsync(verified.Unverified(state.Present), cancellationToken);
         if (bad.Count == 0)
         {
+            verified.Record(state.Present);
             return bad;
         }
 
@@ -107,6 +110,7 @@ public sealed partial class TreeMaintenance(
             LogResigned(logger, signature.Path, signature.Reason);
         }
 
+        verified.Record(state.Present);
         return bad;
     }
 

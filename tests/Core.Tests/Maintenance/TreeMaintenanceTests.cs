@@ -140,6 +140,28 @@ public sealed class TreeMaintenanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartUpRepairReadsAgainOnlyFilesChangedSinceItVerifiedThem()
+    {
+        var pool = _fixture.Images("devel", "mako")[0]!["files"]![0]!["path"]!.GetValue<string>();
+        var repair = _fixture.Data.Get<DataDirectory>();
+        await repair.RepairTreeAsync(None);
+        var signature = _fixture.Data.File(pool + ".asc");
+        var time = File.GetLastWriteTimeUtc(signature);
+        var armored = await File.ReadAllTextAsync(signature);
+        var middle = armored.IndexOf('\n', armored.Length / 2) + 5;
+        await File.WriteAllTextAsync(signature, armored[..middle] + (armored[middle] == 'A' ? 'B' : 'A') + armored[(middle + 1)..]);
+        File.SetLastWriteTimeUtc(signature, time);
+
+        await repair.RepairTreeAsync(None);
+        Assert.Equal([pool + ".asc"], (await Maintenance.CheckAsync(verifySignatures: true, None)).BadSignatures!.Select(b => b.Path));
+
+        File.SetLastWriteTimeUtc(signature, time.AddSeconds(1));
+        await repair.RepairTreeAsync(None);
+        Assert.Empty((await Maintenance.CheckAsync(verifySignatures: true, None)).BadSignatures!);
+        Assert.True(VerifiesWithGpgv(pool));
+    }
+
+    [Fact]
     public async Task ReSignAfterAKeyRotationMakesEveryFileVerifyWithTheNewKey()
     {
         var rotated = await _fixture.Data.Get<KeyService>().GenerateAsync(force: true, ImageFixture.Tester, None);
