@@ -97,7 +97,20 @@ internal sealed class CachingFileProvider(string root) : IFileProvider, IDisposa
             return known.Tag;
         }
 
-        var tag = new Lazy<EntityTagHeaderValue>(() => ContentTag.OfFile(path));
+        Lazy<EntityTagHeaderValue>? tag = null;
+        tag = new Lazy<EntityTagHeaderValue>(() =>
+        {
+            try
+            {
+                return ContentTag.OfFile(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The failure stays with this request's file; the next request hashes the file again.
+                _largeTags.TryRemove(new KeyValuePair<string, LargeFileTag>(path, new LargeFileTag(info.Length, info.LastModified, tag!)));
+                throw;
+            }
+        });
         if (settled)
         {
             if (_largeTags.Count >= MaxEntries)

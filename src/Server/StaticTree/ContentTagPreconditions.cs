@@ -28,6 +28,17 @@ internal sealed class ContentTagPreconditions(RequestDelegate next, CachingFileP
             return;
         }
 
+        try
+        {
+            _ = file.ETag;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Removed or unreadable since it was looked up: the static file middleware answers as for any such file.
+            await next(context);
+            return;
+        }
+
         using var pinned = files.Pin(file);
         var typed = request.GetTypedHeaders();
         if (typed.IfMatch.Count > 0)
