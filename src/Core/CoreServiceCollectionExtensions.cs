@@ -45,6 +45,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<KeyStore>(
             provider, provider.GetRequiredService<IOptions<SystemImageOptions>>().Value.SecretsDir));
         services.AddSingleton<OpenPgpSigner>();
+        services.AddSingleton<TreeSignatures>();
         services.AddSingleton<KeyringPublisher>();
         services.AddSingleton<PublishLock>();
         services.AddSingleton<PendingPublishes>();

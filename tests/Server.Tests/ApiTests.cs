@@ -318,10 +318,25 @@ public sealed class ApiTests(InProcessServer server) : IClassFixture<InProcessSe
         using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);
         using var admin = await ApiClient.WithRoleAsync(server, Role.Admin);
 
-        var check = await ApiClient.JsonAsync(viewer.GetAsync(new Uri("/api/v1/tree/check", UriKind.Relative)));
-        Assert.Empty(check["missing"]!.AsArray());
-        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync(new Uri("/api/v1/tree/cleanup", UriKind.Relative), null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync(new Uri("/api/v1/tree/cleanup", UriKind.Relative), null)).StatusCode);
+        var robots = Path.Combine(server.DataDir, "www", "robots.txt");
+        await File.WriteAllTextAsync(robots, "User-agent: *\n");
+        try
+        {
+            var check = await ApiClient.JsonAsync(viewer.GetAsync(new Uri("/api/v1/tree/check", UriKind.Relative)));
+            Assert.Empty(check["missing"]!.AsArray());
+            Assert.Contains("/robots.txt", check["foreign"]!.AsArray().Select(p => p!.GetValue<string>()));
+            Assert.Null(check["badSignatures"]);
+            var verified = await ApiClient.JsonAsync(viewer.GetAsync(new Uri("/api/v1/tree/check?verify=true", UriKind.Relative)));
+            Assert.Empty(verified["badSignatures"]!.AsArray());
+            Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync(new Uri("/api/v1/tree/cleanup", UriKind.Relative), null)).StatusCode);
+            var cleanup = await ApiClient.JsonAsync(admin.PostAsync(new Uri("/api/v1/tree/cleanup", UriKind.Relative), null));
+            Assert.Contains("/robots.txt", cleanup["foreign"]!.AsArray().Select(p => p!.GetValue<string>()));
+            Assert.True(File.Exists(robots));
+        }
+        finally
+        {
+            File.Delete(robots);
+        }
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Maintenance;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Publishing;
 using SystemImage.Core.Signing;
@@ -21,6 +22,7 @@ public sealed partial class DataDirectory(
     PublishLock publishLock,
     TreeLock treeLock,
     TreePublisher publisher,
+    TreeMaintenance maintenance,
     ILogger<DataDirectory> logger)
 {
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -60,7 +62,10 @@ public sealed partial class DataDirectory(
         }
     }
 
-    /// <summary>Removes temporaries left by an interrupted publish and republishes everything that differs from the database.</summary>
+    /// <summary>
+    /// Removes temporaries left by an interrupted publish, republishes everything that differs from the database, and
+    /// signs again every file whose signature does not verify over it (a crash between renaming a file and its signature).
+    /// </summary>
     public async Task<PublishReport> RepairTreeAsync(CancellationToken cancellationToken)
     {
         await using var held = await treeLock.AcquireAsync(cancellationToken);
@@ -73,7 +78,9 @@ public sealed partial class DataDirectory(
         // Scratch files of uploads and imports that a killed process left behind.
         WorkArea.Sweep(options.Value.StateDir, includeLooseFiles: true);
 
-        return await publisher.PublishAsync(PublishRequest.All, cancellationToken);
+        var report = await publisher.PublishAsync(PublishRequest.All, cancellationToken);
+        var resigned = await maintenance.ResignBadLockedAsync(cancellationToken);
+        return report with { Written = report.Written + resigned.Count };
     }
 
     /// <summary>Opens the database and checks the publish root is writable, for /health.</summary>

@@ -13,7 +13,6 @@ namespace SystemImage.Core.Images;
 public static class VersionTarball
 {
     private static readonly DateTimeOffset FixedTime = DateTimeOffset.UnixEpoch;
-    private static readonly XzSettings SmallFileXz = new() { Preset = 9, Threads = 1 };
 
     public static byte[] Build(VersionInfo info)
     {
@@ -32,7 +31,7 @@ public static class VersionTarball
 
         tar.Position = 0;
         using var compressed = new MemoryStream();
-        using (var xz = new XzEncoderStream(compressed, SmallFileXz, leaveOpen: true))
+        using (var xz = new XzEncoderStream(compressed, SmallFileXz.Settings, leaveOpen: true))
         {
             tar.CopyTo(xz);
         }

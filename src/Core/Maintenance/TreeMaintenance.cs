@@ -20,31 +20,103 @@ public sealed partial class TreeMaintenance(
     PublishLock publishLock,
     TreePublisher publisher,
     OpenPgpSigner signer,
+    TreeSignatures signatures,
     KeyStore keys,
     TarManifestStore manifests,
     AuditLog audit,
     IOptions<SystemImageOptions> options,
     ILogger<TreeMaintenance> logger)
 {
+    // A temporary younger than this may belong to a write in progress, in this process or another.
+    private static readonly TimeSpan TemporaryAge = TimeSpan.FromHours(1);
+
     private string Root => options.Value.PublishRootFullPath;
 
-    public async Task<TreeCheck> CheckAsync(CancellationToken cancellationToken)
+    public Task<TreeCheck> CheckAsync(CancellationToken cancellationToken) => CheckAsync(verifySignatures: false, cancellationToken);
+
+    /// <summary>
+    /// Missing, orphaned and foreign files; with <paramref name="verifySignatures"/> also every signature that does not
+    /// verify. Signatures are checked without holding the publish lock (pool files can be gigabytes), and those that fail
+    /// are checked again under it, so a publish that was renaming a file and its signature is not reported.
+    /// </summary>
+    public async Task<TreeCheck> CheckAsync(bool verifySignatures, CancellationToken cancellationToken)
     {
-        await using var held = await publishLock.AcquireAsync(cancellationToken);
-        return await CheckUnlockedAsync(cancellationToken);
+        TreeState state;
+        await using (await publishLock.AcquireAsync(cancellationToken))
+        {
+            state = await StateLockedAsync(cancellationToken);
+        }
+
+        if (!verifySignatures)
+        {
+            return state.Check;
+        }
+
+        var suspects = await signatures.FindBadAsync(state.Signed, cancellationToken);
+        if (suspects.Count == 0)
+        {
+            return state.Check with { BadSignatures = [] };
+        }
+
+        await using (await publishLock.AcquireAsync(cancellationToken))
+        {
+            return state.Check with { BadSignatures = await signatures.FindBadAsync(suspects.Select(b => SignedFileOf(b.Path)), cancellationToken) };
+        }
     }
 
-    /// <summary>Removes orphaned files: those neither the database nor any published index references.</summary>
-    public async Task<IReadOnlyList<string>> CleanupAsync(Actor actor, CancellationToken cancellationToken)
+    /// <summary>Removes orphaned files (those neither the database nor any published index references) and leaves foreign ones.</summary>
+    public async Task<CleanupResult> CleanupAsync(Actor actor, CancellationToken cancellationToken)
     {
         await using var held = await publishLock.AcquireAsync(cancellationToken);
-        return await CleanupLockedAsync(actor, cancellationToken);
+        return await CleanupTreeLockedAsync(actor, cancellationToken);
     }
 
-    /// <summary><see cref="CleanupAsync"/> for a caller that already holds the publish lock (the importer).</summary>
-    internal async Task<IReadOnlyList<string>> CleanupLockedAsync(Actor actor, CancellationToken cancellationToken)
+    /// <summary><see cref="CleanupAsync"/> for a caller that already holds the publish lock (the importer): the files removed.</summary>
+    internal async Task<IReadOnlyList<string>> CleanupLockedAsync(Actor actor, CancellationToken cancellationToken) =>
+        (await CleanupTreeLockedAsync(actor, cancellationToken)).Removed;
+
+    /// <summary>
+    /// Signs again every file of the server's whose signature is missing or does not verify over it (start-up repair,
+    /// after a crash between renaming a file and its signature). Files recorded as verified in the state they are in
+    /// are not read again (<see cref="VerifiedSignatures"/>). The caller holds the publish lock.
+    /// </summary>
+    public async Task<IReadOnlyList<BadSignature>> ResignBadLockedAsync(CancellationToken cancellationToken)
     {
-        var check = await CheckUnlockedAsync(cancellationToken);
+        var state = await StateLockedAsync(cancellationToken);
+        var verified = new VerifiedSignatures(options.Value.StateDir, Root);
+        var bad = await signatures.FindBadAsync(verified.Unverified(state.Present), cancellationToken);
+        if (bad.Count == 0)
+        {
+            verified.Record(state.Present);
+            return bad;
+        }
+
+        using (var batch = new TreeBatch(Root))
+        {
+            foreach (var signature in bad)
+            {
+                var path = SignedFileOf(signature.Path);
+                await using var data = new FileStream(TreePath.Resolve(Root, path), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                using var armored = new MemoryStream();
+                await signer.SignDetachedAsync(data, armored, TreeLayout.SignerOf(path), cancellationToken);
+                batch.Stage(signature.Path, armored.ToArray());
+            }
+
+            batch.Commit();
+        }
+
+        foreach (var signature in bad)
+        {
+            LogResigned(logger, signature.Path, signature.Reason);
+        }
+
+        verified.Record(state.Present);
+        return bad;
+    }
+
+    private async Task<CleanupResult> CleanupTreeLockedAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        var check = (await StateLockedAsync(cancellationToken)).Check;
         var stillPublished = PublishedReferences();
         var removed = check.Orphaned.Where(p => !stillPublished.Contains(p)).ToList();
         foreach (var path in removed)
@@ -62,8 +134,8 @@ public sealed partial class TreeMaintenance(
 
         await db.SaveChangesAsync(cancellationToken);
         manifests.Prune((await db.PoolFiles.Select(p => p.Checksum).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal));
-        LogCleanedUp(logger, removed.Count);
-        return removed;
+        LogCleanedUp(logger, removed.Count, check.Foreign.Count);
+        return new CleanupResult(removed, check.Foreign);
     }
 
     /// <summary>Re-signs every index, keyring and current file, e.g. after the image-signing key was rotated.</summary>
@@ -95,18 +167,22 @@ public sealed partial class TreeMaintenance(
         return OperationResult.Ok($"Re-signed {signed} files and {report.Written} indexes, keyrings and channels.json.");
     }
 
-    private async Task<TreeCheck> CheckUnlockedAsync(CancellationToken cancellationToken)
+    /// <summary>The tree against the database; the caller holds the publish lock.</summary>
+    private async Task<TreeState> StateLockedAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var expected = (await ExpectedAsync(db, cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var present = Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetFileName(f).StartsWith('.'))
-            .Select(f => TreePath.ToTreePath(Root, f))
-            .ToHashSet(StringComparer.Ordinal);
-        return new TreeCheck(
+        var scan = TreeScan.Of(Root, expected, DateTime.UtcNow - TemporaryAge);
+        var present = scan.Files.ToHashSet(StringComparer.Ordinal);
+        var signedFiles = expected.Where(p => !p.EndsWith(".asc", StringComparison.Ordinal) && present.Contains(p)).Order(StringComparer.Ordinal).ToList();
+        var check = new TreeCheck(
             [.. expected.Where(p => !present.Contains(p)).Order(StringComparer.Ordinal)],
-            [.. present.Where(p => !expected.Contains(p)).Order(StringComparer.Ordinal)]);
+            [.. scan.Files.Where(p => !expected.Contains(p)).Concat(scan.Temporaries).Order(StringComparer.Ordinal)],
+            scan.Foreign);
+        return new TreeState(check, signedFiles, [.. signedFiles.Where(p => present.Contains(TreeLayout.Signature(p)))]);
     }
+
+    private static string SignedFileOf(string signature) => signature[..^".asc".Length];
 
     /// <summary>Every file the tree should hold: image files with signatures and sidecars, indexes, keyrings, channels.json.</summary>
     private static async Task<IEnumerable<string>> ExpectedAsync(SystemImageDbContext db, CancellationToken cancellationToken)
@@ -158,9 +234,17 @@ public sealed partial class TreeMaintenance(
         return references;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup removed {Count} orphaned files")]
-    private static partial void LogCleanedUp(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup removed {Count} orphaned files and left {Foreign} foreign files or directories")]
+    private static partial void LogCleanedUp(ILogger logger, int count, int foreign);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signed {Signature} again: {Reason}")]
+    private static partial void LogResigned(ILogger logger, string signature, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {Index} while looking for references: {Reason}")]
     private static partial void LogUnreadableIndex(ILogger logger, string index, string reason);
+
+    /// <param name="Check">What check-tree reports (signatures not checked).</param>
+    /// <param name="Present">The server's signed files that are in the tree.</param>
+    /// <param name="Signed">Those of them whose signature is in the tree too.</param>
+    private sealed record TreeState(TreeCheck Check, IReadOnlyList<string> Present, IReadOnlyList<string> Signed);
 }

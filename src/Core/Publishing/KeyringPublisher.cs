@@ -13,13 +13,11 @@ namespace SystemImage.Core.Publishing;
 /// from the key store (and the blacklist from the revoked keys) and stages those whose bytes changed, each signed per
 /// the key hierarchy.
 /// </summary>
-public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptions<SystemImageOptions> options)
+public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, TreeSignatures signatures, IOptions<SystemImageOptions> options)
 {
     /// <summary>The keyrings published under <c>gpg/</c>, in the order devices need them.</summary>
     public static readonly IReadOnlyList<string> Published =
         [KeyNames.ArchiveMaster, KeyNames.ImageMaster, KeyNames.ImageSigning, KeyNames.Blacklist];
-
-    private static readonly XzSettings SmallFileXz = new() { Preset = 9, Threads = 1 };
 
     /// <summary>Stages the gpg/ keyrings that are missing or changed; with <paramref name="everything"/> false only missing ones are checked.</summary>
     /// <param name="batch">The publish run's batch.</param>
@@ -79,7 +77,7 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
         writeTar(tar);
         tar.Position = 0;
         using var compressed = new MemoryStream();
-        using (var xz = new XzEncoderStream(compressed, SmallFileXz, leaveOpen: true))
+        using (var xz = new XzEncoderStream(compressed, SmallFileXz.Settings, leaveOpen: true))
         {
             tar.CopyTo(xz);
         }
@@ -91,7 +89,7 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, IOptio
     {
         var full = Full(path);
         var same = File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(content);
-        if (same && !forceSign && File.Exists(full + ".asc"))
+        if (same && !forceSign && signatures.Verifies(path, content))
         {
             return 0;
         }

@@ -21,6 +21,7 @@ public sealed partial class TreePublisher(
     IDbContextFactory<SystemImageDbContext> dbFactory,
     IOptions<SystemImageOptions> options,
     OpenPgpSigner signer,
+    TreeSignatures signatures,
     KeyringPublisher keyrings,
     TimeProvider time,
     SystemImageMetrics metrics,
@@ -114,7 +115,10 @@ public sealed partial class TreePublisher(
         return all.GroupBy(i => i.DeviceId).ToDictionary(g => g.Key, g => g.ToList());
     }
 
-    /// <summary>Writes index.json only when its content (ignoring generated_at) changed, so an unchanged index keeps its bytes.</summary>
+    /// <summary>
+    /// Writes index.json only when its content (ignoring generated_at) changed, so an unchanged index keeps its bytes; an
+    /// unchanged index whose signature does not verify over it is signed again.
+    /// </summary>
     private bool StageIndex(TreeBatch batch, string path, List<Image> images, string generatedAt, bool forceSign)
     {
         var full = TreePath.Resolve(Root, path);
@@ -124,7 +128,7 @@ public sealed partial class TreePublisher(
             var previousStamp = ReadGeneratedAt(existing);
             if (previousStamp is not null && IndexRenderer.Render(images, previousStamp).AsSpan().SequenceEqual(existing))
             {
-                if (!forceSign && File.Exists(full + ".asc"))
+                if (!forceSign && signatures.Verifies(path, existing))
                 {
                     return false;
                 }
@@ -144,7 +148,7 @@ public sealed partial class TreePublisher(
     {
         var full = TreePath.Resolve(Root, path);
         var same = File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(content);
-        if (same && !forceSign && File.Exists(full + ".asc"))
+        if (same && !forceSign && signatures.Verifies(path, content))
         {
             return false;
         }

@@ -61,8 +61,9 @@ public static class AdminApi
             : ApiResults.Problem(result);
     }
 
-    private static async Task<Ok<TreeCheck>> CheckAsync(TreeMaintenance maintenance, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await maintenance.CheckAsync(cancellationToken));
+    /// <summary>Missing, orphaned and foreign files; with <c>?verify=true</c> also the signatures that do not verify (reads every file).</summary>
+    private static async Task<Ok<TreeCheck>> CheckAsync(bool? verify, TreeMaintenance maintenance, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await maintenance.CheckAsync(verify ?? false, cancellationToken));
 
     private static async Task<Accepted<ImportQueuedDto>> ResignAsync(Jobs.ImportJobs jobs, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
@@ -80,8 +81,8 @@ public static class AdminApi
             : ApiResults.Problem(result);
     }
 
-    private static async Task<Ok<CleanupDto>> CleanupAsync(TreeMaintenance maintenance, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new CleanupDto(await maintenance.CleanupAsync(user.ToActor(), cancellationToken)));
+    private static async Task<Ok<CleanupResult>> CleanupAsync(TreeMaintenance maintenance, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await maintenance.CleanupAsync(user.ToActor(), cancellationToken));
 
     private static async Task<Results<Ok<IReadOnlyList<AuditRecord>>, ProblemHttpResult>> AuditAsync(
         string? channel, string? since, int? limit, AuditQueries audit, CancellationToken cancellationToken)
@@ -126,8 +127,6 @@ public static class AdminApi
         return result.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(result);
     }
 }
-
-public sealed record CleanupDto(IReadOnlyList<string> Removed);
 
 /// <summary>A signing key as <c>/keyrings</c> lists it; <see cref="Path"/> is null for keys published only inside device keyrings.</summary>
 public sealed record KeyringDto(string Name, IReadOnlyList<string> Fingerprints, string KeyId, int Bits, DateTimeOffset Created, DateTimeOffset? Expiry, string? Path);

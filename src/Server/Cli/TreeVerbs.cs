@@ -7,39 +7,52 @@ namespace SystemImage.Server.Cli;
 /// <summary>Tree maintenance verbs: check-tree, cleanup-tree, re-sign.</summary>
 internal static class TreeVerbs
 {
+    private static readonly Option<bool> Verify = new("--verify")
+    {
+        Description = "Also check every signature with the server's public keys (reads every file of the tree)",
+    };
+
     public static IEnumerable<Command> Create()
     {
-        var check = Verb.Create("check-tree", "List files the database references that are missing, and orphaned files", Verb.Json);
+        var check = Verb.Create("check-tree", "List missing, orphaned and foreign files (and with --verify, signatures that do not verify)", Verb.Json, Verify);
         check.SetAction((parse, ct) => Verb.RunAsync(parse, async (s, token) =>
         {
-            var result = await s.GetRequiredService<TreeMaintenance>().CheckAsync(token);
+            var result = await s.GetRequiredService<TreeMaintenance>().CheckAsync(parse.GetValue(Verify), token);
+            var bad = result.BadSignatures ?? [];
             if (parse.GetValue(Verb.Json))
             {
                 Verb.WriteJson(result);
             }
             else
             {
-                foreach (var path in result.Missing)
+                Print("missing ", result.Missing);
+                Print("orphaned", result.Orphaned);
+                Print("foreign ", result.Foreign);
+                foreach (var signature in bad)
                 {
-                    Console.Out.WriteLine($"missing  {path}");
+                    Console.Out.WriteLine($"bad-sig  {signature.Path}: {signature.Reason}");
                 }
 
-                foreach (var path in result.Orphaned)
-                {
-                    Console.Out.WriteLine($"orphaned {path}");
-                }
-
-                Console.Out.WriteLine($"{result.Missing.Count} missing, {result.Orphaned.Count} orphaned");
+                var summary = $"{result.Missing.Count} missing, {result.Orphaned.Count} orphaned, {result.Foreign.Count} foreign";
+                Console.Out.WriteLine(result.BadSignatures is null ? summary : $"{summary}, {bad.Count} bad signature(s)");
             }
 
-            return result.Missing.Count == 0 ? 0 : Verb.Fail($"{result.Missing.Count} referenced file(s) are missing from the tree.");
+            return (result.Missing.Count, bad.Count) switch
+            {
+                (0, 0) => 0,
+                (0, var signatures) => Verb.Fail($"{signatures} signature(s) do not verify; restarting the server signs them again."),
+                (var missing, _) => Verb.Fail($"{missing} referenced file(s) are missing from the tree."),
+            };
         }, ct));
 
-        var cleanup = Verb.Create("cleanup-tree", "Remove orphaned files that no index references");
+        var cleanup = Verb.Create("cleanup-tree", "Remove orphaned files that no index references (foreign files are listed, never removed)");
         cleanup.SetAction((parse, ct) => Verb.RunAsync(parse, async (s, token) =>
         {
-            var removed = await s.GetRequiredService<TreeMaintenance>().CleanupAsync(Actor.CommandLine(), token);
-            Console.Out.WriteLine($"Removed {removed.Count} orphaned file(s).");
+            var result = await s.GetRequiredService<TreeMaintenance>().CleanupAsync(Actor.CommandLine(), token);
+            Print("foreign ", result.Foreign);
+            Console.Out.WriteLine(result.Foreign.Count == 0
+                ? $"Removed {result.Removed.Count} orphaned file(s)."
+                : $"Removed {result.Removed.Count} orphaned file(s); left {result.Foreign.Count} foreign file(s) or directories.");
             return 0;
         }, ct));
 
@@ -47,5 +60,13 @@ internal static class TreeVerbs
         resign.SetAction((parse, ct) => Verb.RunOperationAsync(parse, (s, actor, token) => s.GetRequiredService<TreeMaintenance>().ResignAsync(actor, token), ct));
 
         return [check, cleanup, resign];
+    }
+
+    private static void Print(string label, IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            Console.Out.WriteLine($"{label} {path}");
+        }
     }
 }

@@ -4,7 +4,10 @@ using SystemImage.Core.Configuration;
 
 namespace SystemImage.Server.StaticTree;
 
-/// <summary>Serves the publish root at <c>/</c>: GET/HEAD, ranges, ETag/Last-Modified, no listings, no dot-files.</summary>
+/// <summary>
+/// Serves the publish root at <c>/</c>: GET/HEAD, ranges, Last-Modified and ETags from content (so a revalidation
+/// or a resumed download never confirms stale bytes), no listings, no dot-files.
+/// </summary>
 internal static class StaticTreeExtensions
 {
     public static WebApplication UseStaticTree(this WebApplication app)
@@ -17,11 +20,14 @@ internal static class StaticTreeExtensions
             [".asc"] = "application/pgp-signature",
             [".xz"] = "application/x-xz",
         });
+        var files = new CachingFileProvider(root);
+        app.UseMiddleware<ContentTagPreconditions>(files, contentTypes);
         app.UseStaticFiles(new StaticFileOptions
         {
-            FileProvider = new CachingFileProvider(root),
+            FileProvider = files,
             ContentTypeProvider = contentTypes,
             ServeUnknownFileTypes = false,
+            OnPrepareResponse = ContentTagPreconditions.PrepareResponse,
         });
         return app;
     }

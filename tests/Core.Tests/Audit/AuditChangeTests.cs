@@ -100,11 +100,11 @@ public sealed class AuditChangeTests : IAsyncLifetime
         var resigned = await BeforeAfterAsync("re-sign");
         Assert.EndsWith($"made anew by image-signing {keys.Describe("image-signing").Fingerprint}", resigned.After);
 
-        var orphan = Path.Combine(_f.Data.PublishRoot, "pool", "orphan.tar.xz");
+        var orphan = Path.Combine(_f.Data.PublishRoot, "pool", $"orphan-{new string('a', 64)}.tar.xz");
         Directory.CreateDirectory(Path.GetDirectoryName(orphan)!);
         await File.WriteAllBytesAsync(orphan, [1, 2, 3]);
         await _f.Data.Get<TreeMaintenance>().CleanupAsync(Manager, None);
-        Assert.Equal(("1 orphaned file(s): /pool/orphan.tar.xz", "0 orphaned files"), await BeforeAfterAsync("cleanup-tree"));
+        Assert.Equal(($"1 orphaned file(s): /pool/orphan-{new string('a', 64)}.tar.xz", "0 orphaned files"), await BeforeAfterAsync("cleanup-tree"));
     }
 
     private ChannelService Channels => _f.Data.Get<ChannelService>();

@@ -162,7 +162,7 @@ public sealed class ImageCopyServiceTests : IAsyncLifetime
             Assert.Contains("/devel/mako/version-1.tar.xz", check.Orphaned);
             Assert.DoesNotContain(check.Orphaned, p => p.Contains("version-3") || p.Contains("version-4"));
 
-            var removed = await _fixture.Data.Get<SystemImage.Core.Maintenance.TreeMaintenance>().CleanupAsync(ImageFixture.Tester, None);
+            var removed = (await _fixture.Data.Get<SystemImage.Core.Maintenance.TreeMaintenance>().CleanupAsync(ImageFixture.Tester, None)).Removed;
 
             Assert.Equal(check.Orphaned, removed);
             var parts = await _fixture.PartChecksumsAsync();
