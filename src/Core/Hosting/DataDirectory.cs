@@ -58,7 +58,15 @@ public sealed partial class DataDirectory(
         WorkArea.Sweep(settings.StateDir, includeLooseFiles: false);
         if (keys.HasKeys)
         {
-            await using var free = await treeLock.TryAcquireAsync(cancellationToken);
+            try
+            {
+                await using var free = await treeLock.TryAcquireAsync(cancellationToken);
+            }
+            catch (IOException e)
+            {
+                // E.g. a full disk: the verb still runs (cleanup-tree may be what frees the space); check-tree shows the lag.
+                LogBehind(logger, e.Message);
+            }
         }
     }
 
@@ -135,4 +143,7 @@ public sealed partial class DataDirectory(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No signing keys found: generated a development key set in {SecretsDir} (replace it with your own keys for production).")]
     private static partial void LogDevelopmentKeys(ILogger logger, string secretsDir);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The tree lags the database: publishing what it committed failed ({Reason}); the next change or start tries again")]
+    private static partial void LogBehind(ILogger logger, string reason);
 }

@@ -7,8 +7,10 @@ namespace SystemImage.Core.Maintenance;
 /// <param name="Orphaned">Files the server wrote that nothing references (and temporaries an interrupted write left): cleanup-tree removes them.</param>
 /// <param name="Foreign">Files and directories (<c>/name/</c>) the server never writes, e.g. robots.txt: reported, never removed.</param>
 /// <param name="BadSignatures">Signatures that do not verify over their file with the server's key; null when signatures were not checked.</param>
+/// <param name="Behind">Changes the database committed that the tree does not show yet (an interrupted publish not finished): the tree lags the database.</param>
 public sealed record TreeCheck(
     IReadOnlyList<string> Missing,
     IReadOnlyList<string> Orphaned,
     IReadOnlyList<string> Foreign,
-    IReadOnlyList<BadSignature>? BadSignatures = null);
+    IReadOnlyList<BadSignature>? BadSignatures = null,
+    int Behind = 0);

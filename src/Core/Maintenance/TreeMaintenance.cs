@@ -18,6 +18,7 @@ namespace SystemImage.Core.Maintenance;
 public sealed partial class TreeMaintenance(
     IDbContextFactory<SystemImageDbContext> dbFactory,
     PublishLock publishLock,
+    TreeLock treeLock,
     TreePublisher publisher,
     OpenPgpSigner signer,
     TreeSignatures signatures,
@@ -67,7 +68,7 @@ public sealed partial class TreeMaintenance(
     /// <summary>Removes orphaned files (those neither the database nor any published index references) and leaves foreign ones.</summary>
     public async Task<CleanupResult> CleanupAsync(Actor actor, CancellationToken cancellationToken)
     {
-        await using var held = await publishLock.AcquireAsync(cancellationToken);
+        await using var held = await treeLock.AcquireAsync(cancellationToken);
         return await CleanupTreeLockedAsync(actor, cancellationToken);
     }
 
@@ -141,7 +142,7 @@ public sealed partial class TreeMaintenance(
     /// <summary>Re-signs every index, keyring and current file, e.g. after the image-signing key was rotated.</summary>
     public async Task<OperationResult> ResignAsync(Actor actor, CancellationToken cancellationToken)
     {
-        await using var held = await publishLock.AcquireAsync(cancellationToken);
+        await using var held = await treeLock.AcquireAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var files = (await ReferencedAsync(db, cancellationToken)).Where(p => !p.EndsWith(".asc", StringComparison.Ordinal)).ToList();
         var signed = 0;
@@ -178,7 +179,8 @@ public sealed partial class TreeMaintenance(
         var check = new TreeCheck(
             [.. expected.Where(p => !present.Contains(p)).Order(StringComparer.Ordinal)],
             [.. scan.Files.Where(p => !expected.Contains(p)).Concat(scan.Temporaries).Order(StringComparer.Ordinal)],
-            scan.Foreign);
+            scan.Foreign,
+            Behind: await db.PendingPublishes.CountAsync(cancellationToken));
         return new TreeState(check, signedFiles, [.. signedFiles.Where(p => present.Contains(TreeLayout.Signature(p)))]);
     }
 

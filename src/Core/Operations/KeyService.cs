@@ -10,7 +10,7 @@ namespace SystemImage.Core.Operations;
 /// <summary>Generates the key hierarchy and republishes every keyring and signature made with it.</summary>
 public sealed class KeyService(
     KeyStore keys,
-    PublishLock publishLock,
+    TreeLock treeLock,
     TreePublisher publisher,
     Maintenance.TreeMaintenance maintenance,
     IDbContextFactory<SystemImageDbContext> dbFactory,
@@ -39,7 +39,7 @@ public sealed class KeyService(
         }
 
         KeyInfo before, after;
-        await using (await publishLock.AcquireAsync(cancellationToken))
+        await using (await treeLock.AcquireAsync(cancellationToken))
         {
             before = keys.Describe(name);
             var retired = new RetiredKey { Name = name, Fingerprint = before.Fingerprint, PublicKey = keys.GetPublicKeyRing(name).GetEncoded(), RetiredAt = time.GetUtcNow() };
@@ -59,7 +59,7 @@ public sealed class KeyService(
 
     public async Task<OperationResult> GenerateAsync(bool force, Actor actor, CancellationToken cancellationToken)
     {
-        await using (await publishLock.AcquireAsync(cancellationToken))
+        await using (await treeLock.AcquireAsync(cancellationToken))
         {
             if (keys.HasKeys && !force)
             {

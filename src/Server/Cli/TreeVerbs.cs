@@ -37,6 +37,11 @@ internal static class TreeVerbs
                 Console.Out.WriteLine(result.BadSignatures is null ? summary : $"{summary}, {bad.Count} bad signature(s)");
             }
 
+            if (result.Behind > 0)
+            {
+                return Verb.Fail($"The tree lags the database: {result.Behind} committed change(s) are not published yet (the next change or server start publishes them).");
+            }
+
             return (result.Missing.Count, bad.Count) switch
             {
                 (0, 0) => 0,

@@ -73,11 +73,13 @@ public sealed class ChangeStagingTests : IAsyncLifetime
 
         Assert.Equal(before, _f.Snapshot());
         Assert.Equal(1, await _f.Data.Get<PendingPublishes>().CountAsync(None));
+        Assert.Equal(1, (await _f.Data.Get<TreeMaintenance>().CheckAsync(None)).Behind);
 
         await _f.Data.Get<DataDirectory>().PrepareAsync(None);
 
         Assert.Equal(30, _f.Images("stable", "mako")[0]!["phased-percentage"]!.GetValue<int>());
         Assert.Equal(0, await _f.Data.Get<PendingPublishes>().CountAsync(None));
+        Assert.Equal(0, (await _f.Data.Get<TreeMaintenance>().CheckAsync(None)).Behind);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Staging));
     }
 
