@@ -11,6 +11,7 @@ namespace SystemImage.Server.Tests;
 /// but never SQLite's write lock while it works, so everything else that writes the database stays quick: API calls
 /// (each records its token's last use), job polling, queueing an import, signing in.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class WritersUnderLoadTests : IAsyncLifetime
 {
     private const int ChangedMegabytes = 16;
