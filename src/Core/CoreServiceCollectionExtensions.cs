@@ -89,6 +89,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImporterConfigService>();
         services.AddSingleton<MirrorSync>();
         services.AddSingleton<ImportService>();
+        services.AddSingleton<RunLeases>();
         services.AddSingleton<ImportRuns>();
         services.AddSingleton<ImportRunQueries>();
         services.AddSingleton<TokenService>();

@@ -74,12 +74,20 @@ public sealed partial class ImportService(
         var results = new List<DeviceImport>();
         using (var session = new ImportSession(WorkArea.Create(options.Value.StateDir, "import"), reporter, preparer, pool, manifests, time))
         {
-            foreach (var device in devices)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var result = await ImportDeviceAsync(channel, device, session, actor, cancellationToken);
-                reporter.Log($"{device}: {result.Message}");
-                results.Add(result);
+                foreach (var device in devices)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var result = await ImportDeviceAsync(channel, device, session, actor, cancellationToken);
+                    reporter.Log($"{device}: {result.Message}");
+                    results.Add(result);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                await FinishCancelledAsync(channel, results, actor, reporter);
+                throw;
             }
         }
 
@@ -209,6 +217,26 @@ public sealed partial class ImportService(
         var deltas = bases.Where(b => b.Version < version).Select(b => b.Version).ToList();
         return new DeviceImport(deviceName, version, deltas,
             $"published version {version} ({detail}){(deltas.Count == 0 ? "" : $" with deltas from {string.Join(", ", deltas)}")}");
+    }
+
+    /// <summary>
+    /// After a cancel: the images committed before it are published whole, and files of the image that was being
+    /// committed are removed, so the tree matches the database again (an image is in it completely or not at all).
+    /// </summary>
+    private async Task FinishCancelledAsync(string channelName, List<DeviceImport> results, Actor actor, IImportReporter reporter)
+    {
+        var published = results.Where(r => r.Version is not null).ToList();
+        if (published.Count > 0)
+        {
+            await FinishAsync(channelName, published, actor, reporter, CancellationToken.None);
+            return;
+        }
+
+        var removed = await maintenance.CleanupLockedAsync(actor, CancellationToken.None);
+        if (removed.Count > 0)
+        {
+            reporter.Log($"Removed {removed.Count} file(s) of the image the cancel interrupted");
+        }
     }
 
     /// <summary>Step 6: aliases, the tree, orphans, mirrors. The images are already committed; a failure here is logged, not undone.</summary>

@@ -21,7 +21,7 @@ public sealed class JobsPageTests : UiTestContext
     public void ShowsLoadingUntilTheJobsArrive()
     {
         var held = new HeldDbContextFactory(Get<Microsoft.EntityFrameworkCore.IDbContextFactory<SystemImage.Core.Persistence.SystemImageDbContext>>());
-        Services.AddSingleton(new ImportRunQueries(held));
+        Services.AddSingleton(new ImportRunQueries(held, Runs));
 
         var page = Render<JobsPage>();
 
