@@ -104,6 +104,61 @@ public sealed class JobPageTests : UiTestContext
     }
 
     [Fact]
+    public async Task AnAdminCancelsAQueuedJobAndItNeverRuns()
+    {
+        var runId = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+        var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
+
+        page.Find("[data-testid=cancel-job]").Click();
+        page.Find("[role=dialog] button.danger").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("cancelled", page.Find("[data-testid=job-state]").TextContent));
+        Assert.Equal($"Cancelled job {runId} (the re-sign of the tree) before it started.", page.Find("p.notice.ok").TextContent);
+        Assert.Equal("Cancelled by tester (ui) before it started.", page.Find("[data-testid=job-summary]").TextContent);
+        Assert.Empty(page.FindAll("[data-testid=cancel-job]"));
+        Assert.False((await Runs.RunWorkAsync(runId, (_, _) => Task.FromResult(OperationResult.Ok("Ran.")), None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task AnAdminCancelsARunningJobWhichStopsAndIsShownCancelled()
+    {
+        var runId = await Runs.QueueAsync("", "rotate image-signing", Alice, None, ImportRun.RotateKind);
+        var started = new TaskCompletionSource();
+        var running = Runs.RunWorkAsync(runId, async (_, token) =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return OperationResult.Ok("Rotated.");
+        }, None);
+        await started.Task;
+        var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
+        page.WaitForAssertion(() => Assert.Equal("running", page.Find("[data-testid=job-state]").TextContent));
+
+        page.Find("[data-testid=cancel-job]").Click();
+        Assert.Contains("It stops at its next step.", page.Find("[role=dialog]").TextContent);
+        page.Find("[role=dialog] button.danger").Click();
+
+        Assert.False((await running.WaitAsync(TimeSpan.FromSeconds(10))).Succeeded);
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("cancelled", page.Find("[data-testid=job-state]").TextContent);
+            Assert.Equal("Cancelled by tester (ui).", page.Find("[data-testid=job-summary]").TextContent);
+        });
+        Assert.StartsWith($"Cancelling job {runId}", page.Find("p.notice.ok").TextContent);
+    }
+
+    [Fact]
+    public async Task ThereIsNoCancelButtonForViewersNorForAJobThatHasEnded()
+    {
+        var queued = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+        var ended = await Runs.RecordSkippedAsync("devel", "schedule", Actor.System, "Busy.", None);
+
+        Assert.Empty(Render<JobPage>(p => p.Add(j => j.Id, ended)).FindAll("[data-testid=cancel-job]"));
+        SignInAs("vera", Role.Viewer);
+        Assert.Empty(Render<JobPage>(p => p.Add(j => j.Id, queued)).FindAll("[data-testid=cancel-job]"));
+    }
+
+    [Fact]
     public async Task LinksItsBackgroundJobToTheDashboardForAdminsOnly()
     {
         var runId = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
