@@ -166,8 +166,9 @@ public sealed partial class ImportRuns(
 
     /// <summary>
     /// Cancels run <paramref name="runId"/>: a queued one at once (its background job is deleted, or does nothing when
-    /// it comes); a running one is stopped at its next step, here or in whichever process runs it, and then recorded
-    /// as cancelled. Returns the run as it is after the request.
+    /// it comes); a running import is stopped at its next step, here or in whichever process runs it, and then recorded
+    /// as cancelled (a running re-sign or key rotation is not: see <see cref="CanStopWhileRunning"/>). Returns the run
+    /// as it is after the request.
     /// </summary>
     public async Task<(OperationResult Result, ImportRun? Run)> CancelAsync(int runId, Actor actor, CancellationToken cancellationToken)
     {
@@ -210,6 +211,12 @@ public sealed partial class ImportRuns(
         if (run.State != ImportRunState.Running)
         {
             return (OperationResult.Conflict($"Job {runId} ({what}) has already ended ({JobStateName(run.State)}); only queued or running jobs can be cancelled."), run);
+        }
+
+        if (!CanStopWhileRunning(run))
+        {
+            return (OperationResult.Conflict(
+                $"Job {runId} ({what}) is running and cannot be stopped half-way: the tree would be left with files signed by two keys. It takes moments; wait for it."), run);
         }
 
         var asked = $"{now:yyyy-MM-dd HH:mm:ss} Cancel asked for by {who}.\n";
@@ -324,6 +331,12 @@ public sealed partial class ImportRuns(
         db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId);
 
     private static string Name(Actor actor) => $"{actor.Name} ({actor.Surface})";
+
+    /// <summary>
+    /// Whether a running job may be stopped: an import commits each image whole, so stopping it at any step leaves a
+    /// consistent tree; a re-sign or key rotation that stopped half-way would leave files signed by two keys.
+    /// </summary>
+    public static bool CanStopWhileRunning(ImportRun run) => run.Kind == ImportRun.ImportKind;
 
     /// <summary>What a run does, in a few words: "the import of devel", "the re-sign of the tree".</summary>
     private static string Describe(ImportRun run) => run.Kind switch

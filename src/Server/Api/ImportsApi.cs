@@ -104,7 +104,10 @@ public static class ImportsApi
     private static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetJobAsync(int id, ImportRuns runs, CancellationToken cancellationToken) =>
         await runs.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(JobDto.Of(run, withLog: true)) : ApiResults.NotFound($"There is no job {id}.");
 
-    /// <summary>200 with the job when it was queued (cancelled at once); 202 when it runs and has been asked to stop (poll it).</summary>
+    /// <summary>
+    /// 200 with the job when it was queued (cancelled at once); 202 when it is an import that runs and has been asked to
+    /// stop (poll it); 409 when it has ended or is a running re-sign or key rotation.
+    /// </summary>
     private static async Task<Results<Ok<JobDto>, Accepted<JobDto>, ProblemHttpResult>> CancelJobAsync(
         int id, ImportRuns runs, ClaimsPrincipal user, CancellationToken cancellationToken)
     {

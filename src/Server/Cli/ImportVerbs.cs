@@ -93,7 +93,7 @@ internal static class ImportVerbs
         }, ct));
 
         var id = new Argument<int>("ID") { Description = "The job's id, as list-imports shows it" };
-        var cancel = Verb.Create("cancel-job", "Cancel a queued or running job (an import, a re-sign, a key rotation), here or in the server", id);
+        var cancel = Verb.Create("cancel-job", "Cancel a queued job (an import, a re-sign, a key rotation) or a running import, here or in the server", id);
         cancel.Aliases.Add("cancel-import");
         cancel.SetAction((parse, ct) => Verb.RunOperationAsync(parse, async (s, actor, token) =>
             (await s.GetRequiredService<ImportRuns>().CancelAsync(parse.GetRequiredValue(id), actor, token)).Result, ct));

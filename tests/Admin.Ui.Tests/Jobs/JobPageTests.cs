@@ -6,6 +6,7 @@ using SystemImage.Core.Importing;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Publishing;
 using Xunit;
 
 namespace SystemImage.Admin.Ui.Tests.Jobs;
@@ -120,42 +121,56 @@ public sealed class JobPageTests : UiTestContext
     }
 
     [Fact]
-    public async Task AnAdminCancelsARunningJobWhichStopsAndIsShownCancelled()
+    public async Task AnAdminCancelsARunningImportWhichStopsAndIsShownCancelled()
     {
-        var runId = await Runs.QueueAsync("", "rotate image-signing", Alice, None, ImportRun.RotateKind);
-        var started = new TaskCompletionSource();
-        var running = Runs.RunWorkAsync(runId, async (_, token) =>
+        ImportOutcome outcome;
+        int runId;
+        await using (await Get<PublishLock>().AcquireAsync(None))
         {
-            started.SetResult();
-            await Task.Delay(Timeout.Infinite, token);
-            return OperationResult.Ok("Rotated.");
-        }, None);
-        await started.Task;
-        var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
-        page.WaitForAssertion(() => Assert.Equal("running", page.Find("[data-testid=job-state]").TextContent));
+            // Held at the publish lock, the import is running but cannot get anywhere.
+            runId = await Runs.QueueAsync("devel", "import-now", Alice, None);
+            var running = Runs.RunAsync(runId, Alice, None);
+            var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
+            page.WaitForAssertion(() => Assert.Equal("running", page.Find("[data-testid=job-state]").TextContent));
 
-        page.Find("[data-testid=cancel-job]").Click();
-        Assert.Contains("It stops at its next step.", page.Find("[role=dialog]").TextContent);
-        page.Find("[role=dialog] button.danger").Click();
+            page.Find("[data-testid=cancel-job]").Click();
+            Assert.Contains("It stops at its next step.", page.Find("[role=dialog]").TextContent);
+            page.Find("[role=dialog] button.danger").Click();
 
-        Assert.False((await running.WaitAsync(TimeSpan.FromSeconds(10))).Succeeded);
-        page.WaitForAssertion(() =>
-        {
-            Assert.Equal("cancelled", page.Find("[data-testid=job-state]").TextContent);
-            Assert.Equal("Cancelled by tester (ui).", page.Find("[data-testid=job-summary]").TextContent);
-        });
-        Assert.StartsWith($"Cancelling job {runId}", page.Find("p.notice.ok").TextContent);
+            outcome = await running.WaitAsync(TimeSpan.FromSeconds(10));
+            page.WaitForAssertion(() =>
+            {
+                Assert.Equal("cancelled", page.Find("[data-testid=job-state]").TextContent);
+                Assert.StartsWith("Cancelled by tester (ui);", page.Find("[data-testid=job-summary]").TextContent);
+            });
+            Assert.StartsWith($"Cancelling job {runId}", page.Find("p.notice.ok").TextContent);
+        }
+
+        Assert.False(outcome.Result.Succeeded);
     }
 
     [Fact]
-    public async Task ThereIsNoCancelButtonForViewersNorForAJobThatHasEnded()
+    public async Task ThereIsNoCancelButtonForViewersNorForAJobThatHasEndedNorForARunningReSign()
     {
         var queued = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
         var ended = await Runs.RecordSkippedAsync("devel", "schedule", Actor.System, "Busy.", None);
+        var resign = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+        var (started, release) = (new TaskCompletionSource(), new TaskCompletionSource());
+        var running = Runs.RunWorkAsync(resign, async (_, token) =>
+        {
+            started.SetResult();
+            await release.Task.WaitAsync(token);
+            return OperationResult.Ok("Re-signed.");
+        }, None);
+        await started.Task;
 
         Assert.Empty(Render<JobPage>(p => p.Add(j => j.Id, ended)).FindAll("[data-testid=cancel-job]"));
+        Assert.Empty(Render<JobPage>(p => p.Add(j => j.Id, resign)).FindAll("[data-testid=cancel-job]"));
+        Assert.Single(Render<JobPage>(p => p.Add(j => j.Id, queued)).FindAll("[data-testid=cancel-job]"));
         SignInAs("vera", Role.Viewer);
         Assert.Empty(Render<JobPage>(p => p.Add(j => j.Id, queued)).FindAll("[data-testid=cancel-job]"));
+        release.SetResult();
+        await running;
     }
 
     [Fact]

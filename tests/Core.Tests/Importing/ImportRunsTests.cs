@@ -7,6 +7,7 @@ using SystemImage.Core.Maintenance;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Publishing;
 using Xunit;
 
 namespace SystemImage.Core.Tests.Importing;
@@ -17,12 +18,12 @@ public sealed class ImportRunsTests
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly Actor Alice = new("alice", "ui");
 
-    /// <summary>Runs that, once started, wait until they are cancelled.</summary>
-    private static Func<IImportReporter, CancellationToken, Task<OperationResult>> UntilCancelled(TaskCompletionSource started) => async (_, token) =>
+    /// <summary>Work that, once started, waits until <paramref name="release"/> completes or it is cancelled.</summary>
+    private static Func<IImportReporter, CancellationToken, Task<OperationResult>> Until(TaskCompletionSource started, Task release) => async (_, token) =>
     {
         started.TrySetResult();
-        await Task.Delay(Timeout.Infinite, token);
-        return OperationResult.Ok("Never.");
+        await release.WaitAsync(token);
+        return OperationResult.Ok("Done.");
     };
 
     /// <summary>A data directory with short leases, a fake background job queue and the gate generator.</summary>
@@ -63,6 +64,23 @@ public sealed class ImportRunsTests
         }
 
         protected async Task<ImportRun> GetAsync(int runId) => (await Runs.GetAsync(runId, None))!;
+
+        /// <summary>
+        /// An import of devel running in <paramref name="runs"/> and held at the publish lock, which the returned handle
+        /// holds until disposed: it is running but cannot get anywhere.
+        /// </summary>
+        private protected async Task<(int RunId, Task<ImportOutcome> Import, IAsyncDisposable Lock)> HeldImportAsync()
+        {
+            var held = await F.Data.Get<PublishLock>().AcquireAsync(None);
+            var runId = await Runs.QueueAsync("devel", "import-now", Alice, None);
+            var import = Runs.RunAsync(runId, ImportFixture.Tester, None);
+            while ((await GetAsync(runId)).State != ImportRunState.Running)
+            {
+                await Task.Delay(20);
+            }
+
+            return (runId, import, held);
+        }
     }
 
     public sealed class FailInterrupted : WithRuns
@@ -140,9 +158,9 @@ public sealed class ImportRunsTests
         [Fact]
         public async Task ARunningJobKeepsItsLeaseWhileItWorks()
         {
-            var started = new TaskCompletionSource();
+            var (started, release) = (new TaskCompletionSource(), new TaskCompletionSource());
             var id = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
-            var work = Runs.RunWorkAsync(id, UntilCancelled(started), None);
+            var work = Runs.RunWorkAsync(id, Until(started, release.Task), None);
             await started.Task;
 
             await Task.Delay(TimeSpan.FromSeconds(3));
@@ -151,8 +169,9 @@ public sealed class ImportRunsTests
             var run = await GetAsync(id);
             Assert.Equal(ImportRunState.Running, run.State);
             Assert.True(run.LeaseUntil > DateTimeOffset.UtcNow);
-            await Runs.CancelAsync(id, Alice, None);
-            await work.WaitAsync(TimeSpan.FromSeconds(10));
+            release.SetResult();
+            Assert.True((await work.WaitAsync(TimeSpan.FromSeconds(10))).Succeeded);
+            Assert.Null((await GetAsync(id)).LeaseUntil);
         }
     }
 
@@ -185,41 +204,61 @@ public sealed class ImportRunsTests
         }
 
         [Fact]
-        public async Task ARunningJobStopsAtItsNextStepAndIsRecordedAsCancelledByWhoAskedForIt()
+        public async Task ARunningImportStopsAtItsNextStepAndIsRecordedAsCancelledByWhoAskedForIt()
         {
-            var started = new TaskCompletionSource();
-            var id = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
-            var work = Runs.RunWorkAsync(id, UntilCancelled(started), None);
-            await started.Task;
+            var (id, import, held) = await HeldImportAsync();
+            await using (held)
+            {
+                var (result, run) = await Runs.CancelAsync(id, Alice, None);
 
-            var (result, run) = await Runs.CancelAsync(id, Alice, None);
+                Assert.True(result.Succeeded, result.Message);
+                Assert.StartsWith($"Cancelling job {id} (the import of devel)", result.Message);
+                Assert.Equal((ImportRunState.Running, "alice (ui)"), (run!.State, run.CancelRequestedBy));
+                var outcome = await import.WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.False(outcome.Result.Succeeded);
+            }
 
-            Assert.True(result.Succeeded, result.Message);
-            Assert.StartsWith($"Cancelling job {id} (the re-sign of the tree)", result.Message);
-            Assert.Equal("alice (ui)", run!.CancelRequestedBy);
-            var outcome = await work.WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.False(outcome.Succeeded);
             var done = await GetAsync(id);
-            Assert.Equal((ImportRunState.Cancelled, "Cancelled by alice (ui)."), (done.State, done.Summary));
+            Assert.Equal((ImportRunState.Cancelled, "Cancelled by alice (ui); images committed before the cancellation stay published."), (done.State, done.Summary));
             Assert.Contains("Cancel asked for by alice (ui).", done.Log);
             Assert.Null(done.LeaseUntil);
         }
 
         [Fact]
-        public async Task AJobRunningInAnotherProcessIsStoppedByItsHeartbeat()
+        public async Task AnImportRunningInAnotherProcessIsStoppedByItsHeartbeat()
         {
             // A second ImportRuns knows nothing of the first one's jobs, as in another process: only the database links them.
             var elsewhere = ActivatorUtilities.CreateInstance<ImportRuns>(F.Data.Services);
-            var started = new TaskCompletionSource();
-            var id = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
-            var work = Runs.RunWorkAsync(id, UntilCancelled(started), None);
+            var (id, import, held) = await HeldImportAsync();
+            await using (held)
+            {
+                var (result, _) = await elsewhere.CancelAsync(id, new Actor("bob", "cli"), None);
+
+                Assert.True(result.Succeeded, result.Message);
+                await import.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+
+            Assert.StartsWith("Cancelled by bob (cli)", (await GetAsync(id)).Summary);
+        }
+
+        [Fact]
+        public async Task ARunningReSignOrKeyRotationIsNotStoppedHalfWayButAQueuedOneIsCancelled()
+        {
+            var (started, release) = (new TaskCompletionSource(), new TaskCompletionSource());
+            var running = await Runs.QueueAsync("", "rotate image-signing", Alice, None, ImportRun.RotateKind);
+            var queued = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+            var work = Runs.RunWorkAsync(running, Until(started, release.Task), None);
             await started.Task;
 
-            var (result, _) = await elsewhere.CancelAsync(id, new Actor("bob", "cli"), None);
+            var (refused, _) = await Runs.CancelAsync(running, Alice, None);
+            var (cancelled, _) = await Runs.CancelAsync(queued, Alice, None);
 
-            Assert.True(result.Succeeded, result.Message);
-            await work.WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Equal((ImportRunState.Cancelled, "Cancelled by bob (cli)."), ((await GetAsync(id)).State, (await GetAsync(id)).Summary));
+            Assert.Equal(OperationStatus.Conflict, refused.Status);
+            Assert.Contains("cannot be stopped half-way", refused.Message);
+            Assert.True(cancelled.Succeeded, cancelled.Message);
+            release.SetResult();
+            Assert.True((await work.WaitAsync(TimeSpan.FromSeconds(10))).Succeeded);
+            Assert.Equal(ImportRunState.Succeeded, (await GetAsync(running)).State);
         }
 
         [Fact]
