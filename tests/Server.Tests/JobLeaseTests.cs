@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using SystemImage.TestUtilities.CdImage;
+using SystemImage.TestUtilities;
 using Xunit;
 
 namespace SystemImage.Server.Tests;
@@ -9,11 +9,15 @@ namespace SystemImage.Server.Tests;
 /// <summary>
 /// Jobs held by leases, with the real executable: a server killed with SIGKILL leaves nothing "running" or "queued" for
 /// ever once the lease has passed, whoever looks next (a verb, a restarted server), and an admin cancels a job the
-/// server runs or queues from the command line.
+/// server runs or queues from the command line. The channel's import downloads its rootfs from a local HTTP server
+/// that stalls after the headers, so a job stays at work until the test lets it finish or cancels it.
 /// </summary>
 public sealed class JobLeaseTests : IAsyncLifetime
 {
+    private const string Rootfs = "/rootfs.tar.xz";
     private const int Failed = 4;
+
+    private readonly LocalHttpServer _source = new();
 
     private readonly ServerProcess _server = new()
     {
@@ -24,16 +28,20 @@ public sealed class JobLeaseTests : IAsyncLifetime
             ["SystemImage__Jobs__QueuePollIntervalSeconds"] = "0.2",
             ["SystemImage__Import__RunLeaseSeconds"] = "3",
             ["SystemImage__Import__RunHeartbeatSeconds"] = "0.5",
-
-            // Slow compression, so a job is still at work when the test acts on it.
-            ["SystemImage__Xz__Preset"] = "9",
-            ["SystemImage__Xz__Threads"] = "1",
         },
     };
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync()
+    {
+        _source.Set(Rootfs, new LocalHttpServer.Reply(200, new byte[10]) { DeclaredLength = 1_000_000, Stall = true });
+        return Task.CompletedTask;
+    }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _source.DisposeAsync();
+    }
 
     [Fact]
     public async Task AJobOfAKilledServerIsFailedOnceItsLeasePassesAndAnImportOnDemandThenRuns()
@@ -48,7 +56,7 @@ public sealed class JobLeaseTests : IAsyncLifetime
         // Nothing restarts: the next verb that lists the jobs judges the lease, on any host, whatever process ids say.
         Assert.True(await InProcessServer.EventuallyAsync(async () => State(await RunAsync(running)) == Failed, 30), _server.Log);
         Assert.StartsWith("Interrupted: the process running it stopped", (await RunAsync(running))["summary"]!.GetValue<string>());
-        _server.Environment["SystemImage__Xz__Preset"] = "1";
+        ServeTheRootfs();
         Assert.Contains("Imported crash: mako version 1", (await Verb(0, "import-images", "--channel", "crash")).Stdout);
         Assert.Contains("0 missing, 0 orphaned", (await Verb(0, "check-tree")).Stdout);
     }
@@ -72,7 +80,7 @@ public sealed class JobLeaseTests : IAsyncLifetime
             File.Delete(file);
         }
 
-        _server.Environment["SystemImage__Xz__Preset"] = "1";
+        ServeTheRootfs();
         await _server.StartAsync();
         using var restarted = ApiClient(api);
         Assert.True(await InProcessServer.EventuallyAsync(async () =>
@@ -109,10 +117,9 @@ public sealed class JobLeaseTests : IAsyncLifetime
         Assert.Empty(JsonNode.Parse(await _server.Http.GetStringAsync(new Uri("/crash/mako/index.json", UriKind.Relative)))!["images"]!.AsArray());
     }
 
-    /// <summary>An automatic channel "crash" with device mako importing a 24 MB rootfs from a cdimage tree.</summary>
+    /// <summary>An automatic channel "crash" with device mako, whose rootfs comes from the local HTTP server.</summary>
     private async Task ConfigureAsync(string? schedule)
     {
-        var cdimage = new CdImageTreeBuilder(seed: 41).WithRootfs(1000, 16 << 20).Build(Path.Combine(_server.DataDir, "cdimage")).AddBuild("20261205");
         var ini = Path.Combine(_server.DataDir, "crash.ini");
         await File.WriteAllTextAsync(ini, $"""
             [global]
@@ -120,13 +127,16 @@ public sealed class JobLeaseTests : IAsyncLifetime
             [channel_crash]
             type = auto
             files = ubuntu, version
-            file_ubuntu = cdimage-ubuntu;{cdimage.Root};vivid
+            file_ubuntu = http;{_source.Url(Rootfs)};name=ubuntu
             file_version = version
             {(schedule is null ? "" : $"schedule = {schedule}")}
             """);
         await Verb(0, "import-config", ini);
         await Verb(0, "create-device", "crash", "mako");
     }
+
+    /// <summary>From now on the source answers at once with a small rootfs.</summary>
+    private void ServeTheRootfs() => _source.Set(Rootfs, TarXz.Create(("etc/hostname", "crash\n")));
 
     /// <summary>An API client with a new admin token (made by the verb, before the server starts or while it runs).</summary>
     private async Task<HttpClient> AdminClientAsync()

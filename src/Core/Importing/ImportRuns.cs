@@ -30,6 +30,8 @@ public sealed partial class ImportRuns(
     /// <summary>The heartbeats of the runs this process executes, to stop one at once when it is cancelled here.</summary>
     private readonly ConcurrentDictionary<int, RunHeartbeat> _running = new();
 
+    private readonly RunCancellation _cancellation = new(dbFactory, audit, time, jobQueue);
+
     /// <summary>Raised in this process whenever a run's state, progress or log changes (for live views).</summary>
     public event Action<int>? Changed;
 
@@ -50,7 +52,7 @@ public sealed partial class ImportRuns(
             Kind = kind,
             Channel = channel,
             Trigger = trigger,
-            Actor = Name(actor),
+            Actor = RunText.Name(actor),
             QueuedAt = time.GetUtcNow(),
             LeaseUntil = leases.NewLease(),
         };
@@ -80,7 +82,7 @@ public sealed partial class ImportRuns(
         {
             Channel = channel,
             Trigger = trigger,
-            Actor = Name(actor),
+            Actor = RunText.Name(actor),
             State = ImportRunState.Skipped,
             QueuedAt = now,
             FinishedAt = now,
@@ -165,81 +167,25 @@ public sealed partial class ImportRuns(
     }
 
     /// <summary>
-    /// Cancels run <paramref name="runId"/>: a queued one at once (its background job is deleted, or does nothing when
-    /// it comes); a running import is stopped at its next step, here or in whichever process runs it, and then recorded
-    /// as cancelled (a running re-sign or key rotation is not: see <see cref="CanStopWhileRunning"/>). Returns the run
-    /// as it is after the request.
+    /// Whether a running job may be stopped: an import, yes (each image is committed whole); a re-sign or key rotation
+    /// that stopped half-way would leave files signed by two keys, so only a queued one is cancelled.
+    /// </summary>
+    public static bool CanStopWhileRunning(ImportRun run) => RunCancellation.CanStopWhileRunning(run);
+
+    /// <summary>
+    /// Cancels run <paramref name="runId"/> (see <see cref="RunCancellation"/>); a running import this process runs stops
+    /// at once, one another process runs at its next heartbeat. Returns the run as it is after the request.
     /// </summary>
     public async Task<(OperationResult Result, ImportRun? Run)> CancelAsync(int runId, Actor actor, CancellationToken cancellationToken)
     {
         await FailInterruptedAsync(cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        if (run is null)
+        var cancelled = await _cancellation.CancelAsync(runId, actor, StopHere, cancellationToken);
+        if (cancelled.Result.Succeeded)
         {
-            return (OperationResult.NotFound($"There is no job {runId}."), null);
+            Changed?.Invoke(runId);
         }
 
-        var who = Name(actor);
-        var now = time.GetUtcNow();
-        var what = Describe(run);
-        if (run.State == ImportRunState.Queued)
-        {
-            var summary = $"Cancelled by {who} before it started.";
-            var line = $"{now:yyyy-MM-dd HH:mm:ss} {summary}\n";
-            var cancelled = await db.ImportRuns.Where(r => r.Id == runId && r.State == ImportRunState.Queued).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.State, ImportRunState.Cancelled)
-                .SetProperty(r => r.CancelRequestedBy, who)
-                .SetProperty(r => r.FinishedAt, now)
-                .SetProperty(r => r.Summary, summary)
-                .SetProperty(r => r.Log, r => r.Log + line)
-                .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
-            if (cancelled > 0)
-            {
-                if (run.JobId is { } jobId)
-                {
-                    jobQueue?.Delete(jobId);
-                }
-
-                return (await CancelledAsync(db, runId, actor, run, "cancelled", $"Cancelled job {runId} ({what}) before it started."), await ReadAsync(db, runId));
-            }
-
-            // It has just started.
-            run = (await ReadAsync(db, runId))!;
-        }
-
-        if (run.State != ImportRunState.Running)
-        {
-            return (OperationResult.Conflict($"Job {runId} ({what}) has already ended ({JobStateName(run.State)}); only queued or running jobs can be cancelled."), run);
-        }
-
-        if (!CanStopWhileRunning(run))
-        {
-            return (OperationResult.Conflict(
-                $"Job {runId} ({what}) is running and cannot be stopped half-way: the tree would be left with files signed by two keys. It takes moments; wait for it."), run);
-        }
-
-        var asked = $"{now:yyyy-MM-dd HH:mm:ss} Cancel asked for by {who}.\n";
-        var requested = await db.ImportRuns.Where(r => r.Id == runId && r.State == ImportRunState.Running && r.CancelRequestedBy == null).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.CancelRequestedBy, who)
-            .SetProperty(r => r.Log, r => r.Log + asked), cancellationToken);
-
-        // Read before stopping it here, so the answer shows the job as it was asked: running, being cancelled.
-        var current = await ReadAsync(db, runId);
-        if (_running.TryGetValue(runId, out var heartbeat))
-        {
-            heartbeat.Stop();
-        }
-
-        if (requested == 0)
-        {
-            return current?.State == ImportRunState.Running
-                ? (OperationResult.Ok($"Job {runId} ({what}) is already being cancelled."), current)
-                : (OperationResult.Conflict($"Job {runId} ({what}) has already ended ({JobStateName(current?.State ?? run.State)})."), current);
-        }
-
-        return (await CancelledAsync(db, runId, actor, run, "cancelling",
-            $"Cancelling job {runId} ({what}): it stops at its next step and is then recorded as cancelled."), current);
+        return cancelled;
     }
 
     /// <summary>
@@ -265,7 +211,7 @@ public sealed partial class ImportRuns(
             if (started == 0)
             {
                 LogNotQueued(logger, runId, run.State);
-                return (run.State, $"Job {runId} was not run: it is {JobStateName(run.State)}{(run.Summary is { } s ? $" ({s})" : "")}.");
+                return (run.State, $"Job {runId} was not run: it is {RunText.State(run.State)}{(run.Summary is { } s ? $" ({s})" : "")}.");
             }
         }
 
@@ -309,15 +255,6 @@ public sealed partial class ImportRuns(
         return await reporter.FinishAsync(state, summary);
     }
 
-    private async Task<OperationResult> CancelledAsync(SystemImageDbContext db, int runId, Actor actor, ImportRun before, string after, string message)
-    {
-        audit.Record(db, actor, "cancel-job", $"job {runId}", before.Channel.Length == 0 ? null : before.Channel,
-            new AuditChange($"{Describe(before)}, {JobStateName(before.State)}", after));
-        await db.SaveChangesAsync();
-        Changed?.Invoke(runId);
-        return OperationResult.Ok(message);
-    }
-
     internal async Task SaveAsync(int runId, Action<ImportRun> update)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
@@ -330,23 +267,13 @@ public sealed partial class ImportRuns(
     private static Task<ImportRun?> ReadAsync(SystemImageDbContext db, int runId) =>
         db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId);
 
-    private static string Name(Actor actor) => $"{actor.Name} ({actor.Surface})";
-
-    /// <summary>
-    /// Whether a running job may be stopped: an import commits each image whole, so stopping it at any step leaves a
-    /// consistent tree; a re-sign or key rotation that stopped half-way would leave files signed by two keys.
-    /// </summary>
-    public static bool CanStopWhileRunning(ImportRun run) => run.Kind == ImportRun.ImportKind;
-
-    /// <summary>What a run does, in a few words: "the import of devel", "the re-sign of the tree".</summary>
-    private static string Describe(ImportRun run) => run.Kind switch
+    private void StopHere(int runId)
     {
-        ImportRun.ImportKind => $"the import of {run.Channel}",
-        ImportRun.ResignKind => "the re-sign of the tree",
-        _ => run.Trigger,
-    };
-
-    private static string JobStateName(ImportRunState state) => state == ImportRunState.NothingNew ? "nothing new" : state.ToString().ToLowerInvariant();
+        if (_running.TryGetValue(runId, out var heartbeat))
+        {
+            heartbeat.Stop();
+        }
+    }
 
     /// <summary>The process running a run, for people reading the record; it decides nothing.</summary>
     private static string ThisProcess => $"{Environment.MachineName}:{Environment.ProcessId}";

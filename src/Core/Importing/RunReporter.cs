@@ -35,7 +35,8 @@ internal sealed class RunReporter(ImportRuns runs, int runId, IImportReporter? a
 
     /// <summary>
     /// Records how the run ended, with the rest of its log; returns the state and summary recorded. A run someone else
-    /// ended meanwhile (failed as interrupted) keeps what they recorded. A cancelled run names who asked for it.
+    /// ended meanwhile (failed as interrupted) keeps what they recorded. A cancelled run names who asked for it; a run
+    /// whose cancel came after its work had finished says so in its log.
     /// </summary>
     /// <param name="state">How the work ended.</param>
     /// <param name="summary">The outcome in one line; for a cancel, what follows "Cancelled by …" (e.g. "; images … stay published.").</param>
@@ -49,6 +50,11 @@ internal sealed class RunReporter(ImportRuns runs, int runId, IImportReporter? a
                 recorded = (run.State, run.Summary ?? "");
                 run.Log += Line($"The work stopped: the job had been marked {run.State.ToString().ToLowerInvariant()} meanwhile.") + "\n";
                 return;
+            }
+
+            if (state != ImportRunState.Cancelled && run.CancelRequestedBy is { } late)
+            {
+                run.Log += Line($"The cancel asked for by {late} came too late: the work had already finished.") + "\n";
             }
 
             if (state == ImportRunState.Cancelled)
