@@ -32,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<SystemImageOptions>().Bind(configuration.GetSection(SystemImageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<XzOptions>().Bind(configuration.GetSection(XzOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CompressionOptions>().Bind(configuration.GetSection(CompressionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SystemImageOptions>, SystemImageOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
@@ -91,6 +92,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImporterConfigService>();
         services.AddSingleton<MirrorSync>();
         services.AddSingleton<ImportService>();
+        services.AddSingleton<RunLeases>();
         services.AddSingleton<ImportRuns>();
         services.AddSingleton<ImportRunQueries>();
         services.AddSingleton<TokenService>();

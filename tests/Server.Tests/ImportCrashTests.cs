@@ -15,6 +15,11 @@ public sealed class ImportCrashTests : IAsyncLifetime
             ["SystemImage__Jobs__SchedulePollingIntervalSeconds"] = "1",
             ["SystemImage__Jobs__QueuePollIntervalSeconds"] = "0.2",
 
+            // The restarted server fails the killed run once its lease has passed: long enough for the test to see the
+            // run as the kill left it, short enough not to wait a minute.
+            ["SystemImage__Import__RunLeaseSeconds"] = "15",
+            ["SystemImage__Import__RunHeartbeatSeconds"] = "1",
+
             // Slow compression, so the kill lands while the import is working.
             ["SystemImage__Xz__Preset"] = "9",
             ["SystemImage__Xz__Threads"] = "1",

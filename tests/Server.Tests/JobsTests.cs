@@ -132,6 +132,73 @@ public sealed class JobsTests(InProcessServer server) : IClassFixture<InProcessS
     }
 
     [Fact]
+    public async Task AnAdminCancelsAQueuedImportThroughTheApiAndItsBackgroundJobIsDeleted()
+    {
+        await server.CreateAutoChannelAsync("queued");
+        var runs = server.Get<ImportRuns>();
+        var runId = await runs.QueueAsync("queued", "import-now", Tester, CancellationToken.None);
+        var jobId = server.Get<IBackgroundJobClient>().Schedule<ImportJob>(job => job.RunAsync(runId, null, CancellationToken.None), TimeSpan.FromHours(1));
+        await runs.SetJobIdAsync(runId, jobId, CancellationToken.None);
+        Assert.True(server.Get<IJobQueue>().MayStillRun(jobId, TimeSpan.FromMinutes(1)));
+        using var admin = await ApiClient.WithRoleAsync(server, Role.Admin, "cancelling-admin");
+
+        using var response = await admin.PostAsync(new Uri($"/api/v1/jobs/{runId}/cancel", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var job = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(("cancelled", "Cancelled by cancelling-admin (api) before it started."), (job["state"]!.GetValue<string>(), job["summary"]!.GetValue<string>()));
+        Assert.False(server.Get<IJobQueue>().MayStillRun(jobId, TimeSpan.FromMinutes(1)));
+        using (var connection = server.Get<JobStorage>().GetConnection())
+        {
+            Assert.Equal("Deleted", connection.GetStateData(jobId).Name);
+        }
+
+        using var again = await admin.PostAsync(new Uri($"/api/v1/jobs/{runId}/cancel", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAdminCancelsARunningImportThroughTheApiAndItStopsLeavingTheTreeAsItWas()
+    {
+        await server.CreateAutoChannelAsync("running");
+        var runs = server.Get<ImportRuns>();
+        using var admin = await ApiClient.WithRoleAsync(server, Role.Admin, "stopping-admin");
+        var index = await server.Http.GetStringAsync(new Uri("/running/mako/index.json", UriKind.Relative));
+        int runId;
+        HttpResponseMessage response;
+
+        // Held at the publish lock, the import is running but cannot get anywhere.
+        await using (await server.Get<SystemImage.Core.Publishing.PublishLock>().AcquireAsync(CancellationToken.None))
+        {
+            runId = (await server.Get<ImportJobs>().ImportNowAsync("running", Tester, CancellationToken.None)).RunId!.Value;
+            Assert.True(await InProcessServer.EventuallyAsync(async () => (await runs.GetAsync(runId, CancellationToken.None))!.State == ImportRunState.Running));
+
+            response = await admin.PostAsync(new Uri($"/api/v1/jobs/{runId}/cancel", UriKind.Relative), null);
+            Assert.True(await InProcessServer.EventuallyAsync(async () => (await runs.GetAsync(runId, CancellationToken.None))!.State == ImportRunState.Cancelled));
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"/api/v1/jobs/{runId}", response.Headers.Location!.OriginalString);
+        var job = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(("running", "stopping-admin (api)"), (job["state"]!.GetValue<string>(), job["cancelRequestedBy"]!.GetValue<string>()));
+        Assert.Equal("Cancelled by stopping-admin (api); images committed before the cancellation stay published.", (await runs.GetAsync(runId, CancellationToken.None))!.Summary);
+        Assert.Equal(index, await server.Http.GetStringAsync(new Uri("/running/mako/index.json", UriKind.Relative)));
+        response.Dispose();
+    }
+
+    [Fact]
+    public async Task OnlyAdminsCancelJobs()
+    {
+        var runId = await server.Get<ImportRuns>().QueueAsync("", "resign", Tester, CancellationToken.None, ImportRun.ResignKind);
+        using var publisher = await ApiClient.WithRoleAsync(server, Role.Publisher);
+
+        using var response = await publisher.PostAsync(new Uri($"/api/v1/jobs/{runId}/cancel", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await server.Get<ImportRuns>().CancelAsync(runId, Tester, CancellationToken.None);
+    }
+
+    [Fact]
     public async Task TheDashboardIsForAdminsOnly()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.GetAsync(new Uri("/admin/jobs", UriKind.Relative))).StatusCode);

@@ -8,8 +8,8 @@ namespace SystemImage.Server.Tests;
 /// <summary>
 /// The refusals API.md names, route by route: 400 for invalid input, 404 for an unknown channel, device, image, job,
 /// token or key named in the body or query, 409 for conflicts (already exists, an alias or redirect where the
-/// operation needs a channel with images, not the latest image, already the latest, an import running). Unknown path
-/// parameters and malformed JSON bodies are generated from <see cref="RouteTable"/> instead of listed here.
+/// operation needs a channel with images, not the latest image, already the latest, an import running, a job that has
+/// ended). Unknown path parameters and malformed JSON bodies are generated from <see cref="RouteTable"/> instead of listed here.
 /// </summary>
 internal static class RouteProblems
 {
@@ -180,6 +180,8 @@ internal static class RouteProblems
             Send = (w, r) => w.Request(r, query: "?wait=true"),
             Detail = "already queued",
         },
+
+        new("POST /jobs/{id}/cancel", Conflict, "a job that has ended") { ArrangeAsync = w => w.SkippedJobAsync(Slashed), Detail = "has already ended (skipped)" },
 
         new("POST /keyrings/{name}/rotate", BadRequest, "a key devices trust directly") { Send = (w, r) => w.Request(r, name: "archive-master"), Detail = "archive-master" },
         new("POST /keyrings/blacklist", BadRequest, "no fingerprint") { Send = (w, r) => w.Request(r, body: Json(new { reason = "x" })), Detail = "'fingerprint' is required" },

@@ -13,8 +13,8 @@ namespace SystemImage.Server.Tests;
 /// <summary>
 /// Every route of API.md, one row each, with the role API.md requires (viewer: all GETs; publisher: imports, uploads,
 /// copy, tag, phase, descriptions, remove image; admin: channels, devices, aliases, redirects, config, keys, tokens,
-/// tree maintenance) and a successful call. <c>promote</c> and <c>GET /tokens/{id}</c> are mapped beyond API.md's table;
-/// they are here so the matrix covers every mapped route.
+/// tree maintenance) and a successful call. <c>promote</c>, <c>GET /tokens/{id}</c> and <c>POST /jobs/{id}/cancel</c>
+/// (admin) are mapped beyond API.md's table; they are here so the matrix covers every mapped route.
 /// </summary>
 internal static class RouteTable
 {
@@ -224,6 +224,16 @@ internal static class RouteTable
                 Assert.Equal((w.Id, "import", Slashed, "skipped"), (json!["id"]!.GetValue<int>(), Text(json, "kind"), Text(json, "channel"), Text(json, "state")));
                 Assert.NotEmpty(json["log"]!.AsArray());
             },
+        },
+        new("POST", "/jobs/{id}/cancel", Role.Admin, HttpStatusCode.OK)
+        {
+            ArrangeAsync = w => w.QueuedJobAsync(Slashed),
+            Expect = (w, _, json) =>
+            {
+                Assert.Equal((w.Id, Slashed, "cancelled"), (json!["id"]!.GetValue<int>(), Text(json, "channel"), Text(json, "state")));
+                Assert.StartsWith("Cancelled by ", Text(json, "summary"), StringComparison.Ordinal);
+            },
+            AfterAsync = async (w, _) => Assert.Equal(ImportRunState.Cancelled, await w.FinishedJobAsync(w.Id)),
         },
         new("GET", "/tree/check", Role.Viewer, HttpStatusCode.OK)
         {

@@ -8,6 +8,9 @@ namespace SystemImage.Core.Compression;
 /// </summary>
 internal sealed unsafe class LzmaHandle : SafeHandle
 {
+    /// <summary>What an encoder holds of its memory budget, given back when the native coder is freed.</summary>
+    private XzMemoryReservation? _reservation;
+
     public LzmaHandle()
         : base(IntPtr.Zero, ownsHandle: true)
     {
@@ -27,22 +30,11 @@ internal sealed unsafe class LzmaHandle : SafeHandle
     /// </summary>
     private const uint EncoderTimeoutMilliseconds = 200;
 
-    public static LzmaHandle CreateEncoder(XzSettings settings)
+    /// <summary>An encoder for <paramref name="settings"/> running <paramref name="threads"/> threads; releasing the handle gives <paramref name="reservation"/> back.</summary>
+    public static LzmaHandle CreateEncoder(XzSettings settings, int threads, XzMemoryReservation? reservation)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(settings.Preset, nameof(settings));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.Preset, 9, nameof(settings));
-        ArgumentOutOfRangeException.ThrowIfNegative(settings.BlockSize, nameof(settings));
-        ArgumentOutOfRangeException.ThrowIfNegative(settings.Threads, nameof(settings));
-
-        var options = new LzmaMt
-        {
-            Threads = ResolveThreads(settings.Threads),
-            BlockSize = (ulong)settings.BlockSize,
-            Timeout = EncoderTimeoutMilliseconds,
-            Preset = (uint)settings.Preset | (settings.Extreme ? LzmaNative.PresetExtreme : 0),
-            Check = LzmaNative.CheckCrc64,
-        };
-        var lzma = new LzmaHandle();
+        var options = EncoderOptions(settings, threads);
+        var lzma = new LzmaHandle { _reservation = reservation };
         var code = LzmaNative.StreamEncoderMt(lzma.State, &options);
         if (code != LzmaReturn.Ok)
         {
@@ -53,19 +45,31 @@ internal sealed unsafe class LzmaHandle : SafeHandle
         return lzma;
     }
 
-    public static LzmaHandle CreateDecoder(int threads)
+    /// <summary>liblzma's estimate of the memory an encoder for <paramref name="settings"/> with <paramref name="threads"/> threads needs.</summary>
+    /// <exception cref="ArgumentException">liblzma rejects the settings (LZMA_OPTIONS_ERROR).</exception>
+    public static long EncoderMemoryUsage(XzSettings settings, int threads)
+    {
+        var options = EncoderOptions(settings, threads);
+        var bytes = LzmaNative.StreamEncoderMtMemUsage(&options);
+        return bytes == ulong.MaxValue ? throw LzmaErrors.ForEncoder(LzmaReturn.OptionsError) : (long)Math.Min(bytes, long.MaxValue);
+    }
+
+    /// <param name="threads">Worker threads; 0 means <see cref="Environment.ProcessorCount"/>.</param>
+    /// <param name="memoryLimit">Decoding a file that needs more memory than this fails (LZMA_MEMLIMIT_ERROR) instead of allocating it.</param>
+    public static LzmaHandle CreateDecoder(int threads, long memoryLimit)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        ArgumentOutOfRangeException.ThrowIfLessThan(memoryLimit, 1);
 
-        // Without memlimit_threading the decoder stays single-threaded. A quarter of RAM is what xz uses;
-        // the limit only reduces threads, it never makes decoding fail.
+        // Without memlimit_threading the decoder stays single-threaded. A quarter of RAM is what xz uses; that limit
+        // only reduces threads. memlimit_stop is what makes decoding fail rather than allocate more.
         var physical = LzmaNative.PhysMem();
         var options = new LzmaMt
         {
             Flags = LzmaNative.Concatenated,
             Threads = ResolveThreads(threads),
-            MemlimitThreading = physical == 0 ? 1UL << 30 : physical / 4,
-            MemlimitStop = ulong.MaxValue,
+            MemlimitThreading = Math.Min(physical == 0 ? 1UL << 30 : physical / 4, (ulong)memoryLimit),
+            MemlimitStop = (ulong)memoryLimit,
         };
         var lzma = new LzmaHandle();
         var code = LzmaNative.StreamDecoderMt(lzma.State, &options);
@@ -76,6 +80,36 @@ internal sealed unsafe class LzmaHandle : SafeHandle
         }
 
         return lzma;
+    }
+
+    /// <summary>The memory the coder uses now; after LZMA_MEMLIMIT_ERROR, the memory it would need to go on.</summary>
+    public ulong MemoryUsage
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(IsClosed, this);
+            var usage = LzmaNative.MemUsage(State);
+            GC.KeepAlive(this);
+            return usage;
+        }
+    }
+
+    private static LzmaMt EncoderOptions(XzSettings settings, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.Preset, nameof(settings));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.Preset, 9, nameof(settings));
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.BlockSize, nameof(settings));
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.Threads, nameof(settings));
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+
+        return new LzmaMt
+        {
+            Threads = ResolveThreads(threads),
+            BlockSize = (ulong)settings.BlockSize,
+            Timeout = EncoderTimeoutMilliseconds,
+            Preset = (uint)settings.Preset | (settings.Extreme ? LzmaNative.PresetExtreme : 0),
+            Check = LzmaNative.CheckCrc64,
+        };
     }
 
     /// <summary>Runs <c>lzma_code</c> once from <paramref name="input"/> into <paramref name="output"/>.</summary>
@@ -110,6 +144,9 @@ internal sealed unsafe class LzmaHandle : SafeHandle
     {
         LzmaNative.End((LzmaStream*)handle);
         NativeMemory.Free((void*)handle);
+
+        // Also when the stream using the handle was never disposed and the finalizer gets here.
+        _reservation?.Release();
         return true;
     }
 

@@ -14,6 +14,10 @@ internal static unsafe partial class LzmaNative
     [LibraryImport(Library, EntryPoint = "lzma_stream_encoder_mt")]
     public static partial LzmaReturn StreamEncoderMt(LzmaStream* stream, LzmaMt* options);
 
+    /// <summary>The memory an encoder made with these options would need; <see cref="ulong.MaxValue"/> when they are invalid.</summary>
+    [LibraryImport(Library, EntryPoint = "lzma_stream_encoder_mt_memusage")]
+    public static partial ulong StreamEncoderMtMemUsage(LzmaMt* options);
+
     [LibraryImport(Library, EntryPoint = "lzma_stream_decoder_mt")]
     public static partial LzmaReturn StreamDecoderMt(LzmaStream* stream, LzmaMt* options);
 
@@ -22,6 +26,10 @@ internal static unsafe partial class LzmaNative
 
     [LibraryImport(Library, EntryPoint = "lzma_end")]
     public static partial void End(LzmaStream* stream);
+
+    /// <summary>The memory the coder uses now; after LZMA_MEMLIMIT_ERROR, what it would need to go on.</summary>
+    [LibraryImport(Library, EntryPoint = "lzma_memusage")]
+    public static partial ulong MemUsage(LzmaStream* stream);
 
     [LibraryImport(Library, EntryPoint = "lzma_physmem")]
     public static partial ulong PhysMem();

@@ -5,6 +5,9 @@ namespace SystemImage.Core.Compression;
 /// <summary>
 /// Write-only stream that compresses to .xz (CRC64 check) with liblzma's multi-threaded encoder.
 /// Disposing it finishes the .xz stream; until then the output is incomplete. Not thread-safe.
+/// The encoder starts at the first write: it reserves its memory in the settings' <see cref="XzMemoryBudget"/> then,
+/// with as many threads as fit (waiting while not even one does), and gives it back once the stream is finished.
+/// The output does not depend on the number of threads.
 /// </summary>
 public sealed class XzEncoderStream : Stream
 {
@@ -12,7 +15,8 @@ public sealed class XzEncoderStream : Stream
 
     private readonly Stream _output;
     private readonly bool _leaveOpen;
-    private readonly LzmaHandle _lzma;
+    private readonly XzSettings _settings;
+    private LzmaHandle? _lzma;
     private byte[] _buffer;
     private int _pending;
     private bool _completed;
@@ -20,8 +24,9 @@ public sealed class XzEncoderStream : Stream
     private bool _disposed;
 
     /// <param name="output">Receives the compressed bytes.</param>
-    /// <param name="settings">Preset, block size and threads.</param>
+    /// <param name="settings">Preset, block size, threads and the memory budget.</param>
     /// <param name="leaveOpen">Leave <paramref name="output"/> open when this stream is disposed.</param>
+    /// <exception cref="ArgumentException">The output cannot be written, or liblzma rejects the settings.</exception>
     public XzEncoderStream(Stream output, XzSettings settings, bool leaveOpen = false)
     {
         if (!output.CanWrite)
@@ -29,11 +34,16 @@ public sealed class XzEncoderStream : Stream
             throw new ArgumentException("The output stream must be writable.", nameof(output));
         }
 
-        _lzma = LzmaHandle.CreateEncoder(settings);
+        // Checks the settings now rather than at the first write.
+        settings.EncoderMemoryUsage(settings.MaxThreads);
+        _settings = settings;
         _output = output;
         _leaveOpen = leaveOpen;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     }
+
+    /// <summary>The threads the encoder runs with; 0 until the first write starts it.</summary>
+    public int Threads { get; private set; }
 
     public override bool CanRead => false;
 
@@ -54,6 +64,11 @@ public sealed class XzEncoderStream : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!buffer.IsEmpty)
+        {
+            Start();
+        }
+
         while (!buffer.IsEmpty)
         {
             if (OutputFull)
@@ -72,6 +87,11 @@ public sealed class XzEncoderStream : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!buffer.IsEmpty)
+        {
+            await StartAsync(cancellationToken);
+        }
+
         while (!buffer.IsEmpty)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -109,6 +129,7 @@ public sealed class XzEncoderStream : Stream
     /// <summary>Finishes the .xz stream and writes the rest of it; used by <see cref="Xz.CompressAsync"/> to pass its token.</summary>
     internal async Task CompleteAsync(CancellationToken cancellationToken)
     {
+        await StartAsync(cancellationToken);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -123,6 +144,8 @@ public sealed class XzEncoderStream : Stream
             }
         }
 
+        // The stream is whole: free the encoder's memory now rather than when the caller disposes this.
+        _lzma!.Dispose();
         await WritePendingAsync(cancellationToken);
         await _output.FlushAsync(cancellationToken);
         _completed = true;
@@ -189,6 +212,7 @@ public sealed class XzEncoderStream : Stream
 
     private void Complete()
     {
+        Start();
         while (true)
         {
             if (OutputFull)
@@ -202,14 +226,49 @@ public sealed class XzEncoderStream : Stream
             }
         }
 
+        _lzma!.Dispose();
         WritePending();
         _output.Flush();
         _completed = true;
     }
 
+    /// <summary>Reserves memory for the threads and starts the encoder, once; blocks while the budget has no room.</summary>
+    private void Start()
+    {
+        if (_lzma is null)
+        {
+            var budget = _settings.MemoryBudget ?? XzMemoryBudget.Shared;
+            Started(budget.Reserve(_settings.MaxThreads, _settings.EncoderMemoryUsage));
+        }
+    }
+
+    private async ValueTask StartAsync(CancellationToken cancellationToken)
+    {
+        if (_lzma is null)
+        {
+            var budget = _settings.MemoryBudget ?? XzMemoryBudget.Shared;
+            Started(await budget.ReserveAsync(_settings.MaxThreads, _settings.EncoderMemoryUsage, cancellationToken));
+        }
+    }
+
+    private void Started(XzMemoryReservation reservation)
+    {
+        try
+        {
+            _lzma = LzmaHandle.CreateEncoder(_settings, reservation.Threads, reservation);
+        }
+        catch
+        {
+            reservation.Release();
+            throw;
+        }
+
+        Threads = reservation.Threads;
+    }
+
     private LzmaReturn Encode(ReadOnlySpan<byte> input, LzmaAction action, out int consumed)
     {
-        var code = _lzma.Code(input, _buffer.AsSpan(_pending), action, out consumed, out var produced);
+        var code = _lzma!.Code(input, _buffer.AsSpan(_pending), action, out consumed, out var produced);
         _pending += produced;
         if (code is not (LzmaReturn.Ok or LzmaReturn.StreamEnd))
         {
@@ -258,7 +317,7 @@ public sealed class XzEncoderStream : Stream
 
     private void Release()
     {
-        _lzma.Dispose();
+        _lzma?.Dispose();
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
     }

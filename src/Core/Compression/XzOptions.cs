@@ -25,7 +25,10 @@ public sealed class XzOptions
     [Range(typeof(long), "0", "1125899906842624", ErrorMessage = "BlockSize must be between 0 (liblzma's default) and 2^50 bytes.")]
     public long BlockSize { get; set; }
 
-    /// <summary>Worker threads, as <c>xz -T</c>; 0 means one per processor. Default 0.</summary>
+    /// <summary>
+    /// The most worker threads, as <c>xz -T</c>; 0 means one per processor. Default 0. Each encoder runs with fewer when
+    /// <see cref="CompressionOptions.MemoryLimitMiB"/> has no room for them all (the output is the same).
+    /// </summary>
     [Range(0, 16384)]
     public int Threads { get; set; }
 

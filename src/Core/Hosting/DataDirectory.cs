@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SystemImage.Core.Compression;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Maintenance;
 using SystemImage.Core.Persistence;
@@ -14,9 +15,11 @@ namespace SystemImage.Core.Hosting;
 /// <summary>
 /// Prepares the data directory for the server and the command-line verbs: directories with safe modes,
 /// migrated database, a development key set on first start, and (for the server) a repaired, fully signed tree.
+/// Also gives the process's .xz memory budget its configured limit.
 /// </summary>
 public sealed partial class DataDirectory(
     IOptions<SystemImageOptions> options,
+    IOptions<CompressionOptions> compression,
     IDbContextFactory<SystemImageDbContext> dbFactory,
     KeyStore keys,
     PublishLock publishLock,
@@ -30,6 +33,8 @@ public sealed partial class DataDirectory(
     /// <summary>Creates directories, applies migrations and generates development keys when none exist.</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken, bool generateDevelopmentKeys = true)
     {
+        XzMemoryBudget.Shared.SetLimit(compression.Value.MemoryLimitBytes);
+        LogMemoryBudget(logger, XzMemoryBudget.Shared.LimitBytes >> 20, compression.Value.MemoryLimitMiB > 0 ? "configured" : "half the available memory");
         var settings = options.Value;
         Directory.CreateDirectory(settings.DataDirFullPath);
         Directory.CreateDirectory(settings.StateDir);
@@ -140,6 +145,9 @@ public sealed partial class DataDirectory(
         Directory.CreateDirectory(path, PrivateDirectory);
         File.SetUnixFileMode(path, PrivateDirectory);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Compression memory budget: {MiB} MiB ({Source})")]
+    private static partial void LogMemoryBudget(ILogger logger, long miB, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No signing keys found: generated a development key set in {SecretsDir} (replace it with your own keys for production).")]
     private static partial void LogDevelopmentKeys(ILogger logger, string secretsDir);

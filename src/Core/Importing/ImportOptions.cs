@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SystemImage.Core.Importing;
 
-/// <summary>How automatic channels import (SPEC §5): generator limits, the device map and the mirror sync.</summary>
-public sealed class ImportOptions
+/// <summary>How automatic channels import (SPEC §5): generator limits, the device map, the mirror sync and the leases of runs.</summary>
+public sealed class ImportOptions : IValidatableObject
 {
     public const string SectionName = "SystemImage:Import";
 
@@ -69,6 +69,35 @@ public sealed class ImportOptions
     [Range(1, 86400)]
     public int MirrorSyncTimeoutSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// Seconds between two renewals of a running job's lease by the process running it; the same beat notices a cancel
+    /// asked for from another process. Default 5.
+    /// </summary>
+    [Range(0.05, 3600)]
+    public double RunHeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Seconds a lease lasts: a queued or running job whose process has not renewed it for this long (killed, its
+    /// container gone, its machine cut off) is failed as interrupted by whichever server or verb looks next. At least
+    /// twice <see cref="RunHeartbeatSeconds"/>. Default 60.
+    /// </summary>
+    [Range(0.1, 86400)]
+    public double RunLeaseSeconds { get; set; } = 60;
+
+    public TimeSpan RunHeartbeat => TimeSpan.FromSeconds(RunHeartbeatSeconds);
+
+    public TimeSpan RunLease => TimeSpan.FromSeconds(RunLeaseSeconds);
+
     /// <summary>The architecture of <paramref name="device"/>.</summary>
     public string ArchitectureOf(string device) => DeviceArchitectures.GetValueOrDefault(device) ?? DefaultArchitecture;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RunLeaseSeconds < 2 * RunHeartbeatSeconds)
+        {
+            yield return new ValidationResult(
+                $"RunLeaseSeconds ({RunLeaseSeconds}) must be at least twice RunHeartbeatSeconds ({RunHeartbeatSeconds}), or a late beat fails a live job.",
+                [nameof(RunLeaseSeconds)]);
+        }
+    }
 }

@@ -4,8 +4,11 @@ using SystemImage.Core.Persistence.Entities;
 
 namespace SystemImage.Core.Importing;
 
-/// <summary>Job listings for views that refresh often (the admin UI's jobs page): filtered, newest first, without the logs.</summary>
-public sealed class ImportRunQueries(IDbContextFactory<SystemImageDbContext> dbFactory)
+/// <summary>
+/// Job listings for views that refresh often (the admin UI's jobs page, the API, <c>list-imports</c>): filtered, newest
+/// first, without the logs. Each listing first fails the runs nobody holds any more, so none shows "running" for ever.
+/// </summary>
+public sealed class ImportRunQueries(IDbContextFactory<SystemImageDbContext> dbFactory, ImportRuns runs)
 {
     /// <summary>The most recent runs, newest first, each with an empty <see cref="ImportRun.Log"/> (read one run for its log).</summary>
     /// <param name="channel">Only runs of this channel; the empty string selects tree-wide jobs (re-signs, rotations).</param>
@@ -15,6 +18,7 @@ public sealed class ImportRunQueries(IDbContextFactory<SystemImageDbContext> dbF
     public async Task<IReadOnlyList<ImportRun>> RecentAsync(
         string? channel, IReadOnlyCollection<ImportRunState>? states, int limit, CancellationToken cancellationToken)
     {
+        await runs.FailInterruptedAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.ImportRuns.AsNoTracking();
         if (channel is not null)
@@ -41,6 +45,8 @@ public sealed class ImportRunQueries(IDbContextFactory<SystemImageDbContext> dbF
                 JobId = r.JobId,
                 State = r.State,
                 Runner = r.Runner,
+                LeaseUntil = r.LeaseUntil,
+                CancelRequestedBy = r.CancelRequestedBy,
                 QueuedAt = r.QueuedAt,
                 StartedAt = r.StartedAt,
                 FinishedAt = r.FinishedAt,

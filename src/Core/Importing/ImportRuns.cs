@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SystemImage.Core.Audit;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
@@ -8,38 +11,61 @@ namespace SystemImage.Core.Importing;
 
 /// <summary>
 /// Import runs as the API, the UI and the jobs see them: queue one, run it with its progress and log kept in the
-/// database (so another process, such as a verb or the server, can follow it), list and read them.
+/// database (so another process, such as a verb or the server, can follow it), cancel it, list and read them. A run is
+/// held by a lease (<see cref="RunLeases"/>): one nobody holds any more is failed as interrupted by whoever looks next.
 /// </summary>
 public sealed partial class ImportRuns(
     IDbContextFactory<SystemImageDbContext> dbFactory,
     ImportService importer,
+    RunLeases leases,
+    AuditLog audit,
+    IOptions<ImportOptions> options,
     TimeProvider time,
-    ILogger<ImportRuns> logger)
+    ILogger<ImportRuns> logger,
+    IJobQueue? jobQueue = null)
 {
-    private TimeProvider Time => time;
-
-    private ILogger Logger => logger;
-
     /// <summary>How often a running import's progress is written to the database at most.</summary>
     internal static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The heartbeats of the runs this process executes, to stop one at once when it is cancelled here.</summary>
+    private readonly ConcurrentDictionary<int, RunHeartbeat> _running = new();
+
+    private readonly RunCancellation _cancellation = new(dbFactory, audit, time, jobQueue);
 
     /// <summary>Raised in this process whenever a run's state, progress or log changes (for live views).</summary>
     public event Action<int>? Changed;
 
-    /// <summary>Records a queued run of <paramref name="channel"/> (or, for another <paramref name="kind"/>, a tree-wide job); returns its id.</summary>
+    internal TimeProvider Time => time;
+
+    internal ILogger Logger => logger;
+
+    /// <summary>
+    /// Records a queued run of <paramref name="channel"/> (or, for another <paramref name="kind"/>, a tree-wide job);
+    /// returns its id. Runs nobody holds any more are failed first.
+    /// </summary>
     public async Task<int> QueueAsync(string channel, string trigger, Actor actor, CancellationToken cancellationToken, string kind = ImportRun.ImportKind)
     {
+        await FailInterruptedAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = new ImportRun { Kind = kind, Channel = channel, Trigger = trigger, Actor = $"{actor.Name} ({actor.Surface})", QueuedAt = time.GetUtcNow() };
+        var run = new ImportRun
+        {
+            Kind = kind,
+            Channel = channel,
+            Trigger = trigger,
+            Actor = RunText.Name(actor),
+            QueuedAt = time.GetUtcNow(),
+            LeaseUntil = leases.NewLease(),
+        };
         db.ImportRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
         Changed?.Invoke(run.Id);
         return run.Id;
     }
 
-    /// <summary>The queued or running run of <paramref name="channel"/>, if any.</summary>
+    /// <summary>The queued or running run of <paramref name="channel"/>, if any, after failing the runs nobody holds any more.</summary>
     public async Task<ImportRun?> ActiveRunAsync(string channel, CancellationToken cancellationToken)
     {
+        await FailInterruptedAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.ImportRuns.AsNoTracking()
             .Where(r => r.Channel == channel && (r.State == ImportRunState.Queued || r.State == ImportRunState.Running))
@@ -56,7 +82,7 @@ public sealed partial class ImportRuns(
         {
             Channel = channel,
             Trigger = trigger,
-            Actor = $"{actor.Name} ({actor.Surface})",
+            Actor = RunText.Name(actor),
             State = ImportRunState.Skipped,
             QueuedAt = now,
             FinishedAt = now,
@@ -69,136 +95,167 @@ public sealed partial class ImportRuns(
         return run.Id;
     }
 
-    /// <summary>Remembers which background job runs <paramref name="runId"/>.</summary>
+    /// <summary>Remembers which background job runs <paramref name="runId"/>; a queued run's lease starts again (the job has it now).</summary>
     public async Task SetJobIdAsync(int runId, string jobId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.JobId, jobId), cancellationToken);
+        DateTimeOffset? lease = leases.NewLease();
+        await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.JobId, jobId)
+            .SetProperty(r => r.LeaseUntil, r => r.State == ImportRunState.Queued ? lease : r.LeaseUntil), cancellationToken);
     }
 
-    /// <summary>Runs the queued run <paramref name="runId"/>; <paramref name="also"/> sees the same log and progress (a console, say).</summary>
+    /// <summary>
+    /// Runs the queued run <paramref name="runId"/>; <paramref name="also"/> sees the same log and progress (a console, say).
+    /// A run that is no longer queued (cancelled, or failed as interrupted) is not run: the outcome says so.
+    /// </summary>
     public async Task<ImportOutcome> RunAsync(int runId, Actor actor, CancellationToken cancellationToken, IImportReporter? also = null)
     {
         ImportOutcome? outcome = null;
-        await ExecuteAsync(runId, also, "Cancelled; images committed before the cancellation stay published.", async (run, reporter, token) =>
+        var ended = await ExecuteAsync(runId, also, "; images committed before the cancellation stay published.", async (run, reporter, token) =>
         {
             outcome = await importer.ImportAsync(run.Channel, actor, reporter, token);
             var state = !outcome.Result.Succeeded ? ImportRunState.Failed : outcome.Published ? ImportRunState.Succeeded : ImportRunState.NothingNew;
             return (state, outcome.Result.Message);
         }, cancellationToken);
-        return outcome!;
+        return outcome is not null && ended.State != ImportRunState.Cancelled
+            ? outcome
+            : new ImportOutcome(OperationResult.Conflict(ended.Summary), outcome?.Devices ?? [], outcome?.Duration ?? TimeSpan.Zero);
     }
 
     /// <summary>Runs a queued tree-wide job with <paramref name="work"/>, recording its state, outcome and log like an import.</summary>
     public async Task<OperationResult> RunWorkAsync(int runId, Func<IImportReporter, CancellationToken, Task<OperationResult>> work, CancellationToken cancellationToken)
     {
         OperationResult? result = null;
-        await ExecuteAsync(runId, null, "Cancelled.", async (_, reporter, token) =>
+        var ended = await ExecuteAsync(runId, null, ".", async (_, reporter, token) =>
         {
             result = await work(reporter, token);
             reporter.Log(result.Message);
             return (result.Succeeded ? ImportRunState.Succeeded : ImportRunState.Failed, result.Message);
         }, cancellationToken);
-        return result!;
+        return result is not null && ended.State != ImportRunState.Cancelled ? result : OperationResult.Conflict(ended.Summary);
+    }
+
+    public async Task<ImportRun?> GetAsync(int runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is { State: ImportRunState.Queued or ImportRunState.Running } && (run.LeaseUntil is null || run.LeaseUntil < time.GetUtcNow()))
+        {
+            if ((await FailInterruptedAsync(cancellationToken)).Contains(runId))
+            {
+                return await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+            }
+        }
+
+        return run;
     }
 
     /// <summary>
-    /// Marks the run as running in this process, runs <paramref name="body"/> with a reporter that keeps the run's
-    /// log and progress, and records how it ended: the state and summary the body gives, cancelled, or failed.
+    /// Fails the queued and running runs nobody holds any more (see <see cref="RunLeases.FailExpiredAsync"/>); returns
+    /// their ids. Start-up, the scheduler, a new import and the job listings call it.
     /// </summary>
-    private async Task ExecuteAsync(
+    public async Task<IReadOnlyList<int>> FailInterruptedAsync(CancellationToken cancellationToken)
+    {
+        var failed = await leases.FailExpiredAsync(cancellationToken);
+        foreach (var runId in failed)
+        {
+            Changed?.Invoke(runId);
+        }
+
+        return failed;
+    }
+
+    /// <summary>
+    /// Whether a running job may be stopped: an import, yes (each image is committed whole); a re-sign or key rotation
+    /// that stopped half-way would leave files signed by two keys, so only a queued one is cancelled.
+    /// </summary>
+    public static bool CanStopWhileRunning(ImportRun run) => RunCancellation.CanStopWhileRunning(run);
+
+    /// <summary>
+    /// Cancels run <paramref name="runId"/> (see <see cref="RunCancellation"/>); a running import this process runs stops
+    /// at once, one another process runs at its next heartbeat. Returns the run as it is after the request.
+    /// </summary>
+    public async Task<(OperationResult Result, ImportRun? Run)> CancelAsync(int runId, Actor actor, CancellationToken cancellationToken)
+    {
+        await FailInterruptedAsync(cancellationToken);
+        var cancelled = await _cancellation.CancelAsync(runId, actor, StopHere, cancellationToken);
+        if (cancelled.Result.Succeeded)
+        {
+            Changed?.Invoke(runId);
+        }
+
+        return cancelled;
+    }
+
+    /// <summary>
+    /// Marks the run as running in this process, runs <paramref name="body"/> with a reporter that keeps the run's log
+    /// and progress and a heartbeat that keeps its lease, and records how it ended: the state and summary the body
+    /// gives, cancelled, or failed. Returns what was recorded; a run that was not queued is not run.
+    /// </summary>
+    private async Task<(ImportRunState State, string Summary)> ExecuteAsync(
         int runId, IImportReporter? also, string cancelledSummary,
         Func<ImportRun, IImportReporter, CancellationToken, Task<(ImportRunState State, string Summary)>> body, CancellationToken cancellationToken)
     {
         ImportRun run;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            run = await db.ImportRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
-                ?? throw new InvalidOperationException($"Job {runId} does not exist.");
-            run.State = ImportRunState.Running;
-            run.StartedAt = time.GetUtcNow();
-            run.Runner = ThisProcess;
-            await db.SaveChangesAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            var lease = leases.NewLease();
+            var started = await db.ImportRuns.Where(r => r.Id == runId && r.State == ImportRunState.Queued).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.State, ImportRunState.Running)
+                .SetProperty(r => r.StartedAt, now)
+                .SetProperty(r => r.Runner, ThisProcess)
+                .SetProperty(r => r.LeaseUntil, lease), cancellationToken);
+            run = await ReadAsync(db, runId) ?? throw new InvalidOperationException($"Job {runId} does not exist.");
+            if (started == 0)
+            {
+                LogNotQueued(logger, runId, run.State);
+                return (run.State, $"Job {runId} was not run: it is {RunText.State(run.State)}{(run.Summary is { } s ? $" ({s})" : "")}.");
+            }
         }
 
         Changed?.Invoke(runId);
         var reporter = new RunReporter(this, runId, also);
         var (state, summary) = (ImportRunState.Failed, "Failed.");
+        var heartbeat = new RunHeartbeat(leases, runId, options.Value.RunHeartbeat, time, logger, cancellationToken);
+        _running[runId] = heartbeat;
         try
         {
-            (state, summary) = await body(run, reporter, cancellationToken);
+            (state, summary) = await body(run, reporter, heartbeat.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (heartbeat.Token.IsCancellationRequested)
         {
             (state, summary) = (ImportRunState.Cancelled, cancelledSummary);
-            reporter.Log(summary);
-            throw;
+
+            // The caller's own cancellation (the host stopping) goes on up; a cancel or a job ended elsewhere is a normal end.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await EndAsync(runId, heartbeat, reporter, state, summary);
+                throw;
+            }
         }
         catch (Exception e)
         {
             summary = $"Failed: {e.Message.ReplaceLineEndings(" ")}";
             reporter.Log(summary);
             LogFailed(logger, e, run.Kind == ImportRun.ImportKind ? run.Channel : run.Kind, runId);
+            await EndAsync(runId, heartbeat, reporter, state, summary);
             throw;
         }
-        finally
-        {
-            await reporter.FinishAsync(state, summary);
-        }
+
+        return await EndAsync(runId, heartbeat, reporter, state, summary);
     }
 
-    public async Task<ImportRun?> GetAsync(int runId, CancellationToken cancellationToken)
+    private async Task<(ImportRunState State, string Summary)> EndAsync(int runId, RunHeartbeat heartbeat, RunReporter reporter, ImportRunState state, string summary)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        _running.TryRemove(runId, out _);
+        await heartbeat.DisposeAsync();
+        leases.DeleteLeaseFile(runId);
+        return await reporter.FinishAsync(state, summary);
     }
 
-    /// <summary>Marks runs left running by a process of this machine that no longer exists as failed; returns how many. Call at start-up.</summary>
-    public async Task<int> FailInterruptedAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var orphans = (await db.ImportRuns.Where(r => r.State == ImportRunState.Running).ToListAsync(cancellationToken))
-            .Where(r => !IsAlive(r.Runner))
-            .ToList();
-        foreach (var run in orphans)
-        {
-            run.State = ImportRunState.Failed;
-            run.FinishedAt = time.GetUtcNow();
-            run.Summary = "Interrupted: the process running it stopped.";
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        return orphans.Count;
-    }
-
-    private static string ThisProcess => $"{Environment.MachineName}:{Environment.ProcessId}";
-
-    /// <summary>False only when the runner was a process of this machine that is gone.</summary>
-    private static bool IsAlive(string? runner)
-    {
-        var separator = runner?.LastIndexOf(':') ?? -1;
-        if (runner is null || separator < 0 || !int.TryParse(runner[(separator + 1)..], out var pid))
-        {
-            return false;
-        }
-
-        if (runner[..separator] != Environment.MachineName)
-        {
-            return true;
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    private async Task SaveAsync(int runId, Action<ImportRun> update)
+    internal async Task SaveAsync(int runId, Action<ImportRun> update)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var run = await db.ImportRuns.FirstAsync(r => r.Id == runId);
@@ -207,88 +264,26 @@ public sealed partial class ImportRuns(
         Changed?.Invoke(runId);
     }
 
+    private static Task<ImportRun?> ReadAsync(SystemImageDbContext db, int runId) =>
+        db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId);
+
+    private void StopHere(int runId)
+    {
+        if (_running.TryGetValue(runId, out var heartbeat))
+        {
+            heartbeat.Stop();
+        }
+    }
+
+    /// <summary>The process running a run, for people reading the record; it decides nothing.</summary>
+    private static string ThisProcess => $"{Environment.MachineName}:{Environment.ProcessId}";
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the progress of import run {RunId}")]
-    private static partial void LogProgressNotSaved(ILogger logger, Exception exception, int runId);
+    internal static partial void LogProgressNotSaved(ILogger logger, Exception exception, int runId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {RunId} ({What}) failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string what, int runId);
 
-    /// <summary>Collects a run's log and progress in memory and writes them at most once per <see cref="FlushInterval"/>.</summary>
-    private sealed class RunReporter(ImportRuns runs, int runId, IImportReporter? also) : IImportReporter
-    {
-        private readonly Lock _gate = new();
-        private readonly List<string> _pendingLines = [];
-        private (string? Device, string? File, long Done, long? Total) _progress;
-        private DateTimeOffset _lastFlush = DateTimeOffset.MinValue;
-
-        public void Log(string message)
-        {
-            also?.Log(message);
-            lock (_gate)
-            {
-                _pendingLines.Add($"{runs.Time.GetUtcNow():yyyy-MM-dd HH:mm:ss} {message.ReplaceLineEndings(" ")}");
-            }
-
-            FlushIfDue();
-        }
-
-        public void Progress(string device, string? file, long bytesDone, long? bytesTotal)
-        {
-            also?.Progress(device, file, bytesDone, bytesTotal);
-            lock (_gate)
-            {
-                _progress = (device, file, bytesDone, bytesTotal);
-            }
-
-            FlushIfDue();
-        }
-
-        public Task FinishAsync(ImportRunState state, string summary) => FlushAsync(run =>
-        {
-            run.State = state;
-            run.Summary = summary;
-            run.FinishedAt = runs.Time.GetUtcNow();
-            run.Device = null;
-            run.File = null;
-        });
-
-        private void FlushIfDue()
-        {
-            if (runs.Time.GetUtcNow() - _lastFlush < FlushInterval)
-            {
-                return;
-            }
-
-            try
-            {
-                FlushAsync(null).GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is DbUpdateException or Microsoft.Data.Sqlite.SqliteException)
-            {
-                // Progress is best effort: the import must not fail because of its own bookkeeping; the lines stay
-                // in the run's log only if a later flush succeeds, and the final one is not best effort.
-                LogProgressNotSaved(runs.Logger, e, runId);
-            }
-        }
-
-        private Task FlushAsync(Action<ImportRun>? finish)
-        {
-            string lines;
-            (string? Device, string? File, long Done, long? Total) progress;
-            lock (_gate)
-            {
-                lines = string.Concat(_pendingLines.Select(l => l + "\n"));
-                _pendingLines.Clear();
-                progress = _progress;
-                _lastFlush = runs.Time.GetUtcNow();
-            }
-
-            return runs.SaveAsync(runId, run =>
-            {
-                run.Log += lines;
-                (run.Device, run.File, run.BytesDone, run.BytesTotal) = progress;
-                finish?.Invoke(run);
-            });
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {RunId} was not run: it is {State}, not queued")]
+    private static partial void LogNotQueued(ILogger logger, int runId, ImportRunState state);
 }

@@ -86,6 +86,13 @@ public sealed partial class ImportService(
                 }
             }
         }
+        catch (OperationCanceledException) when (committed.Count > 0)
+        {
+            // A cancel keeps the devices committed before it: they are published whole, with their aliases. An image
+            // being prepared when it came was staged outside the tree, so nothing of it is left behind.
+            await FinishAsync(channel, [.. results.Where(r => r.Version is not null)], committed, actor, reporter, CancellationToken.None);
+            throw;
+        }
         catch when (committed.Count > 0)
         {
             // Devices committed before the failure are published now rather than at the next change.

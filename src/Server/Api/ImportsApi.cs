@@ -9,7 +9,7 @@ using SystemImage.Server.Security;
 
 namespace SystemImage.Server.Api;
 
-/// <summary>Importer configuration, "import now" and the import jobs.</summary>
+/// <summary>Importer configuration, "import now" and the jobs (list, read, cancel).</summary>
 public static class ImportsApi
 {
     public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
@@ -23,6 +23,7 @@ public static class ImportsApi
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("/", ListJobsAsync).RequireAuthorization(SecurityExtensions.Viewer);
         jobs.MapGet("/{id:int}", GetJobAsync).RequireAuthorization(SecurityExtensions.Viewer);
+        jobs.MapPost("/{id:int}/cancel", CancelJobAsync).RequireAuthorization(SecurityExtensions.Admin);
         return api;
     }
 
@@ -102,6 +103,23 @@ public static class ImportsApi
 
     private static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetJobAsync(int id, ImportRuns runs, CancellationToken cancellationToken) =>
         await runs.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(JobDto.Of(run, withLog: true)) : ApiResults.NotFound($"There is no job {id}.");
+
+    /// <summary>
+    /// 200 with the job when it was queued (cancelled at once); 202 when it is an import that runs and has been asked to
+    /// stop (poll it); 409 when it has ended or is a running re-sign or key rotation.
+    /// </summary>
+    private static async Task<Results<Ok<JobDto>, Accepted<JobDto>, ProblemHttpResult>> CancelJobAsync(
+        int id, ImportRuns runs, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var (result, run) = await runs.CancelAsync(id, user.ToActor(), cancellationToken);
+        if (!result.Succeeded || run is null)
+        {
+            return ApiResults.Problem(result);
+        }
+
+        var job = JobDto.Of(run, withLog: true);
+        return run.State == ImportRunState.Running ? TypedResults.Accepted($"/api/v1/jobs/{id}", job) : TypedResults.Ok(job);
+    }
 }
 
 public sealed record MessageDto(string Message);
@@ -109,16 +127,18 @@ public sealed record MessageDto(string Message);
 /// <summary>What a queued job (an import, a re-sign) answers: the job to poll at <c>/api/v1/jobs/{jobId}</c>, and the background job running it.</summary>
 public sealed record ImportQueuedDto(int JobId, string BackgroundJobId);
 
-/// <summary>A job (an import or a tree-wide task) as <c>/jobs</c> shows it.</summary>
+/// <summary>A job (an import or a tree-wide task) as <c>/jobs</c> shows it; <c>cancelRequestedBy</c> names who asked to cancel it.</summary>
 public sealed record JobDto(
     int Id, string Kind, string Channel, string State, string Trigger, string Actor, JobProgressDto? Progress,
-    DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Summary, string? BackgroundJobId, IReadOnlyList<string>? Log)
+    DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Summary, string? BackgroundJobId, IReadOnlyList<string>? Log,
+    string? CancelRequestedBy)
 {
     public static JobDto Of(ImportRun run, bool withLog) => new(
         run.Id, run.Kind, run.Channel, StateName(run.State), run.Trigger, run.Actor,
         run.State == ImportRunState.Running ? new JobProgressDto(run.Device, run.File, run.BytesDone, run.BytesTotal) : null,
         run.QueuedAt, run.StartedAt, run.FinishedAt, run.Summary, run.JobId,
-        withLog ? run.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries) : null);
+        withLog ? run.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries) : null,
+        run.CancelRequestedBy);
 
     private static string StateName(ImportRunState state) => state switch
     {

@@ -5,7 +5,7 @@ using SystemImage.Core.Persistence.Entities;
 
 namespace SystemImage.Server.Cli;
 
-/// <summary>Importer verbs: import-config, show-importer, pause-import, resume-import, import-images, list-imports.</summary>
+/// <summary>Importer verbs: import-config, show-importer, pause-import, resume-import, import-images, list-imports, cancel-job.</summary>
 internal static class ImportVerbs
 {
     public static IEnumerable<Command> Create()
@@ -92,7 +92,13 @@ internal static class ImportVerbs
             return 0;
         }, ct));
 
-        return [importConfig, show, pause, resume, import, list];
+        var id = new Argument<int>("ID") { Description = "The job's id, as list-imports shows it" };
+        var cancel = Verb.Create("cancel-job", "Cancel a queued job (an import, a re-sign, a key rotation) or a running import, here or in the server", id);
+        cancel.Aliases.Add("cancel-import");
+        cancel.SetAction((parse, ct) => Verb.RunOperationAsync(parse, async (s, actor, token) =>
+            (await s.GetRequiredService<ImportRuns>().CancelAsync(parse.GetRequiredValue(id), actor, token)).Result, ct));
+
+        return [importConfig, show, pause, resume, import, list, cancel];
     }
 
     private static async Task<int> ImportAsync(IServiceProvider services, string? only, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using SystemImage.Server.Security;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Importing;
 
 namespace SystemImage.Server.Jobs;
 
@@ -39,6 +40,7 @@ public static class JobsExtensions
             server.WorkerCount = jobs.WorkerCount;
             server.SchedulePollingInterval = TimeSpan.FromSeconds(jobs.SchedulePollingIntervalSeconds);
         });
+        services.AddSingleton<IJobQueue, HangfireJobQueue>();
         services.AddSingleton<ImportJob>();
         services.AddSingleton<ImportJobs>();
         services.AddSingleton<IBackgroundJobs>(provider => provider.GetRequiredService<ImportJobs>());

@@ -9,7 +9,7 @@ namespace SystemImage.Server.Jobs;
 /// Keeps one recurring Hangfire job per automatic channel that has a schedule and is not paused (id
 /// <c>import:&lt;channel&gt;</c>), and none for any other channel. Runs at start, then every
 /// <see cref="JobsOptions.ScheduleSyncSeconds"/>, so configuration changed by a verb in another process is followed too.
-/// Also fails the runs a previous process left running.
+/// Also fails the runs that nobody holds any more (their lease has passed): those a killed server left running or queued.
 /// </summary>
 public sealed partial class RecurringImports(
     IRecurringJobManager recurring,
@@ -54,17 +54,19 @@ public sealed partial class RecurringImports(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interrupted = await runs.FailInterruptedAsync(stoppingToken);
-        if (interrupted > 0)
-        {
-            LogInterrupted(logger, interrupted);
-        }
-
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ScheduleSyncSeconds));
         do
         {
             try
             {
+                // At start-up and on every tick: runs a killed process (of any host) left queued or running have lost
+                // their lease and are failed, so they do not hold back the channel's schedule.
+                var interrupted = await runs.FailInterruptedAsync(stoppingToken);
+                if (interrupted.Count > 0)
+                {
+                    LogInterrupted(logger, interrupted.Count);
+                }
+
                 await SyncAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -81,7 +83,7 @@ public sealed partial class RecurringImports(
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed recurring import {JobId}")]
     private static partial void LogRemoved(ILogger logger, string jobId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} import run(s) left running by a stopped process as failed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} job(s) whose lease had passed (left queued or running by a stopped process) as failed")]
     private static partial void LogInterrupted(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not bring the recurring imports in line with the configuration")]

@@ -6,6 +6,7 @@ using SystemImage.Core.Importing;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Publishing;
 using Xunit;
 
 namespace SystemImage.Admin.Ui.Tests.Jobs;
@@ -101,6 +102,75 @@ public sealed class JobPageTests : UiTestContext
             Assert.Equal("Rotated image-signing.", page.Find("[data-testid=job-summary]").TextContent);
             Assert.Equal(2, page.FindAll(".log-line").Count);
         });
+    }
+
+    [Fact]
+    public async Task AnAdminCancelsAQueuedJobAndItNeverRuns()
+    {
+        var runId = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+        var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
+
+        page.Find("[data-testid=cancel-job]").Click();
+        page.Find("[role=dialog] button.danger").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("cancelled", page.Find("[data-testid=job-state]").TextContent));
+        Assert.Equal($"Cancelled job {runId} (the re-sign of the tree) before it started.", page.Find("p.notice.ok").TextContent);
+        Assert.Equal("Cancelled by tester (ui) before it started.", page.Find("[data-testid=job-summary]").TextContent);
+        Assert.Empty(page.FindAll("[data-testid=cancel-job]"));
+        Assert.False((await Runs.RunWorkAsync(runId, (_, _) => Task.FromResult(OperationResult.Ok("Ran.")), None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task AnAdminCancelsARunningImportWhichStopsAndIsShownCancelled()
+    {
+        ImportOutcome outcome;
+        int runId;
+        await using (await Get<PublishLock>().AcquireAsync(None))
+        {
+            // Held at the publish lock, the import is running but cannot get anywhere.
+            runId = await Runs.QueueAsync("devel", "import-now", Alice, None);
+            var running = Runs.RunAsync(runId, Alice, None);
+            var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
+            page.WaitForAssertion(() => Assert.Equal("running", page.Find("[data-testid=job-state]").TextContent));
+
+            page.Find("[data-testid=cancel-job]").Click();
+            Assert.Contains("It stops at its next step.", page.Find("[role=dialog]").TextContent);
+            page.Find("[role=dialog] button.danger").Click();
+
+            outcome = await running.WaitAsync(TimeSpan.FromSeconds(10));
+            page.WaitForAssertion(() =>
+            {
+                Assert.Equal("cancelled", page.Find("[data-testid=job-state]").TextContent);
+                Assert.StartsWith("Cancelled by tester (ui);", page.Find("[data-testid=job-summary]").TextContent);
+            });
+            Assert.StartsWith($"Cancelling job {runId}", page.Find("p.notice.ok").TextContent);
+        }
+
+        Assert.False(outcome.Result.Succeeded);
+    }
+
+    [Fact]
+    public async Task ThereIsNoCancelButtonForViewersNorForAJobThatHasEndedNorForARunningReSign()
+    {
+        var queued = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+        var ended = await Runs.RecordSkippedAsync("devel", "schedule", Actor.System, "Busy.", None);
+        var resign = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+        var (started, release) = (new TaskCompletionSource(), new TaskCompletionSource());
+        var running = Runs.RunWorkAsync(resign, async (_, token) =>
+        {
+            started.SetResult();
+            await release.Task.WaitAsync(token);
+            return OperationResult.Ok("Re-signed.");
+        }, None);
+        await started.Task;
+
+        Assert.Empty(Render<JobPage>(p => p.Add(j => j.Id, ended)).FindAll("[data-testid=cancel-job]"));
+        Assert.Empty(Render<JobPage>(p => p.Add(j => j.Id, resign)).FindAll("[data-testid=cancel-job]"));
+        Assert.Single(Render<JobPage>(p => p.Add(j => j.Id, queued)).FindAll("[data-testid=cancel-job]"));
+        SignInAs("vera", Role.Viewer);
+        Assert.Empty(Render<JobPage>(p => p.Add(j => j.Id, queued)).FindAll("[data-testid=cancel-job]"));
+        release.SetResult();
+        await running;
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class JobsPageTests : UiTestContext
     public void ShowsLoadingUntilTheJobsArrive()
     {
         var held = new HeldDbContextFactory(Get<Microsoft.EntityFrameworkCore.IDbContextFactory<SystemImage.Core.Persistence.SystemImageDbContext>>());
-        Services.AddSingleton(new ImportRunQueries(held));
+        Services.AddSingleton(new ImportRunQueries(held, Runs));
 
         var page = Render<JobsPage>();
 
@@ -156,6 +156,34 @@ public sealed class JobsPageTests : UiTestContext
         var viewer = Render<JobsPage>();
         Assert.DoesNotContain("Hangfire", viewer.Markup);
         Assert.Empty(viewer.FindAll("button"));
+    }
+
+    [Fact]
+    public async Task AnAdminCancelsAQueuedJobFromTheListAfterConfirming()
+    {
+        var finished = await Runs.RecordSkippedAsync("", "schedule", Actor.System, "Busy.", None);
+        var queued = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+        var page = Render<JobsPage>();
+        Assert.Empty(page.FindAll($"[data-testid=job-{finished}] [data-testid=cancel-job]"));
+
+        page.Find($"[data-testid=job-{queued}] [data-testid=cancel-job]").Click();
+        Assert.Equal($"Cancel job {queued} (the whole tree)?", page.Find("[role=dialog] h2").TextContent);
+        page.Find("[role=dialog] button.danger").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("cancelled", State(page, queued)));
+        Assert.Contains("Cancelled by tester (ui) before it started.", page.Find($"[data-testid=job-{queued}]").TextContent);
+        Assert.Equal(ImportRunState.Cancelled, (await Runs.GetAsync(queued, None))!.State);
+    }
+
+    [Fact]
+    public async Task ViewersAndPublishersSeeNoCancelButton()
+    {
+        await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
+
+        SignInAs("paula", Role.Publisher);
+        Assert.Empty(Render<JobsPage>().FindAll("[data-testid=cancel-job]"));
+        SignInAs("tester", Role.Admin);
+        Assert.Single(Render<JobsPage>().FindAll("[data-testid=cancel-job]"));
     }
 
     private async Task CreateChannelsAsync(params string[] names)

@@ -119,6 +119,47 @@ public sealed class XzDecoderStreamTests
         }
     }
 
+    public sealed class MemoryLimit
+    {
+        [Fact]
+        public async Task RefusesAFileThatNeedsMoreMemoryThanTheLimitAsBadInput()
+        {
+            // xz -9 files need a 64 MiB dictionary, 65 MiB in all, to decode.
+            var xz = await ExternalXz.CompressAsync(SemiRandomStream.Bytes(100_000, seed: 22), "-9");
+            using var decoder = new XzDecoderStream(new MemoryStream(xz), threads: 1, memoryLimit: 32L << 20);
+
+            var error = await Assert.ThrowsAsync<InvalidDataException>(() => decoder.CopyToAsync(Stream.Null));
+
+            Assert.Contains("needs more memory to decompress than the limit of 32 MiB", error.Message);
+            Assert.Contains("LZMA_MEMLIMIT_ERROR", error.Message);
+        }
+
+        [Fact]
+        public async Task DecodesTheSameFileWithinALargerLimit()
+        {
+            var data = SemiRandomStream.Bytes(100_000, seed: 22);
+            var xz = await ExternalXz.CompressAsync(data, "-9");
+            using var decoder = new XzDecoderStream(new MemoryStream(xz), memoryLimit: 96L << 20);
+            using var result = new MemoryStream();
+
+            await decoder.CopyToAsync(result);
+
+            Assert.Equal(data, result.ToArray());
+        }
+
+        [Fact]
+        public async Task RefusesATinyFileWhoseHeaderClaimsAHugeDictionary()
+        {
+            // A tiny file whose block header asks for LZMA2's largest dictionary (1.5 GiB).
+            var xz = await ExternalXz.CompressAsync([1, 2, 3], "--lzma2=preset=0,dict=1536MiB", "-T1", "--memlimit-compress=16GiB");
+            using var decoder = new XzDecoderStream(new MemoryStream(xz), memoryLimit: 256L << 20);
+
+            var error = await Assert.ThrowsAsync<InvalidDataException>(() => decoder.CopyToAsync(Stream.Null));
+
+            Assert.Contains("than the limit of 256 MiB", error.Message);
+        }
+    }
+
     public sealed class ReadAsync
     {
         [Fact]

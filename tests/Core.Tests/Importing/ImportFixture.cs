@@ -27,8 +27,14 @@ internal sealed class ImportFixture : IAsyncDisposable
 
     public IReadOnlyList<(string Device, string? File, long Done, long? Total)> Progress => Reporter.ProgressReports;
 
-    public static async Task<ImportFixture> CreateAsync(IDictionary<string, string?>? settings = null) =>
-        new(await TestDataDirectory.CreateAsync(settings, services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>()));
+    /// <param name="settings">Configuration on top of the test defaults.</param>
+    /// <param name="services">More services than the test generator, e.g. a fake job queue.</param>
+    public static async Task<ImportFixture> CreateAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        new(await TestDataDirectory.CreateAsync(settings, collection =>
+        {
+            collection.AddSingleton<IFileGenerator, TarballDirectoryGenerator>();
+            services?.Invoke(collection);
+        }));
 
     /// <summary>A directory of inputs for one part, under the data directory.</summary>
     public string Inputs(string part)

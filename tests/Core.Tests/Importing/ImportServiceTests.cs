@@ -341,18 +341,5 @@ public sealed class ImportServiceTests : IAsyncLifetime
             Assert.Equal(ImportRunState.NothingNew, (await runs.GetAsync(second, CancellationToken.None))!.State);
             Assert.Equal([second, first], (await _f.Data.Get<ImportRunQueries>().RecentAsync("devel", null, 10, CancellationToken.None)).Select(r => r.Id));
         }
-
-        [Fact]
-        public async Task ARunLeftRunningByAGoneProcessIsMarkedFailed()
-        {
-            await using (var db = await _f.Data.Get<IDbContextFactory<SystemImageDbContext>>().CreateDbContextAsync())
-            {
-                db.ImportRuns.Add(new ImportRun { Channel = "devel", Trigger = "cli", Actor = "x", State = ImportRunState.Running, Runner = $"{Environment.MachineName}:999999" });
-                db.ImportRuns.Add(new ImportRun { Channel = "devel", Trigger = "cli", Actor = "x", State = ImportRunState.Running, Runner = $"{Environment.MachineName}:{Environment.ProcessId}" });
-                await db.SaveChangesAsync();
-            }
-
-            Assert.Equal(1, await _f.Data.Get<ImportRuns>().FailInterruptedAsync(CancellationToken.None));
-        }
     }
 }

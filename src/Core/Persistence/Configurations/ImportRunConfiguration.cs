@@ -13,7 +13,11 @@ internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRu
         builder.Property(r => r.Kind).IsRequired().HasMaxLength(32).HasDefaultValue(ImportRun.ImportKind);
         builder.Property(r => r.Actor).IsRequired().HasMaxLength(255);
         builder.Property(r => r.JobId).HasMaxLength(64);
+        builder.Property(r => r.CancelRequestedBy).HasMaxLength(255);
         builder.HasIndex(r => new { r.Channel, r.QueuedAt });
         builder.HasIndex(r => r.JobId);
+
+        // Every job listing looks for queued and running runs whose lease has passed.
+        builder.HasIndex(r => r.State);
     }
 }

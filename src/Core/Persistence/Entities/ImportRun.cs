@@ -28,8 +28,21 @@ public sealed class ImportRun
 
     public ImportRunState State { get; set; }
 
-    /// <summary>The process running it, <c>&lt;machine&gt;:&lt;pid&gt;</c>, so a run a stopped process left behind can be told apart.</summary>
+    /// <summary>
+    /// The process running it, <c>&lt;machine&gt;:&lt;pid&gt;</c>, for people reading the record. Whether that process
+    /// is alive is judged by <see cref="LeaseUntil"/> only: in containers host names change and process ids repeat.
+    /// </summary>
     public string? Runner { get; set; }
+
+    /// <summary>
+    /// Until when the process holding the run vouches for it: set when it is queued or picked up, and renewed every few
+    /// seconds while it runs. A queued or running run whose lease has passed is failed as interrupted by whichever
+    /// process looks next (start-up, the scheduler, a new import, a job listing), unless its background job still waits.
+    /// </summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
+
+    /// <summary>Who asked to cancel the run while it was running (<c>name (surface)</c>); the process running it stops it.</summary>
+    public string? CancelRequestedBy { get; set; }
 
     public DateTimeOffset QueuedAt { get; set; }
 

@@ -326,6 +326,10 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.Property<long?>("BytesTotal")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CancelRequestedBy")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -351,6 +355,9 @@ namespace SystemImage.Core.Persistence.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasDefaultValue("import");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Log")
                         .IsRequired()
@@ -379,6 +386,8 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("JobId");
+
+                    b.HasIndex("State");
 
                     b.HasIndex("Channel", "QueuedAt");
 
