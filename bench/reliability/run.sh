@@ -6,7 +6,9 @@
 #   crash        kill -9 at KILLS offsets of a `publish-image` (next build of a ~CORPUS_MB MB rootfs, with a delta) and
 #                at KILLS offsets of an `import-images` (automatic channel, cdimage-ubuntu + version): half the offsets
 #                spread evenly over the whole run, half over its last phase (after the part is prepared: delta,
-#                signing, commit, publish), as measured on an uninterrupted run first. After each kill another verb
+#                signing, commit, publish), as measured on an uninterrupted run first; and 3 more points each, as soon
+#                as the log says the delta was written, the change committed, the tree published (after the commit
+#                the next verb must bring the new version out). After each kill another verb
 #                runs (it finishes a publish the killed one committed), then the tree is checked.
 #   concurrency  a running server and ROUNDS rounds of 4 writers at once: two CLI `publish-image` (same device in
 #                even rounds, different devices in odd ones), an API upload (a truncated tarball every 5th round, which
@@ -161,15 +163,22 @@ check_tree() {
 # tod HH:MM:SS.fff: seconds since midnight.
 tod() { awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }' <<< "$1"; }
 
-# run_killed OFFSET LOG COMMAND...: runs COMMAND (-v, stderr in LOG) and kill -9s it OFFSET seconds after its start.
-# Sets rc (137 when killed) and phase (the last progress line it logged).
+# run_killed WHEN LOG COMMAND...: runs COMMAND (-v, stderr in LOG) and kill -9s it WHEN: a number of seconds after its
+# start, or "at:PATTERN": as soon as its log has a line matching PATTERN (grep -E). Sets rc (137 when killed), killed_at
+# (seconds after the start) and phase (the last progress line it logged).
 run_killed() {
-    local offset="$1" log="$2" pid
+    local when="$1" log="$2" pid start_ns
     shift 2
+    start_ns=$(date +%s%N)
     "$@" -v > "$log.out" 2> "$log" &
     pid=$!
-    sleep "$offset"
+    if [[ "$when" == at:* ]]; then
+        while kill -0 "$pid" 2>/dev/null && ! grep -qE "${when#at:}" "$log"; do sleep 0.01; done
+    else
+        sleep "$when"
+    fi
     kill -9 "$pid" 2>/dev/null || true
+    killed_at=$(seconds "$start_ns" "$(date +%s%N)")
     rc=0 && wait "$pid" 2>/dev/null || rc=$?
     phase="$(grep -E '^[0-9:.]+ (info|warn|fail):' "$log" | tail -1 \
         | sed -E 's/^[0-9:.]+ [a-z]+: ([A-Za-z]+\.)*([A-Za-z]+)\[[0-9]+\] /\2: /' | cut -c1-110 || true)"
@@ -229,6 +238,9 @@ EOF
     local half=$((KILLS / 2)) offsets=() k
     for ((k = 0; k < KILLS - half; k++)); do offsets+=("$(awk -v t="$total" -v k=$k -v n=$((KILLS - half)) 'BEGIN { printf "%.2f", t * (2 * k + 1) / (2 * n) }')"); done
     for ((k = 0; k < half; k++)); do offsets+=("$(awk -v a="$tail_start" -v t="$total" -v k=$k -v n=$half 'BEGIN { printf "%.2f", a + (t - a) * (2 * k + 1) / (2 * n) }')"); done
+    # And at three moments named by the log, whatever the machine's speed: the delta written (before the commit), the
+    # change committed (its publish under way: the next verb must bring it out), the tree published (before clean-up).
+    offsets+=("at:Wrote delta" "at:Committed [0-9]+ change" "at:Published tree")
 
     local point=0 old=0 new=0 bad=0 missed=0 offset attempt prev prev_version state now
     for offset in "${offsets[@]}"; do
@@ -241,9 +253,13 @@ EOF
             run_killed "$offset" "$work/$kind-kill-$point.log" "${verb[@]}"
             [[ $rc -eq 137 ]] && break
             missed=$((missed + 1))
+            check_tree "$data" || true
+            if [[ "$offset" == at:* ]]; then
+                echo "  point $point: the $kind finished (exit $rc) without logging '${offset#at:}'; again"
+                continue
+            fi
             echo "  point $point: the $kind finished (exit $rc) before ${offset} s; again at $(awk -v o="$offset" 'BEGIN { printf "%.2f", o * 0.85 }') s"
             offset=$(awk -v o="$offset" 'BEGIN { printf "%.2f", o * 0.85 }')
-            check_tree "$data" || true
         done
         if [[ $rc -ne 137 ]]; then
             fail "point $point: could not kill the $kind (it kept finishing first)"
@@ -265,8 +281,12 @@ EOF
             state=MIXED
             fail "point $point: the device shows '$now' after the kill; expected version $prev_version, or $((prev_version + 1)) with $marker its 2 files and its delta"
         fi
+        if [[ "$offset" == "at:Committed"* || "$offset" == "at:Published"* ]] && [[ "$state" != new ]]; then
+            fail "point $point: killed after the commit ('${offset#at:}'), but the next verb did not bring out the new version"
+        fi
         [[ $failures -eq $before_failures ]] || bad=$((bad + 1))
-        printf '  point %2d  kill at %6.2f s  -> %-5s state (v%s)  last logged: %s\n' "$point" "$offset" "$state" "$version" "$phase"
+        printf '  point %2d  kill at %6.2f s%s  -> %-5s state (v%s)  last logged: %s\n' "$point" "$killed_at" \
+            "$([[ "$offset" == at:* ]] && echo " (on '${offset#at:}')")" "$state" "$version" "$phase"
         if [[ $failures -ne $before_failures ]]; then
             echo "  tree state kept in $work (KEEP=1 to keep it after the run); kill log $work/$kind-kill-$point.log"
             KEEP=1

@@ -38,6 +38,7 @@ public sealed partial class PendingPublishes(
     /// <summary>After the commit: the staged files go in place, the tree is published, then the markers are removed.</summary>
     public async Task<PublishReport> FinishAsync(IReadOnlyList<(PendingPublish Pending, StagedFiles Staged)> changes, PublishRequest publish)
     {
+        LogFinishing(logger, changes.Count, string.Join(", ", publish.Devices));
         foreach (var (_, staged) in changes)
         {
             staged.Apply();
@@ -120,6 +121,9 @@ public sealed partial class PendingPublishes(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Finished {Count} change(s) the database had committed but the tree did not show yet (an interrupted publish): {Devices}")]
     private static partial void LogCompleted(ILogger logger, int count, string devices);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Committed {Count} change(s); publishing {Devices}")]
+    private static partial void LogFinishing(ILogger logger, int count, string devices);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed staging directory {Name} of a change that never committed")]
     private static partial void LogAbandoned(ILogger logger, string name);
