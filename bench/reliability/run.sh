@@ -245,7 +245,7 @@ EOF
     local point=0 old=0 new=0 bad=0 missed=0 offset attempt prev prev_version state now
     for offset in "${offsets[@]}"; do
         point=$((point + 1))
-        for attempt in 1 2 3; do
+        for attempt in 1 2 3 4 5; do
             verify_published "$data" || true
             prev="$(latest "$channel/$device")"
             prev_version="${prev%% *}"
@@ -258,8 +258,9 @@ EOF
                 echo "  point $point: the $kind finished (exit $rc) without logging '${offset#at:}'; again"
                 continue
             fi
-            echo "  point $point: the $kind finished (exit $rc) before ${offset} s; again at $(awk -v o="$offset" 'BEGIN { printf "%.2f", o * 0.85 }') s"
-            offset=$(awk -v o="$offset" 'BEGIN { printf "%.2f", o * 0.85 }')
+            # A busy machine's run times vary: the same point a little earlier.
+            echo "  point $point: the $kind finished (exit $rc) before ${offset} s; again at $(awk -v o="$offset" 'BEGIN { printf "%.2f", o * 0.8 }') s"
+            offset=$(awk -v o="$offset" 'BEGIN { printf "%.2f", o * 0.8 }')
         done
         if [[ $rc -ne 137 ]]; then
             fail "point $point: could not kill the $kind (it kept finishing first)"
