@@ -40,14 +40,8 @@ internal sealed class RunCancellation(
         if (run.State == ImportRunState.Queued)
         {
             var summary = $"Cancelled by {who} before it started.";
-            var line = $"{now:yyyy-MM-dd HH:mm:ss} {summary}\n";
-            var cancelled = await db.ImportRuns.Where(r => r.Id == runId && r.State == ImportRunState.Queued).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.State, ImportRunState.Cancelled)
-                .SetProperty(r => r.CancelRequestedBy, who)
-                .SetProperty(r => r.FinishedAt, now)
-                .SetProperty(r => r.Summary, summary)
-                .SetProperty(r => r.Log, r => r.Log + line)
-                .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+            var cancelled = await db.ImportRuns.Where(r => r.Id == runId && r.State == ImportRunState.Queued)
+                .EndAsync(ImportRunState.Cancelled, summary, now, cancellationToken, s => s.SetProperty(r => r.CancelRequestedBy, who));
             if (cancelled > 0)
             {
                 if (run.JobId is { } jobId)

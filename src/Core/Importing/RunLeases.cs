@@ -53,19 +53,13 @@ public sealed partial class RunLeases(
                 continue;
             }
 
-            var line = $"{now:yyyy-MM-dd HH:mm:ss} {reason}\n";
             try
             {
                 // Only if nobody picked the run up or renewed its lease meanwhile.
                 var state = run.State;
                 var changed = await db.ImportRuns
                     .Where(r => r.Id == run.Id && r.State == state && (r.LeaseUntil == null || r.LeaseUntil < now))
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(r => r.State, ImportRunState.Failed)
-                        .SetProperty(r => r.FinishedAt, now)
-                        .SetProperty(r => r.Summary, reason)
-                        .SetProperty(r => r.Log, r => r.Log + line)
-                        .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+                    .EndAsync(ImportRunState.Failed, reason, now, cancellationToken);
                 if (changed > 0)
                 {
                     failed.Add(run.Id);

@@ -97,10 +97,7 @@ public sealed partial class TreeMaintenance(
             foreach (var signature in bad)
             {
                 var path = SignedFileOf(signature.Path);
-                await using var data = new FileStream(TreePath.Resolve(Root, path), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-                using var armored = new MemoryStream();
-                await signer.SignDetachedAsync(data, armored, TreeLayout.SignerOf(path), cancellationToken);
-                batch.Stage(signature.Path, armored.ToArray());
+                await StageSignatureAsync(batch, path, TreeLayout.SignerOf(path), cancellationToken);
             }
 
             batch.Commit();
@@ -150,10 +147,7 @@ public sealed partial class TreeMaintenance(
         {
             foreach (var path in files.Where(p => File.Exists(TreePath.Resolve(Root, p))))
             {
-                await using var data = File.OpenRead(TreePath.Resolve(Root, path));
-                using var armored = new MemoryStream();
-                signer.SignDetached(data, armored, KeyNames.ImageSigning);
-                batch.Stage(TreeLayout.Signature(path), armored.ToArray());
+                await StageSignatureAsync(batch, path, KeyNames.ImageSigning, cancellationToken);
                 signed++;
             }
 
@@ -166,6 +160,15 @@ public sealed partial class TreeMaintenance(
             new AuditChange($"{signed + report.Written} signature(s)", $"{signed} file and {report.Written} index/keyring signature(s) made anew by image-signing {fingerprint}"));
         await db.SaveChangesAsync(cancellationToken);
         return OperationResult.Ok($"Re-signed {signed} files and {report.Written} indexes, keyrings and channels.json.");
+    }
+
+    /// <summary>Signs the tree file <paramref name="path"/> with <paramref name="key"/> and stages its <c>.asc</c> in <paramref name="batch"/>.</summary>
+    private async Task StageSignatureAsync(TreeBatch batch, string path, string key, CancellationToken cancellationToken)
+    {
+        await using var data = new FileStream(TreePath.Resolve(Root, path), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var armored = new MemoryStream();
+        await signer.SignDetachedAsync(data, armored, key, cancellationToken);
+        batch.Stage(TreeLayout.Signature(path), armored.ToArray());
     }
 
     /// <summary>The tree against the database; the caller holds the publish lock.</summary>
