@@ -40,7 +40,8 @@ public static class CoreServiceCollectionExtensions
         services.AddDbContextFactory<SystemImageDbContext>((provider, builder) =>
             builder.UseSqlite(
                 ConnectionString(provider.GetRequiredService<IOptions<SystemImageOptions>>().Value),
-                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+            .AddInterceptors(new SqliteBusyTimeout()));
 
         services.AddSingleton<KeyGenerator>();
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<KeyStore>(
@@ -102,11 +103,14 @@ public static class CoreServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>How long a write waits for another writer before it fails with "database is locked".</summary>
+    private const int BusyTimeoutSeconds = 30;
+
     internal static string ConnectionString(SystemImageOptions options) =>
         new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
         {
             DataSource = options.DatabasePath,
-            DefaultTimeout = 30,
+            DefaultTimeout = BusyTimeoutSeconds,
             Pooling = true,
         }.ToString();
 }
