@@ -4,6 +4,7 @@ using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Importing;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Server.Jobs;
 
@@ -23,6 +24,7 @@ public static class JobsExtensions
             var data = provider.GetRequiredService<IOptions<SystemImageOptions>>().Value;
             var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
             Directory.CreateDirectory(data.DataDirFullPath);
+            PrivatePaths.SecureDatabase(data.HangfireDatabasePath);
             return new SQLiteStorage(data.HangfireDatabasePath, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollIntervalSeconds) });
         });
         services.AddHangfire((provider, hangfire) => hangfire

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Images.Deltas;
 
@@ -22,7 +23,7 @@ public sealed partial class TarManifestStore(IOptions<SystemImageOptions> option
     internal void Save(string checksum, TarManifest manifest)
     {
         var path = PathOf(checksum);
-        System.IO.Directory.CreateDirectory(Directory);
+        PrivatePaths.CreateDirectory(Directory);
         if (manifest.FilePath is not null)
         {
             manifest.MoveTo(path);
@@ -63,7 +64,7 @@ public sealed partial class TarManifestStore(IOptions<SystemImageOptions> option
             LogDamaged(logger, path);
         }
 
-        System.IO.Directory.CreateDirectory(Directory);
+        PrivatePaths.CreateDirectory(Directory);
         var temp = TempPath(path);
         try
         {
