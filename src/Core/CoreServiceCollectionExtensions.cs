@@ -33,6 +33,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<XzOptions>().Bind(configuration.GetSection(XzOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CompressionOptions>().Bind(configuration.GetSection(CompressionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ArchiveLimitsOptions>().Bind(configuration.GetSection(ArchiveLimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SystemImageOptions>, SystemImageOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);

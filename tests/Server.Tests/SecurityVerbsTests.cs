@@ -22,6 +22,11 @@ public sealed class SecurityVerbsTests(ServerProcess server) : IClassFixture<Ser
         Assert.Contains("ci (viewer)", listed);
         Assert.DoesNotContain(secret, listed);
 
+        var json = System.Text.Json.Nodes.JsonNode.Parse((await Verb(0, "tokens", "list", "--json")).Stdout)!.AsArray();
+        Assert.All(json, token => Assert.Equal(
+            ["createdAt", "createdBy", "expiresAt", "id", "lastUsedAt", "name", "prefix", "revokedAt", "role"],
+            token!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)));
+
         var id = listed.Split('\n').First(l => l.Contains("ci (viewer)", StringComparison.Ordinal)).Trim().Split(' ')[0];
         Assert.Contains("Revoked", (await Verb(0, "tokens", "revoke", id)).Stdout);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/channels", UriKind.Relative))).StatusCode);

@@ -92,4 +92,41 @@ public sealed class SignInTests(InProcessServer server) : IClassFixture<InProces
         Assert.DoesNotContain(">Tokens</a>", home);
         Assert.NotEqual(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/admin/jobs", UriKind.Relative))).StatusCode);
     }
+
+    [Fact]
+    public async Task SignOutWithoutTheAntiforgeryTokenIsABadRequestThatEndsNothing()
+    {
+        await AddUserAsync("gina", Role.Viewer);
+        using var browser = Browser();
+        await SignInAsync(browser, "gina", Password);
+
+        var response = await browser.PostAsync(new Uri("/admin/sign-out", UriKind.Relative), new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("anti-forgery token is missing or not valid", await response.Content.ReadAsStringAsync());
+        AdminPages.AssertSignedIn(await browser.GetStringAsync(new Uri("/admin", UriKind.Relative)), "gina", "viewer");
+    }
+
+    [Fact]
+    public async Task ASignInFormWithMoreFieldsThanTheLimitIsABadRequest()
+    {
+        await AddUserAsync("hank", Role.Viewer);
+        using var browser = Browser();
+        var form = await browser.GetStringAsync(new Uri("/admin/sign-in", UriKind.Relative));
+        var token = SignInForm.AntiforgeryField().Match(form);
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new(token.Groups["name"].Value, WebUtility.HtmlDecode(token.Groups["value"].Value)),
+            new("_handler", "sign-in"),
+            new("name", "hank"),
+            new("password", Password),
+        };
+        fields.AddRange(Enumerable.Range(0, 40).Select(i => new KeyValuePair<string, string>($"extra{i}", "x")));
+
+        var response = await browser.PostAsync(new Uri("/admin/sign-in", UriKind.Relative), new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(new Uri("/admin", UriKind.Relative))).StatusCode);
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Hosting;
 using SystemImage.Core.Operations;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Server.Cli;
 
@@ -57,6 +58,10 @@ internal static class Verb
         catch (OptionsValidationException e)
         {
             return Fail($"configuration error: {string.Join(" ", e.Failures)}");
+        }
+        catch (Exception e) when (DiskFull.CauseOrNull(e) is { } cause)
+        {
+            return Fail(DiskFull.Describe(cause));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

@@ -44,6 +44,7 @@ internal static class ServerHost
         builder.Services.AddApiReference();
         builder.Services.AddMetrics(builder.Configuration);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<FailureProblems>();
         configureServices?.Invoke(builder.Services);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
