@@ -34,6 +34,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<XzOptions>().Bind(configuration.GetSection(XzOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CompressionOptions>().Bind(configuration.GetSection(CompressionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SignInOptions>().Bind(configuration.GetSection(SignInOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SystemImageOptions>, SystemImageOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -97,6 +98,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImportRunQueries>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserService>();
+        services.AddSingleton<UserSessions>();
         services.AddSingleton<TreeSizeCache>();
         services.AddSingleton<SystemImageMetrics>();
         return services;

@@ -25,6 +25,7 @@ public static class ApiV1
         api.MapImagesApi();
         api.MapImportsApi();
         api.MapAdminApi();
+        api.MapUsersApi();
         return app;
     }
 }

@@ -60,6 +60,7 @@ internal static class ServerHost
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseAuthentication();
+        app.UsePasswordChangeGate();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseJobsDashboard();
