@@ -61,6 +61,7 @@ internal static class ServerHost
         app.UseExceptionHandler();
         app.UseStaticFiles();
         app.UseStatusCodePages();
+        app.UseSignInRateLimits();
         app.UseRouting();
         app.UseAuthentication();
         app.UsePasswordChangeGate();

@@ -9,7 +9,7 @@ namespace SystemImage.Server.Security;
 
 /// <summary>
 /// Authentication (API bearer tokens, the sign-in cookie checked against the account on every request, optional single
-/// sign-on), the role policies (viewer &lt; publisher &lt; admin) and trusted proxies.
+/// sign-on), the role policies (viewer &lt; publisher &lt; admin), sign-in rate limits and trusted proxies.
 /// </summary>
 public static class SecurityExtensions
 {
@@ -63,6 +63,7 @@ public static class SecurityExtensions
         services.AddHostedService<InitialAdmin>();
         // Before the admin UI registers the plain provider: open circuits check the session too.
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionValidation>();
+        services.AddSignInRateLimits(configuration);
         services.AddTrustedProxies(configuration);
         return services;
     }
