@@ -55,7 +55,12 @@ public static class SecurityExtensions
             authentication.AddSingleSignOn();
         }
 
-        services.AddAntiforgery(options => options.Cookie.Name = "systemimage-antiforgery");
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "systemimage-antiforgery";
+            // Secure whenever the request is https, also as a trusted proxy forwards it (the framework's default is never).
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         services.AddAuthorizationBuilder()
             .AddPolicy(Viewer, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => UserClaims.RoleOf(c.User) >= Role.Viewer))
             .AddPolicy(Publisher, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => UserClaims.RoleOf(c.User) >= Role.Publisher))
