@@ -36,6 +36,7 @@ public static class ApiV1
         api.MapImagesApi();
         api.MapImportsApi();
         api.MapAdminApi();
+        api.MapUsersApi();
         return app;
     }
 }
