@@ -173,7 +173,7 @@ run_killed() {
     "$@" -v > "$log.out" 2> "$log" &
     pid=$!
     if [[ "$when" == at:* ]]; then
-        while kill -0 "$pid" 2>/dev/null && ! grep -qE "${when#at:}" "$log"; do sleep 0.01; done
+        while kill -0 "$pid" 2>/dev/null && ! grep -qsE "${when#at:}" "$log"; do sleep 0.01; done
     else
         sleep "$when"
     fi
