@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Hosting;
 using SystemImage.Core.Operations;
@@ -62,6 +64,11 @@ internal static class Verb
         catch (Exception e) when (DiskFull.CauseOrNull(e) is { } cause)
         {
             return Fail(DiskFull.Describe(cause));
+        }
+        catch (Exception e) when (e is SqliteException or DbUpdateException)
+        {
+            // A damaged, locked or unwritable database: the reason, not a stack trace.
+            return Fail($"the database failed: {(e.InnerException as SqliteException ?? e).Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
