@@ -139,22 +139,22 @@ public sealed class SignInTests(InProcessServer server) : IClassFixture<InProces
     [Fact]
     public async Task SignOutWithoutTheAntiforgeryTokenIsABadRequestThatEndsNothing()
     {
-        await AddUserAsync("gina", Role.Viewer);
+        await AddUserAsync("ivy", Role.Viewer);
         using var browser = Browser();
-        await SignInAsync(browser, "gina", Password);
+        await SignInAsync(browser, "ivy", Password);
 
         var response = await browser.PostAsync(new Uri("/admin/sign-out", UriKind.Relative), new FormUrlEncodedContent([]));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("anti-forgery token is missing or not valid", await response.Content.ReadAsStringAsync());
-        AdminPages.AssertSignedIn(await browser.GetStringAsync(new Uri("/admin", UriKind.Relative)), "gina", "viewer");
+        AdminPages.AssertSignedIn(await browser.GetStringAsync(new Uri("/admin", UriKind.Relative)), "ivy", "viewer");
     }
 
     [Fact]
     public async Task ASignInFormWithMoreFieldsThanTheLimitIsABadRequest()
     {
-        await AddUserAsync("hank", Role.Viewer);
+        await AddUserAsync("jack", Role.Viewer);
         using var browser = Browser();
         var form = await browser.GetStringAsync(new Uri("/admin/sign-in", UriKind.Relative));
         var token = SignInForm.AntiforgeryField().Match(form);
@@ -162,7 +162,7 @@ public sealed class SignInTests(InProcessServer server) : IClassFixture<InProces
         {
             new(token.Groups["name"].Value, WebUtility.HtmlDecode(token.Groups["value"].Value)),
             new("_handler", "sign-in"),
-            new("name", "hank"),
+            new("name", "jack"),
             new("password", Password),
         };
         fields.AddRange(Enumerable.Range(0, 40).Select(i => new KeyValuePair<string, string>($"extra{i}", "x")));
