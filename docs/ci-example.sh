@@ -20,7 +20,8 @@ api() { curl --fail-with-body -sS -H "Authorization: Bearer $SI_TOKEN" "$@"; }
 echo "1. Upload $ROOTFS to $CHANNEL/$DEVICE"
 image=$(api -F "ubuntu=@$ROOTFS" -F "description=CI build ${CI_PIPELINE_ID:-local}" \
     "$SI_URL/api/v1/channels/$(enc "$CHANNEL")/devices/$(enc "$DEVICE")/images")
-echo "   version $(jq -r .version <<<"$image"): $(jq -r .versionDetail <<<"$image")"
+# 201: the new image; 200 when this build was published already: {message, image}.
+echo "   version $(jq -r '(.image // .).version' <<<"$image"): $(jq -r '.message // (.versionDetail)' <<<"$image")"
 
 echo "2. Promote $CHANNEL to $PROMOTE_TO"
 promoted=$(api -H 'Content-Type: application/json' -d "$(jq -n --arg from "$CHANNEL" '{fromChannel: $from}')" \

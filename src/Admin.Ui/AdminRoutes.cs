@@ -14,6 +14,12 @@ public static class AdminRoutes
     public const string Tokens = "/admin/tokens";
     public const string Keys = "/admin/keys";
 
+    /// <summary>Local user accounts (admins).</summary>
+    public const string Users = "/admin/users";
+
+    /// <summary>The signed-in user's own account: changing their password (and the only page a one-time password reaches).</summary>
+    public const string Account = "/admin/account";
+
     /// <summary>The Hangfire dashboard (admins only).</summary>
     public const string Dashboard = "/admin/jobs";
 

@@ -33,7 +33,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<XzOptions>().Bind(configuration.GetSection(XzOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CompressionOptions>().Bind(configuration.GetSection(CompressionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ArchiveLimitsOptions>().Bind(configuration.GetSection(ArchiveLimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SignInOptions>().Bind(configuration.GetSection(SignInOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SystemImageOptions>, SystemImageOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -98,6 +100,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImportRunQueries>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserService>();
+        services.AddSingleton<UserSessions>();
         services.AddSingleton<TreeSizeCache>();
         services.AddSingleton<SystemImageMetrics>();
         return services;

@@ -149,6 +149,7 @@ public sealed class RouteMatrixTests(RouteMatrixServer server) : IClassFixture<R
             "d" => "nodevice",
             "v" => "99",
             "id" => "999999",
+            "user" => "nouser",
             _ => "nokey",
         };
         using var request = parameter switch
@@ -157,6 +158,7 @@ public sealed class RouteMatrixTests(RouteMatrixServer server) : IClassFixture<R
             "d" => _world.Request(row, row.Query(_world), row.Body(), d: unknown),
             "v" => _world.Request(row, row.Query(_world), row.Body(), v: unknown),
             "id" => _world.Request(row, row.Query(_world), row.Body(), id: unknown),
+            "user" => _world.Request(row, row.Query(_world), row.Body(), user: unknown),
             _ => _world.Request(row, row.Query(_world), row.Body(), name: unknown),
         };
 

@@ -208,6 +208,18 @@ internal static class RouteProblems
         new("POST /tokens", BadRequest, "no role") { Send = (w, r) => w.Request(r, body: Json(new { name = "x" })), Detail = "'role'" },
         new("POST /tokens", BadRequest, "an empty name") { Send = (w, r) => w.Request(r, body: Json(new { name = "", role = "viewer" })), Detail = "name" },
         new("POST /tokens", BadRequest, "an expiry in the past") { Send = (w, r) => w.Request(r, body: Json(new { name = "x", role = "viewer", expiresAt = "2000-01-01T00:00:00Z" })), Detail = "not in the future" },
+
+        new("POST /users", BadRequest, "no name") { Send = (w, r) => w.Request(r, body: Json(new { role = "viewer" })), Detail = "'name' is required" },
+        new("POST /users", BadRequest, "role owner") { Send = (w, r) => w.Request(r, body: Json(new { name = UserName, role = "owner" })), Detail = "'role'" },
+        new("POST /users", BadRequest, "a short password") { Send = (w, r) => w.Request(r, body: Json(new { name = UserName, role = "viewer", password = "short" })), Detail = "at least 12" },
+        new("POST /users", BadRequest, "a name with a space") { Send = (w, r) => w.Request(r, body: Json(new { name = "two words", role = "viewer" })), Detail = "without spaces" },
+        new("POST /users", Conflict, "it already exists") { ArrangeAsync = w => w.UserAsync(), Send = (w, r) => w.Request(r, body: Json(new { name = "OPS/ALICE", role = "viewer" })), Detail = "already exists" },
+        new("PATCH /users/{user}", BadRequest, "nothing to change") { ArrangeAsync = w => w.UserAsync(), Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'role'" },
+        new("PATCH /users/{user}", BadRequest, "role owner") { ArrangeAsync = w => w.UserAsync(), Send = (w, r) => w.Request(r, body: Json(new { role = "owner" })), Detail = "'role'" },
+        new("PATCH /users/{user}", Conflict, "demoting the last admin") { Send = (w, r) => w.Request(r, body: Json(new { role = "viewer" }), user: FirstAdmin), Detail = "last enabled admin" },
+        new("PATCH /users/{user}", Conflict, "disabling the last admin") { Send = (w, r) => w.Request(r, body: Json(new { disabled = true }), user: FirstAdmin), Detail = "last enabled admin" },
+        new("PUT /users/{user}/password", BadRequest, "a short password") { ArrangeAsync = w => w.UserAsync(), Send = (w, r) => w.Request(r, body: Json(new { password = "short" })), Detail = "at least 12" },
+        new("DELETE /users/{user}", Conflict, "removing the last admin") { Send = (w, r) => w.Request(r, user: FirstAdmin), Detail = "last enabled admin" },
     ];
 
     public static ProblemCase Find(string key) => Cases.Single(c => c.Key == key);

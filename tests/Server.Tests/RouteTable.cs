@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Images;
 using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Security;
 using SystemImage.Core.Signing;
 using SystemImage.TestUtilities;
 using Xunit;
@@ -13,7 +14,7 @@ namespace SystemImage.Server.Tests;
 /// <summary>
 /// Every route of API.md, one row each, with the role API.md requires (viewer: all GETs; publisher: imports, uploads,
 /// copy, tag, phase, descriptions, remove image; admin: channels, devices, aliases, redirects, config, keys, tokens,
-/// tree maintenance) and a successful call. <c>promote</c>, <c>GET /tokens/{id}</c> and <c>POST /jobs/{id}/cancel</c>
+/// tree maintenance, users) and a successful call. <c>promote</c>, <c>GET /tokens/{id}</c> and <c>POST /jobs/{id}/cancel</c>
 /// (admin) are mapped beyond API.md's table; they are here so the matrix covers every mapped route.
 /// </summary>
 internal static class RouteTable
@@ -343,6 +344,68 @@ internal static class RouteTable
         {
             ArrangeAsync = w => w.TokenAsync(),
             AfterAsync = async (w, _) => Assert.NotNull((await w.Server.Get<SystemImage.Core.Security.TokenService>().GetAsync(w.Id, default))!.RevokedAt),
+        },
+        new("GET", "/users", Role.Admin, HttpStatusCode.OK)
+        {
+            ArrangeAsync = w => w.UserAsync(),
+            Expect = (_, _, json) =>
+            {
+                var user = json!.AsArray().Single(u => Text(u, "name") == UserName);
+                Assert.Equal(("publisher", "active", false), (Text(user, "role"), Text(user, "state"), user!["mustChangePassword"]!.GetValue<bool>()));
+                Assert.Equal(["createdAt", "disabled", "id", "lastSignInAt", "lockedUntil", "mustChangePassword", "name", "role", "state"], user.AsObject().Select(p => p.Key).Order());
+            },
+        },
+        new("POST", "/users", Role.Admin, HttpStatusCode.Created)
+        {
+            Body = () => Json(new { name = UserName, role = "viewer" }),
+            Expect = (_, response, json) =>
+            {
+                Assert.Equal("/api/v1/users/ops%2Falice", response.Headers.Location!.OriginalString);
+                Assert.Equal((UserName, "viewer", true), (Text(json!["user"], "name"), Text(json["user"], "role"), json["user"]!["mustChangePassword"]!.GetValue<bool>()));
+                Assert.Equal(24, Text(json, "password").Length);
+            },
+            AfterAsync = async (w, json) =>
+            {
+                var outcome = await w.Server.Get<UserSessions>().SignInAsync(UserName, Text(json, "password"), "127.0.0.1", default);
+                Assert.True(outcome.Session!.User.MustChangePassword);
+            },
+        },
+        new("GET", "/users/{user}", Role.Admin, HttpStatusCode.OK)
+        {
+            ArrangeAsync = w => w.UserAsync(),
+            Expect = (_, _, json) => Assert.Equal((UserName, "publisher", "active"), (Text(json, "name"), Text(json, "role"), Text(json, "state"))),
+        },
+        new("PATCH", "/users/{user}", Role.Admin, HttpStatusCode.OK)
+        {
+            ArrangeAsync = w => w.UserAsync(),
+            Body = () => Json(new { role = "viewer", disabled = true }),
+            Expect = (_, _, json) => Assert.Equal(("viewer", true, "disabled"), (Text(json, "role"), json!["disabled"]!.GetValue<bool>(), Text(json, "state"))),
+            AfterAsync = async (w, _) => Assert.False(await w.SessionIsCurrentAsync()),
+        },
+        new("PUT", "/users/{user}/password", Role.Admin, HttpStatusCode.OK)
+        {
+            ArrangeAsync = w => w.UserAsync(),
+            Body = () => Json(new { password = "a one-time password" }),
+            Expect = (_, _, json) =>
+            {
+                Assert.True(json!["user"]!["mustChangePassword"]!.GetValue<bool>());
+                Assert.Null(json["password"]);
+                Assert.StartsWith("Set a one-time password for 'ops/alice'", Text(json, "message"), StringComparison.Ordinal);
+            },
+            AfterAsync = async (w, _) =>
+            {
+                Assert.False(await w.SessionIsCurrentAsync());
+                Assert.NotNull((await w.Server.Get<UserSessions>().SignInAsync(UserName, "a one-time password", "127.0.0.1", default)).Session);
+            },
+        },
+        new("DELETE", "/users/{user}", Role.Admin, HttpStatusCode.NoContent)
+        {
+            ArrangeAsync = w => w.UserAsync(),
+            AfterAsync = async (w, _) =>
+            {
+                Assert.Null(await w.Server.Get<UserService>().GetOrNullAsync(UserName, default));
+                Assert.False(await w.SessionIsCurrentAsync());
+            },
         },
     ];
 

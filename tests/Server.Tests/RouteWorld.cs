@@ -34,6 +34,15 @@ internal sealed class RouteWorld(RouteMatrixServer server, RouteMatrixServer.Cli
     /// <summary>A channel that never exists.</summary>
     public const string Nowhere = "ubuntu-touch/nowhere/ubuntu";
 
+    /// <summary>The <c>{user}</c> of the user routes: a local account whose name needs percent-encoding in a path.</summary>
+    public const string UserName = "ops/alice";
+
+    /// <summary>The account the server made at its first start: the only admin, so it may not be demoted, disabled or removed.</summary>
+    public const string FirstAdmin = "admin";
+
+    /// <summary>The password of the accounts arranged here.</summary>
+    public const string UserPassword = "correct horse battery staple";
+
     public static readonly string Segment = Uri.EscapeDataString(Slashed);
 
     private static readonly Actor Tester = new("route-matrix", "cli");
@@ -49,6 +58,9 @@ internal sealed class RouteWorld(RouteMatrixServer server, RouteMatrixServer.Cli
     /// <summary>The <c>{id}</c> of jobs and tokens; arrangements set it, otherwise it names nothing.</summary>
     public int Id { get; set; } = 999999;
 
+    /// <summary>The session <see cref="UserAsync"/> signed in.</summary>
+    public UserSession? Session { get; private set; }
+
     /// <summary>The fingerprint of the key <see cref="RevokedKeyAsync"/> revoked.</summary>
     public string Fingerprint { get; private set; } = "";
 
@@ -62,14 +74,15 @@ internal sealed class RouteWorld(RouteMatrixServer server, RouteMatrixServer.Cli
 
     /// <summary>A request to <paramref name="route"/> with its parameters filled in (or replaced by the named arguments).</summary>
     public HttpRequestMessage Request(
-        MatrixRoute route, string? query = null, HttpContent? body = null, string? c = null, string? d = null, string? v = null, string? id = null, string? name = null)
+        MatrixRoute route, string? query = null, HttpContent? body = null, string? c = null, string? d = null, string? v = null, string? id = null, string? name = null, string? user = null)
     {
         var path = route.Template
             .Replace("{c}", Uri.EscapeDataString(c ?? Slashed), StringComparison.Ordinal)
             .Replace("{d}", Uri.EscapeDataString(d ?? Mako), StringComparison.Ordinal)
             .Replace("{v}", v ?? "1", StringComparison.Ordinal)
             .Replace("{id}", id ?? Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{name}", name ?? "image-signing", StringComparison.Ordinal);
+            .Replace("{name}", name ?? "image-signing", StringComparison.Ordinal)
+            .Replace("{user}", Uri.EscapeDataString(user ?? UserName), StringComparison.Ordinal);
         return new HttpRequestMessage(new HttpMethod(route.Method), new Uri($"/api/v1{path}{query}", UriKind.Relative)) { Content = body };
     }
 
@@ -115,6 +128,15 @@ internal sealed class RouteWorld(RouteMatrixServer server, RouteMatrixServer.Cli
         }
 
         Assert.Empty(await server.Get<ChannelQueries>().ListAsync(default));
+        foreach (var user in await server.Get<UserService>().ListAsync(default))
+        {
+            if (user.Name != FirstAdmin)
+            {
+                Ensure(await server.Get<UserService>().RemoveAsync(user.Name, Tester, default));
+            }
+        }
+
+        Session = null;
         Started = server.Get<TimeProvider>().GetUtcNow();
     }
 
@@ -172,6 +194,18 @@ internal sealed class RouteWorld(RouteMatrixServer server, RouteMatrixServer.Cli
         Id = token!.Id;
     }
 
+    /// <summary>The publisher <see cref="UserName"/>, signed in once (<see cref="Session"/>).</summary>
+    public async Task UserAsync()
+    {
+        Ensure(await server.Get<UserService>().AddAsync(UserName, Role.Publisher, UserPassword, Tester, default));
+        Session = (await server.Get<UserSessions>().SignInAsync(UserName, UserPassword, "127.0.0.1", default)).Session;
+        Assert.NotNull(Session);
+    }
+
+    /// <summary>Whether <see cref="Session"/> would still be let in.</summary>
+    public Task<bool> SessionIsCurrentAsync() =>
+        server.Get<UserSessions>().IsCurrentAsync(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(UserClaims.ForSession(Session!), "test")), default);
+
     /// <summary>Revokes a key the server never held, supplied as a vendor would export it; sets <see cref="Fingerprint"/> to it.</summary>
     public async Task RevokedKeyAsync()
     {
@@ -203,6 +237,7 @@ internal sealed class RouteWorld(RouteMatrixServer server, RouteMatrixServer.Cli
         return JsonSerializer.Serialize(new
         {
             channels = await server.Get<ChannelQueries>().ListAsync(default),
+            users = await server.Get<UserService>().ListAsync(default),
             audit = await server.Get<AuditQueries>().ListAsync(null, null, 1000, default),
             runs,
             tree,

@@ -105,9 +105,22 @@ public sealed class ServerProcess : IAsyncLifetime
     }
 
     /// <summary>Runs one verb against the data directory and returns its exit code and output.</summary>
-    public async Task<VerbResult> RunVerbAsync(params string[] args)
+    public Task<VerbResult> RunVerbAsync(params string[] args) => RunVerbWithInputAsync(null, args);
+
+    /// <summary>Runs one verb with <paramref name="input"/> as its standard input (none: the verb's stdin is closed).</summary>
+    public async Task<VerbResult> RunVerbWithInputAsync(string? input, params string[] args)
     {
-        using var process = Start([.. args, "--data-dir", DataDir]);
+        using var process = Start([.. args, "--data-dir", DataDir], redirectInput: true);
+        try
+        {
+            await process.StandardInput.WriteAsync(input ?? "");
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The verb ended without reading its input.
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
@@ -135,10 +148,11 @@ public sealed class ServerProcess : IAsyncLifetime
         }
     }
 
-    private Process Start(IEnumerable<string> args)
+    private Process Start(IEnumerable<string> args, bool redirectInput = false)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = redirectInput,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

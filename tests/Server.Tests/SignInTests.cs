@@ -81,6 +81,49 @@ public sealed class SignInTests(InProcessServer server) : IClassFixture<InProces
     }
 
     [Fact]
+    public async Task WithoutTrustedProxiesForwardedHeadersAreIgnored()
+    {
+        await AddUserAsync("gina", Role.Viewer);
+        using var browser = ForwardedHeadersTests.Behind(Browser());
+
+        var signedIn = await SignInAsync(browser, "gina", Password);
+
+        Assert.StartsWith("http://127.0.0.1:", signedIn.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.DoesNotContain("; secure", signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("systemimage=", StringComparison.Ordinal)), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task AdminPagesForbidFramingAndSniffingAndCarryAPolicyBlazorWorksUnder()
+    {
+        await AddUserAsync("hank", Role.Admin);
+        using var browser = Browser();
+        await SignInAsync(browser, "hank", Password);
+
+        foreach (var page in new[] { "/admin/sign-in", "/admin", "/admin/users", "/admin/account" })
+        {
+            using var response = await browser.GetAsync(new Uri(page, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            AssertNoSniffingOrFraming(response);
+            var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+            Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+            Assert.Contains("connect-src 'self';", policy, StringComparison.Ordinal);
+            Assert.Contains("object-src 'none';", policy, StringComparison.Ordinal);
+            Assert.EndsWith("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+        }
+
+        foreach (var page in new[] { "/admin/jobs", "/admin/api/" })
+        {
+            using var response = await browser.GetAsync(new Uri(page, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            AssertNoSniffingOrFraming(response);
+            Assert.Equal("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        }
+
+        using var api = await browser.GetAsync(new Uri("/api/v1/channels", UriKind.Relative));
+        Assert.Equal("nosniff", api.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
     public async Task AViewerSeesNoJobsDashboard()
     {
         await AddUserAsync("frank", Role.Viewer);
@@ -91,5 +134,49 @@ public sealed class SignInTests(InProcessServer server) : IClassFixture<InProces
         AdminPages.AssertSignedIn(home, "frank", "viewer");
         Assert.DoesNotContain(">Tokens</a>", home);
         Assert.NotEqual(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/admin/jobs", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignOutWithoutTheAntiforgeryTokenIsABadRequestThatEndsNothing()
+    {
+        await AddUserAsync("ivy", Role.Viewer);
+        using var browser = Browser();
+        await SignInAsync(browser, "ivy", Password);
+
+        var response = await browser.PostAsync(new Uri("/admin/sign-out", UriKind.Relative), new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("anti-forgery token is missing or not valid", await response.Content.ReadAsStringAsync());
+        AdminPages.AssertSignedIn(await browser.GetStringAsync(new Uri("/admin", UriKind.Relative)), "ivy", "viewer");
+    }
+
+    [Fact]
+    public async Task ASignInFormWithMoreFieldsThanTheLimitIsABadRequest()
+    {
+        await AddUserAsync("jack", Role.Viewer);
+        using var browser = Browser();
+        var form = await browser.GetStringAsync(new Uri("/admin/sign-in", UriKind.Relative));
+        var token = SignInForm.AntiforgeryField().Match(form);
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new(token.Groups["name"].Value, WebUtility.HtmlDecode(token.Groups["value"].Value)),
+            new("_handler", "sign-in"),
+            new("name", "jack"),
+            new("password", Password),
+        };
+        fields.AddRange(Enumerable.Range(0, 40).Select(i => new KeyValuePair<string, string>($"extra{i}", "x")));
+
+        var response = await browser.PostAsync(new Uri("/admin/sign-in", UriKind.Relative), new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(new Uri("/admin", UriKind.Relative))).StatusCode);
+    }
+
+    private static void AssertNoSniffingOrFraming(HttpResponseMessage response)
+    {
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SystemImage.Core;
@@ -57,6 +58,8 @@ public sealed class TestDataDirectory : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSystemImageCore(builder.Configuration);
         services?.Invoke(builder.Services);
+        // The host provides password hashing; tests that do not bring their own get a fast one.
+        builder.Services.TryAddSingleton<SystemImage.Core.Security.IPasswordHashing, FastPasswordHashing>();
         var host = builder.Build();
         var directory = new TestDataDirectory(path, host);
         var data = host.Services.GetRequiredService<DataDirectory>();

@@ -87,7 +87,7 @@ public sealed class ImportSession : IDisposable
 
         if (expectedSha256 is not null && !string.Equals(part.SourceSha256, expectedSha256, StringComparison.OrdinalIgnoreCase))
         {
-            File.Delete(part.OutputPath);
+            part.Discard();
             throw new GeneratorException($"{Path.GetFileName(tarball)}: its SHA-256 is {part.SourceSha256}, not the expected {expectedSha256.ToLowerInvariant()}");
         }
 

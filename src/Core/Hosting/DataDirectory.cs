@@ -37,9 +37,11 @@ public sealed partial class DataDirectory(
         LogMemoryBudget(logger, XzMemoryBudget.Shared.LimitBytes >> 20, compression.Value.MemoryLimitMiB > 0 ? "configured" : "half the available memory");
         var settings = options.Value;
         Directory.CreateDirectory(settings.DataDirFullPath);
-        Directory.CreateDirectory(settings.StateDir);
+        PrivatePaths.SecureDirectoryTree(settings.StateDir);
         Directory.CreateDirectory(settings.PublishRootFullPath);
         CreatePrivateDirectory(settings.SecretsDir);
+        PrivatePaths.SecureDatabase(settings.DatabasePath);
+        PrivatePaths.SecureDatabase(settings.HangfireDatabasePath);
 
         if (settings.RunMigrationsAtStartup)
         {

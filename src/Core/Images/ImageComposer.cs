@@ -110,7 +110,7 @@ public sealed partial class ImageComposer(
             // and streamed into xz, which works on other threads while the target is decoded.
             var sourceManifest = manifests.GetOrScan(source.Checksum, () => OpenTar(staged, sourcePath), cancellationToken);
             var targetManifest = manifests.GetOrScan(target.Checksum, () => OpenTar(staged, target.Path), cancellationToken);
-            var plan = DeltaGenerator.Plan(sourceManifest, targetManifest);
+            var plan = DeltaGenerator.Plan(sourceManifest, targetManifest, cancellationToken);
             DeltaStats stats;
             string checksum;
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Importing;
 
@@ -117,7 +118,7 @@ public sealed partial class RunLeases(
         try
         {
             var path = LeaseFile(runId);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            PrivatePaths.CreateDirectory(Path.GetDirectoryName(path)!);
             using (File.Open(path, FileMode.OpenOrCreate, FileAccess.Write))
             {
             }

@@ -34,7 +34,7 @@ internal sealed class VerifiedSignatures(string stateDir, string root)
             }
         }
 
-        Directory.CreateDirectory(stateDir);
+        PrivatePaths.CreateDirectory(stateDir);
         var temp = $"{RecordPath}.{Guid.NewGuid():N}.tmp";
         File.WriteAllText(temp, text.ToString());
         File.Move(temp, RecordPath, overwrite: true);

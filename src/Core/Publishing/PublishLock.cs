@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Publishing;
 
@@ -18,7 +19,7 @@ public sealed class PublishLock(IOptions<SystemImageOptions> options) : IDisposa
         try
         {
             var path = Path.Combine(options.Value.StateDir, "publish.lock");
-            Directory.CreateDirectory(options.Value.StateDir);
+            PrivatePaths.CreateDirectory(options.Value.StateDir);
             while (true)
             {
                 try
@@ -50,7 +51,7 @@ public sealed class PublishLock(IOptions<SystemImageOptions> options) : IDisposa
 
         try
         {
-            Directory.CreateDirectory(options.Value.StateDir);
+            PrivatePaths.CreateDirectory(options.Value.StateDir);
             var stream = new FileStream(Path.Combine(options.Value.StateDir, "publish.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             return new Releaser(stream, _local);
         }

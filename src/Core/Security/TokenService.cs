@@ -121,7 +121,4 @@ public sealed record TokenInfo(
 {
     public static TokenInfo Of(ApiToken token) =>
         new(token.Id, token.Name, Roles.Name(token.Role), token.Prefix, token.CreatedBy, token.CreatedAt, token.ExpiresAt, token.RevokedAt, token.LastUsedAt);
-
-    /// <summary>The role as the enum, for authorization.</summary>
-    public Role RoleValue => Roles.Parse(Role) ?? Persistence.Entities.Role.Viewer;
 }

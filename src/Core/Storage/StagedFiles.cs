@@ -68,7 +68,7 @@ public sealed class StagedFiles : IDisposable
     public static StagedFiles Create(string stateDir, string publishRoot)
     {
         var directory = Path.Combine(Root(stateDir), $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}");
-        System.IO.Directory.CreateDirectory(directory);
+        PrivatePaths.CreateDirectory(directory);
         return new StagedFiles(directory, publishRoot, []);
     }
 

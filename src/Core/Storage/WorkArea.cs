@@ -14,7 +14,7 @@ public sealed class WorkArea : IDisposable
     private WorkArea(string path)
     {
         Path = path;
-        Directory.CreateDirectory(path);
+        PrivatePaths.CreateDirectory(path);
 
         // On Unix, FileShare.None takes an exclusive advisory lock (flock), released when the process dies.
         _owner = new FileStream(System.IO.Path.Combine(path, OwnerFile), FileMode.CreateNew, FileAccess.Write, FileShare.None);

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
 namespace SystemImage.Server.Api;
 
 /// <summary>The REST API under <c>/api/v1</c> (API.md).</summary>
@@ -6,6 +9,14 @@ public static class ApiV1
     public static IServiceCollection AddApiV1(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        // Every form the server reads (the sign-in page, sign-out, anti-forgery checks) is held to the upload's limits.
+        services.AddOptions<FormOptions>().Configure<IOptions<ApiOptions>>((form, api) =>
+        {
+            form.ValueCountLimit = api.Value.MaxFormFields;
+            form.ValueLengthLimit = api.Value.MaxFormFieldBytes;
+            form.KeyLengthLimit = api.Value.MaxFormKeyBytes;
+            form.MultipartHeadersLengthLimit = api.Value.MaxFormHeaderBytes;
+        });
         // Problems the framework writes (a body that is no JSON, no token, a role too low) get a detail too (API.md).
         services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails = context =>
         {
@@ -25,6 +36,7 @@ public static class ApiV1
         api.MapImagesApi();
         api.MapImportsApi();
         api.MapAdminApi();
+        api.MapUsersApi();
         return app;
     }
 }

@@ -3,10 +3,8 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using SystemImage.Core.Channels;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Images;
 using SystemImage.Core.Storage;
@@ -17,15 +15,14 @@ namespace SystemImage.Server.Api;
 /// <summary>
 /// <c>POST …/images</c>: a multipart upload, one part per file (the part's name is the image part: <c>ubuntu</c>,
 /// <c>device</c>…; its file name ends in .tar.gz, .tar.xz or .tar). Files stream to a private work area on disk,
-/// never whole into memory; the request is limited to <see cref="ApiOptions.MaxUploadBytes"/> (413 beyond). Nothing
-/// is published unless every part is a valid, safe tarball, and a failed or aborted upload leaves no trace.
+/// never whole into memory; the request is limited to <see cref="ApiOptions.MaxUploadBytes"/> (413 beyond) and its
+/// sections and fields by <see cref="UploadForm"/>. Nothing is published unless every part is a valid, safe tarball,
+/// and a failed or aborted upload leaves no trace. 201 with the new image; 200 with what happened when the upload
+/// changed nothing (the device's latest image already has these files).
 /// </summary>
 internal static class UploadApi
 {
-    private const int MaxFieldBytes = 64 << 10;
-    private static readonly string[] Extensions = [".tar.gz", ".tgz", ".tar.xz", ".tar"];
-
-    public static async Task<Results<Created<ImageSummary>, Ok<ImageSummary>, ProblemHttpResult>> UploadAsync(
+    public static async Task<Results<Created<ImageSummary>, Ok<UnchangedUploadDto>, ProblemHttpResult>> UploadAsync(
         string c, string d, HttpContext http, ImageService images, ImageQueries queries, IOptions<ApiOptions> api, IOptions<SystemImageOptions> data,
         ClaimsPrincipal user, CancellationToken cancellationToken)
     {
@@ -54,64 +51,18 @@ internal static class UploadApi
         }
 
         using var work = WorkArea.Create(data.Value.StateDir, "upload");
-        var parts = new List<PartInput>();
-        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        try
+        var (form, status, detail) = await UploadForm.ReadAsync(http.Request.Body, boundary, work.Path, api.Value, cancellationToken);
+        if (form is null)
         {
-            var reader = new MultipartReader(boundary, http.Request.Body);
-            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
-            {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || disposition.Name.Value is not { Length: > 0 } name)
-                {
-                    return ApiResults.BadRequest("Every multipart section needs a Content-Disposition with a name.");
-                }
-
-                if (!disposition.IsFileDisposition())
-                {
-                    fields[name] = await ReadFieldAsync(section.Body, cancellationToken) ?? throw new InvalidDataException($"Field '{name}' is longer than {MaxFieldBytes} bytes.");
-                    continue;
-                }
-
-                var fileName = disposition.FileNameStar.Value ?? disposition.FileName.Value ?? "";
-                if (Extensions.FirstOrDefault(e => fileName.EndsWith(e, StringComparison.OrdinalIgnoreCase)) is not { } extension)
-                {
-                    return ApiResults.BadRequest($"Part '{name}': the file name '{fileName}' must end in .tar.gz, .tar.xz or .tar.");
-                }
-
-                if (Names.ValidatePart(name) is { } error)
-                {
-                    return ApiResults.BadRequest(error);
-                }
-
-                if (parts.Any(p => p.Name == name))
-                {
-                    return ApiResults.BadRequest($"Part '{name}' is given more than once.");
-                }
-
-                var path = Path.Combine(work.Path, name + extension.ToLowerInvariant());
-                await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                {
-                    await section.Body.CopyToAsync(file, cancellationToken);
-                }
-
-                parts.Add(new PartInput(name, path) { Owned = true });
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge(limit);
-        }
-        catch (InvalidDataException e)
-        {
-            return ApiResults.BadRequest($"The multipart request is malformed: {e.Message}");
+            return status == StatusCodes.Status413PayloadTooLarge ? TooLarge(limit) : TypedResults.Problem(detail: detail, statusCode: status);
         }
 
-        if (parts.Count == 0)
+        if (form.Parts.Count == 0)
         {
             return ApiResults.BadRequest("The upload has no file parts (one part per file: ubuntu, device, custom…).");
         }
 
-        if (ToRequest(channel, device, parts, fields) is not { } request)
+        if (ToRequest(channel, device, form.Parts, form.Fields) is not { } request)
         {
             return ApiResults.BadRequest("phasedPercentage and minVersion must be whole numbers and bootme true or false.");
         }
@@ -124,7 +75,7 @@ internal static class UploadApi
 
         var latest = (await queries.ListOrNullAsync(channel, device, cancellationToken))!.First(i => i.Type == "full");
         return before.Any(i => i.Type == "full" && i.Version == latest.Version)
-            ? TypedResults.Ok(latest)
+            ? TypedResults.Ok(new UnchangedUploadDto(result.Message, latest))
             : await ImagesApi.CreatedLatestAsync(queries, c, d, cancellationToken);
     }
 
@@ -148,14 +99,10 @@ internal static class UploadApi
         };
     }
 
-    private static async Task<string?> ReadFieldAsync(Stream body, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[MaxFieldBytes + 1];
-        var length = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-        return length > MaxFieldBytes ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, length);
-    }
-
     private static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(
         detail: $"The upload is larger than the limit of {limit} bytes (SystemImage:Api:MaxUploadBytes).",
         statusCode: StatusCodes.Status413PayloadTooLarge);
 }
+
+/// <summary>What an upload that changed nothing answers (200): why, and the device's latest image, which already has these files.</summary>
+public sealed record UnchangedUploadDto(string Message, ImageSummary Image);

@@ -1,16 +1,15 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Security;
 
 namespace SystemImage.Server.Cli;
 
-/// <summary><c>tokens create|list|revoke</c> and <c>users add|list</c>.</summary>
+/// <summary><c>tokens create|list|revoke</c> (users: <see cref="UserVerbs"/>).</summary>
 internal static class SecurityVerbs
 {
     public static IEnumerable<Command> Create()
     {
-        var name = new Argument<string>("NAME") { Description = "Name of the token or user" };
+        var name = new Argument<string>("NAME") { Description = "Name of the token" };
         var role = new Option<string>("--role") { Description = $"Role: {Roles.Known}", Required = true };
 
         var expiresDays = new Option<int?>("--expires-days") { Description = "Days until the token expires (default: never)" };
@@ -61,56 +60,7 @@ internal static class SecurityVerbs
         tokensCommand.Subcommands.Add(list);
         tokensCommand.Subcommands.Add(revoke);
 
-        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (default: generate one and print it)" };
-        var add = Verb.Create("add", "Add a user of the admin UI", name, role, passwordStdin);
-        add.SetAction((parse, ct) =>
-        {
-            if (Roles.Parse(parse.GetRequiredValue(role)) is not { } parsed)
-            {
-                return Task.FromResult(Usage($"--role must be {Roles.Known}."));
-            }
-
-            var generated = !parse.GetValue(passwordStdin);
-            var password = generated
-                ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_')
-                : Console.In.ReadLine() ?? "";
-            return Verb.RunAsync(parse, async (s, token) =>
-            {
-                var result = await s.GetRequiredService<UserService>().AddAsync(parse.GetRequiredValue(name), parsed, password, Actor.CommandLine(), token);
-                if (result.Succeeded && generated)
-                {
-                    Console.Out.WriteLine($"{result.Message} Password, shown only now:");
-                    Console.Out.WriteLine(password);
-                    return 0;
-                }
-
-                return Verb.Report(result);
-            }, ct);
-        });
-
-        var users = Verb.Create("list", "List users", Verb.Json);
-        users.SetAction((parse, ct) => Verb.RunAsync(parse, async (s, token) =>
-        {
-            var all = await s.GetRequiredService<UserService>().ListAsync(token);
-            if (parse.GetValue(Verb.Json))
-            {
-                Verb.WriteJson(all);
-                return 0;
-            }
-
-            foreach (var user in all)
-            {
-                Console.Out.WriteLine($"{user.Name} ({user.Role}), last sign-in {user.LastSignInAt?.ToString("yyyy-MM-dd HH:mm") ?? "never"}");
-            }
-
-            Console.Out.WriteLine($"{all.Count} user(s)");
-            return 0;
-        }, ct));
-
-        var usersCommand = new Command("users", "Users of the admin UI");
-        usersCommand.Subcommands.Add(add);
-        usersCommand.Subcommands.Add(users);
-        return [tokensCommand, usersCommand];
+        return [tokensCommand];
     }
 
     private static int Usage(string message)

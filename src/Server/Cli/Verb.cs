@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Hosting;
 using SystemImage.Core.Operations;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Server.Cli;
 
@@ -57,6 +60,15 @@ internal static class Verb
         catch (OptionsValidationException e)
         {
             return Fail($"configuration error: {string.Join(" ", e.Failures)}");
+        }
+        catch (Exception e) when (DiskFull.CauseOrNull(e) is { } cause)
+        {
+            return Fail(DiskFull.Describe(cause));
+        }
+        catch (Exception e) when (e is SqliteException or DbUpdateException)
+        {
+            // A damaged, locked or unwritable database: the reason, not a stack trace.
+            return Fail($"the database failed: {(e.InnerException as SqliteException ?? e).Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

@@ -13,10 +13,15 @@ internal static class VerbHost
             ContentRootPath = Directory.GetCurrentDirectory(),
             EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
         });
-        // A verb prints its one-line result; only warnings and errors of the services reach stderr, unless --verbose.
+        // A verb prints its one-line result; only warnings and errors of the services reach stderr, unless --verbose. A
+        // failed SQL command is left to the verb's own one-line error (a full disk, a locked database), unless --verbose.
         var level = verbose ? LogLevel.Information : LogLevel.Warning;
         builder.Configuration.AddInMemoryCollection(
-            [new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:SystemImage", level.ToString())]);
+        [
+            new("Logging:LogLevel:Default", "Warning"),
+            new("Logging:LogLevel:SystemImage", level.ToString()),
+            new("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", verbose ? "Warning" : "Critical"),
+        ]);
         if (dataDir is not null)
         {
             builder.Configuration.AddInMemoryCollection([new(CommandLineSwitches.Mappings["--data-dir"], dataDir)]);

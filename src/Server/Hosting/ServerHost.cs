@@ -44,6 +44,7 @@ internal static class ServerHost
         builder.Services.AddApiReference();
         builder.Services.AddMetrics(builder.Configuration);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<FailureProblems>();
         configureServices?.Invoke(builder.Services);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
@@ -52,14 +53,19 @@ internal static class ServerHost
         builder.WebHost.UseStaticWebAssets();
 
         var app = builder.Build();
+        // A trusted proxy's forwarded headers first, so everything sees the client's address and scheme.
+        app.UseTrustedProxies();
         // Request metrics wrap the whole pipeline; the tree is the hot path: serve it before routing, error pages and everything else.
         app.UseMetrics();
         app.UseStaticTree();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStaticFiles();
         app.UseStatusCodePages();
+        app.UseSignInRateLimits();
         app.UseRouting();
         app.UseAuthentication();
+        app.UsePasswordChangeGate();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseJobsDashboard();

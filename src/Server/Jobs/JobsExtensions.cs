@@ -1,13 +1,10 @@
 using SystemImage.Core.Operations;
-using SystemImage.Core.Security;
 using Hangfire;
-using Hangfire.Dashboard;
-using SystemImage.Core.Persistence.Entities;
-using SystemImage.Server.Security;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Importing;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Server.Jobs;
 
@@ -27,6 +24,7 @@ public static class JobsExtensions
             var data = provider.GetRequiredService<IOptions<SystemImageOptions>>().Value;
             var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
             Directory.CreateDirectory(data.DataDirFullPath);
+            PrivatePaths.SecureDatabase(data.HangfireDatabasePath);
             return new SQLiteStorage(data.HangfireDatabasePath, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollIntervalSeconds) });
         });
         services.AddHangfire((provider, hangfire) => hangfire
@@ -50,22 +48,12 @@ public static class JobsExtensions
         return services;
     }
 
-    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, for signed-in admins only.</summary>
+    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, for signed-in admins on <see cref="JobsOptions.DashboardAllowedNetworks"/> only.</summary>
     public static IApplicationBuilder UseJobsDashboard(this IApplicationBuilder app) =>
         app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {
-            Authorization = [new AdminDashboardAuthorization()],
+            Authorization = [new AdminDashboardAuthorization(app.ApplicationServices.GetRequiredService<IOptions<JobsOptions>>().Value.DashboardNetworks())],
             DashboardTitle = "System Image Server jobs",
             DisplayStorageConnectionString = false,
         });
-}
-
-/// <summary>Lets only signed-in admins (cookie or admin token) see the dashboard.</summary>
-internal sealed class AdminDashboardAuthorization : IDashboardAuthorizationFilter
-{
-    public bool Authorize(DashboardContext context)
-    {
-        var user = context.GetHttpContext().User;
-        return user.Identity?.IsAuthenticated == true && UserClaims.RoleOf(user) >= Role.Admin;
-    }
 }

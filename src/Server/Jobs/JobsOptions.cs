@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace SystemImage.Server.Jobs;
 
 /// <summary>The background job runner (Hangfire) that runs scheduled and on-demand imports.</summary>
-public sealed class JobsOptions
+public sealed class JobsOptions : IValidatableObject
 {
     public const string SectionName = "SystemImage:Jobs";
 
@@ -22,4 +23,28 @@ public sealed class JobsOptions
     /// <summary>Job worker threads. Imports never overlap (they share the publish lock), so more only helps queueing. Default 2.</summary>
     [Range(1, 64)]
     public int WorkerCount { get; set; } = 2;
+
+    /// <summary>
+    /// Networks (CIDR, separated by commas or spaces) whose clients may open the Hangfire dashboard at /admin/jobs; a
+    /// client elsewhere is refused (403) even when signed in as an admin, and nobody but an admin gets in from anywhere.
+    /// Empty: nobody. Default <c>127.0.0.0/8, ::1/128</c> (this machine only). Behind a reverse proxy, the client's
+    /// address is the proxy's unless forwarded headers from it are honoured.
+    /// </summary>
+    public string DashboardAllowedNetworks { get; set; } = "127.0.0.0/8, ::1/128";
+
+    /// <summary>The parsed <see cref="DashboardAllowedNetworks"/>.</summary>
+    /// <exception cref="FormatException">An entry is not a network in CIDR notation (validation at start-up prevents this).</exception>
+    public IReadOnlyList<IPNetwork> DashboardNetworks() => [.. NetworkEntries().Select(IPNetwork.Parse)];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var entry in NetworkEntries().Where(entry => !IPNetwork.TryParse(entry, out _)))
+        {
+            yield return new ValidationResult(
+                $"DashboardAllowedNetworks: '{entry}' is not a network in CIDR notation, such as 127.0.0.0/8 or 10.1.0.0/16.",
+                [nameof(DashboardAllowedNetworks)]);
+        }
+    }
+
+    private string[] NetworkEntries() => DashboardAllowedNetworks.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -7,7 +7,10 @@ using SystemImage.Core.Security;
 
 namespace SystemImage.Server.Security;
 
-/// <summary>Authentication (API bearer tokens, the sign-in cookie, optional single sign-on) and the role policies: viewer &lt; publisher &lt; admin.</summary>
+/// <summary>
+/// Authentication (API bearer tokens, the sign-in cookie checked against the account on every request, optional single
+/// sign-on), the role policies (viewer &lt; publisher &lt; admin), sign-in rate limits and trusted proxies.
+/// </summary>
 public static class SecurityExtensions
 {
     public const string Viewer = Policies.Viewer;
@@ -45,18 +48,28 @@ public static class SecurityExtensions
                 options.Cookie.SameSite = singleSignOn ? SameSiteMode.Lax : SameSiteMode.Strict;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = SessionValidation.ValidateCookieAsync;
             });
         if (singleSignOn)
         {
             authentication.AddSingleSignOn();
         }
 
-        services.AddAntiforgery(options => options.Cookie.Name = "systemimage-antiforgery");
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "systemimage-antiforgery";
+            // Secure whenever the request is https, also as a trusted proxy forwards it (the framework's default is never).
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         services.AddAuthorizationBuilder()
             .AddPolicy(Viewer, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => UserClaims.RoleOf(c.User) >= Role.Viewer))
             .AddPolicy(Publisher, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => UserClaims.RoleOf(c.User) >= Role.Publisher))
             .AddPolicy(Admin, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => UserClaims.RoleOf(c.User) >= Role.Admin));
         services.AddHostedService<InitialAdmin>();
+        // Before the admin UI registers the plain provider: open circuits check the session too.
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionValidation>();
+        services.AddSignInRateLimits(configuration);
+        services.AddTrustedProxies(configuration);
         return services;
     }
 }

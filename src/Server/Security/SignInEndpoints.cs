@@ -38,10 +38,18 @@ public static class SignInEndpoints
         return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = AdminRoutes.LocalOrHome(returnUrl) }, [SingleSignOn.SchemeName]);
     }
 
-    /// <summary>Ends the cookie session and, for a single sign-on user whose provider supports it, the provider's session too.</summary>
-    private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, System.Security.Claims.ClaimsPrincipal user)
+    /// <summary>
+    /// Ends the cookie session: for a local user every session of theirs (a new security stamp, so a copy of the cookie
+    /// is refused too); for a single sign-on user whose provider supports it, the provider's session too.
+    /// </summary>
+    private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, UserSessions sessions, System.Security.Claims.ClaimsPrincipal user)
     {
         await antiforgery.ValidateRequestAsync(http);
+        if (UserClaims.UserIdOrNull(user) is { } id)
+        {
+            await sessions.EndAllAsync(id, http.RequestAborted);
+        }
+
         if (UserClaims.IsSingleSignOn(user) && await SingleSignOn.ProviderEndsSessionsAsync(http))
         {
             // The handler redirects to the provider's end-session endpoint (with the ID token as hint), which comes

@@ -28,6 +28,7 @@ public sealed class PageScreenshotsTests(InProcessServer server, Browser browser
             ("job", AdminRoutes.Job(runId), p => Expect(p.GetByTestId("job-log")).Not.ToBeEmptyAsync()),
             ("audit", AdminRoutes.Audit, p => Expect(p.Locator("table.audit tbody tr").First).ToBeVisibleAsync()),
             ("keys", AdminRoutes.Keys, p => Expect(p.GetByTestId("key-device-signing")).ToBeVisibleAsync()),
+            ("users", AdminRoutes.Users, p => Expect(p.GetByTestId("user-vera")).ToBeVisibleAsync()),
         ];
 
         foreach (var phone in new[] { false, true })
@@ -53,6 +54,10 @@ public sealed class PageScreenshotsTests(InProcessServer server, Browser browser
                 await ready(page);
                 await ShootAsync(page, name + suffix, phone);
             }
+
+            await page.GotoAsync(AdminRoutes.Account);
+            await Expect(page.GetByLabel("Current password")).ToBeVisibleAsync();
+            await ShootAsync(page, "account" + suffix, phone);
 
             await Browser.GotoAsync(page, AdminRoutes.Tokens);
             await page.GetByLabel("Name", new() { Exact = true }).FillAsync(phone ? "phone-ci" : "release-ci");

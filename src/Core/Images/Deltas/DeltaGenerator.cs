@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.Text;
 
 namespace SystemImage.Core.Images.Deltas;
 
@@ -34,8 +33,9 @@ namespace SystemImage.Core.Images.Deltas;
 /// Names are compared without a leading <c>./</c> or trailing <c>/</c>. A directory that a tarball only implies (it
 /// holds entries below it but no entry for it) counts as a directory of that tree. An absolute name, a <c>..</c>
 /// segment or a hard link to a path that is not an earlier entry of the target is rejected with
-/// <see cref="InvalidDataException"/>. Only per-entry metadata and hashes are held in memory. PAX and ustar input is
-/// read, but extended attributes from PAX headers are not carried.
+/// <see cref="InvalidDataException"/>. The tarballs are compared through their manifests, read as streams; memory holds a
+/// few dozen bytes per entry (see <see cref="DeltaPlan"/>), never an entry's data. PAX and ustar input is read, but
+/// extended attributes from PAX headers are not carried.
 /// </para>
 /// </remarks>
 public sealed class DeltaGenerator
@@ -50,11 +50,12 @@ public sealed class DeltaGenerator
     /// </summary>
     /// <exception cref="InvalidDataException">A tarball is malformed or holds something a delta cannot carry.</exception>
     public DeltaStats Write(Func<Stream> openSource, Func<Stream> openTarget, Stream output, CancellationToken cancellationToken) =>
-        Write(Plan(ScanAll(openSource, cancellationToken), ScanAll(openTarget, cancellationToken)), openTarget, output, cancellationToken);
+        Write(Plan(ScanAll(openSource, cancellationToken), ScanAll(openTarget, cancellationToken), cancellationToken), openTarget, output, cancellationToken);
 
     /// <summary>Decides, from the two manifests alone, what the delta carries and removes.</summary>
     /// <exception cref="InvalidDataException">The target has a hard link to a path that is not an earlier file.</exception>
-    internal static DeltaPlan Plan(TarManifest source, TarManifest target) => DeltaPlan.Create(source.ByPath(), target.Entries);
+    internal static DeltaPlan Plan(TarManifest source, TarManifest target, CancellationToken cancellationToken = default) =>
+        DeltaPlan.Create(source, target, cancellationToken);
 
     /// <summary>
     /// Writes the delta that <paramref name="plan"/> describes, reading the target once (<paramref name="openTarget"/>
@@ -76,17 +77,20 @@ public sealed class DeltaGenerator
     private static long WriteDelta(Func<Stream> openTarget, DeltaPlan plan, Stream output, CancellationToken cancellationToken)
     {
         using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
-        writer.WriteEntry(RemovedList(plan.Removed));
+        writer.WriteEntry(RemovedEntry(plan.Removed));
         long contentBytes = 0;
         var index = 0;
+
+        // The manifest is read alongside the tarball, so a tarball that changed since is caught, not half-carried.
+        using var expected = plan.Target.ReadEntries(cancellationToken).GetEnumerator();
         foreach (var entry in Entries(openTarget, cancellationToken))
         {
-            if (index >= plan.Target.Count || TarPath.Normalize(entry.Name) != plan.Target[index].Path || entry.Length != plan.Target[index].Fingerprint.Size)
+            if (!expected.MoveNext() || TarPath.Normalize(entry.Name) != expected.Current.Path || entry.Length != expected.Current.Fingerprint.Size)
             {
                 throw new InvalidDataException("The target tarball does not match its manifest: it changed between its two reads.");
             }
 
-            if (plan.Include[index])
+            if (plan.Includes(index))
             {
                 writer.WriteEntry(Copy(entry, cancellationToken));
                 contentBytes += entry.DataStream is null ? 0 : entry.Length;
@@ -95,7 +99,7 @@ public sealed class DeltaGenerator
             index++;
         }
 
-        if (index != plan.Target.Count)
+        if (expected.MoveNext())
         {
             throw new InvalidDataException("The target tarball does not match its manifest: it changed between its two reads.");
         }
@@ -117,23 +121,14 @@ public sealed class DeltaGenerator
         }
     }
 
-    private static GnuTarEntry RemovedList(IReadOnlyList<string> paths)
+    private static GnuTarEntry RemovedEntry(RemovedList paths) => new(TarEntryType.RegularFile, RemovedListName)
     {
-        var text = new StringBuilder();
-        foreach (var path in paths)
-        {
-            text.Append(path).Append('\n');
-        }
-
-        return new GnuTarEntry(TarEntryType.RegularFile, RemovedListName)
-        {
-            Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-            Uid = 0,
-            Gid = 0,
-            ModificationTime = DateTimeOffset.UnixEpoch,
-            DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())),
-        };
-    }
+        Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+        Uid = 0,
+        Gid = 0,
+        ModificationTime = DateTimeOffset.UnixEpoch,
+        DataStream = paths.OpenText(),
+    };
 
     private static GnuTarEntry Copy(TarEntry entry, CancellationToken cancellationToken)
     {

@@ -2,25 +2,32 @@ using System.Formats.Tar;
 
 namespace SystemImage.Core.Images.Deltas;
 
-/// <summary>Decides, from metadata and hashes only, which target entries the delta carries and which paths it removes.</summary>
+/// <summary>
+/// Decides, from the two manifests alone, which target entries the delta carries and which paths it removes. The
+/// manifests are streamed (the source twice, the target twice); what is held is a 128-bit key per path and per
+/// fingerprint (<see cref="EntryKey"/>), a few bytes of flags per target entry and the removed paths, so a tarball of a
+/// million entries plans in about 100 MB, however long its names.
+/// </summary>
 internal sealed class DeltaPlan
 {
-    private DeltaPlan(IReadOnlyList<TargetEntry> target, bool[] include, IReadOnlyList<string> removed, DeltaStats stats)
+    private const long Block = 512;
+
+    private readonly bool[] _include;
+
+    private DeltaPlan(TarManifest target, bool[] include, RemovedList removed, DeltaStats stats, long estimatedTarSize)
     {
         Target = target;
-        Include = include;
+        _include = include;
         Removed = removed;
         Stats = stats;
+        EstimatedTarSize = estimatedTarSize;
     }
 
-    /// <summary>The target's entries in archive order.</summary>
-    public IReadOnlyList<TargetEntry> Target { get; }
-
-    /// <summary>Whether the entry at the same index of <see cref="Target"/> goes into the delta.</summary>
-    public IReadOnlyList<bool> Include { get; }
+    /// <summary>The target's manifest; its entries come in archive order.</summary>
+    public TarManifest Target { get; }
 
     /// <summary>The lines of the <c>removed</c> list: every path after every path below it.</summary>
-    public IReadOnlyList<string> Removed { get; }
+    public RemovedList Removed { get; }
 
     /// <summary>The counts; <see cref="DeltaStats.ContentBytes"/> is filled in when the delta is written.</summary>
     public DeltaStats Stats { get; }
@@ -29,125 +36,227 @@ internal sealed class DeltaPlan
     /// About how long the uncompressed delta will be: the carried entries' data and a header block each (long names
     /// add a little), plus the <c>removed</c> list; enough for xz to split the work across the cores.
     /// </summary>
-    public long EstimatedTarSize
-    {
-        get
-        {
-            const long Block = 512;
-            static long Padded(long size) => (size + Block - 1) / Block * Block;
-            var size = Block + Padded(Removed.Sum(path => (long)path.Length + 1)) + 2 * Block;
-            for (var i = 0; i < Target.Count; i++)
-            {
-                if (Include[i])
-                {
-                    var entry = Target[i];
-                    size += Block + (entry.Fingerprint.Kind == TarEntryType.RegularFile ? Padded(entry.Fingerprint.Size) : 0);
-                }
-            }
+    public long EstimatedTarSize { get; }
 
-            return size;
+    /// <summary>Whether the target entry at <paramref name="index"/> (in archive order) goes into the delta.</summary>
+    public bool Includes(int index) => _include[index];
+
+    /// <exception cref="InvalidDataException">The target has a hard link to a path that is not an earlier file, or a removed path has a line break.</exception>
+    public static DeltaPlan Create(TarManifest source, TarManifest target, CancellationToken cancellationToken)
+    {
+        var seed = EntryKey.NewSeed();
+        var sources = ReadSource(source, seed, cancellationToken);
+        var scan = TargetScan.Read(target, sources, seed, cancellationToken);
+        var included = scan.IncludedPaths();
+        var include = new bool[target.Count];
+        for (var i = 0; i < include.Length; i++)
+        {
+            include[i] = included[scan.Last[scan.Keys[i]]];
         }
+
+        var (removed, removedCount) = RemovedPaths(source, sources, scan, included, seed, cancellationToken);
+        var (added, modified) = (0, 0);
+        foreach (var (key, last) in scan.Last)
+        {
+            if (!sources.ContainsKey(key))
+            {
+                added++;
+            }
+            else if (included[last])
+            {
+                modified++;
+            }
+        }
+
+        var stats = new DeltaStats(removedCount, added, modified, scan.Last.Count - added - modified, 0);
+        return new DeltaPlan(target, include, removed, stats, EstimateTarSize(target, include, removed, cancellationToken));
     }
 
-    public static DeltaPlan Create(IReadOnlyDictionary<string, EntryFingerprint> source, IReadOnlyList<TargetEntry> target)
+    /// <summary>Path to (fingerprint, index of its last occurrence, whether that is a directory): the last occurrence wins, as when extracting.</summary>
+    private static Dictionary<EntryKey, SourceEntry> ReadSource(TarManifest source, long seed, CancellationToken cancellationToken)
     {
-        // A path that occurs twice is what its last occurrence says, as when extracting.
-        var last = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < target.Count; i++)
+        var sources = new Dictionary<EntryKey, SourceEntry>(source.Count);
+        var index = 0;
+        foreach (var (path, fingerprint) in source.ReadEntries(cancellationToken))
         {
-            last[target[i].Path] = i;
+            sources[EntryKey.OfPath(path, seed)] = new SourceEntry(EntryKey.OfFingerprint(fingerprint, seed), index++, fingerprint.IsDirectory);
         }
 
-        var included = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (path, index) in last)
-        {
-            var fingerprint = target[index].Fingerprint;
-            if (!source.TryGetValue(path, out var before) || fingerprint.Kind == TarEntryType.HardLink || !fingerprint.Matches(before))
-            {
-                included.Add(path);
-            }
-        }
-
-        IncludeHardLinkTargets(target, included);
-        var removed = RemovedPaths(source, target, last, included, out var removedCount);
-        var include = target.Select(entry => included.Contains(entry.Path)).ToArray();
-        var added = last.Keys.Count(path => !source.ContainsKey(path));
-        var modified = included.Count(source.ContainsKey);
-        var stats = new DeltaStats(removedCount, added, modified, last.Count - added - modified, 0);
-        return new DeltaPlan(target, include, removed, stats);
+        return sources;
     }
 
     /// <summary>
-    /// A hard link is extracted as link(2) to a path the delta must have just written; the file may have kept its
-    /// contents and still need a new inode, so every path a carried hard link names is carried too.
+    /// Every path of the source that the target no longer has (a directory the target only implies stays), and every
+    /// carried path that the source had, except a directory that stays a directory; sorted children first.
     /// </summary>
-    private static void IncludeHardLinkTargets(IReadOnlyList<TargetEntry> target, HashSet<string> included)
+    private static (RemovedList Removed, int RemovedCount) RemovedPaths(
+        TarManifest source, Dictionary<EntryKey, SourceEntry> sources, TargetScan target, bool[] included, long seed, CancellationToken cancellationToken)
     {
-        var earlier = new Dictionary<string, TarEntryType>(StringComparer.Ordinal);
-        foreach (var entry in target)
-        {
-            if (entry.Fingerprint is { Kind: TarEntryType.HardLink, LinkName: { } linked }
-                && (!earlier.TryGetValue(linked, out var linkedKind) || linkedKind == TarEntryType.Directory))
-            {
-                throw new InvalidDataException($"The hard link '{entry.Path}' points to '{linked}', which is not an earlier file of the target.");
-            }
+        var removed = new RemovedList();
+        var removedCount = 0;
 
-            earlier[entry.Path] = entry.Fingerprint.Kind;
-        }
-
-        // Backwards, so that a carried hard link to another hard link also brings in what that one names.
-        for (var i = target.Count - 1; i >= 0; i--)
-        {
-            if (target[i].Fingerprint is { Kind: TarEntryType.HardLink, LinkName: { } linked } && included.Contains(target[i].Path))
-            {
-                included.Add(linked);
-            }
-        }
-    }
-
-    private static List<string> RemovedPaths(
-        IReadOnlyDictionary<string, EntryFingerprint> source,
-        IReadOnlyList<TargetEntry> target,
-        Dictionary<string, int> last,
-        HashSet<string> included,
-        out int removedCount)
-    {
-        // A tarball may leave out a directory's own entry and still hold files below it; extraction creates it.
-        var targetImplicit = new HashSet<string>(last.Keys.SelectMany(TarPath.Ancestors), StringComparer.Ordinal);
-        var sourceImplicit = source.Keys.SelectMany(TarPath.Ancestors).Where(path => !source.ContainsKey(path)).Distinct(StringComparer.Ordinal);
-        var removed = new List<string>();
-        removedCount = 0;
-        foreach (var (path, isDirectory) in source.Select(pair => (pair.Key, pair.Value.IsDirectory)).Concat(sourceImplicit.Select(path => (path, true))))
+        void Consider(string path, EntryKey key, bool isDirectory)
         {
             if (path.Length == 0)
             {
-                continue;
+                return;
             }
 
-            if (!last.TryGetValue(path, out var index))
+            if (!target.Last.TryGetValue(key, out var index))
             {
-                if (isDirectory && targetImplicit.Contains(path))
+                if (!(isDirectory && target.ImpliedDirectories.Contains(key)))
                 {
-                    continue;
+                    removedCount++;
+                    removed.Add(path);
                 }
-
-                removedCount++;
-                removed.Add(path);
             }
-            else if (included.Contains(path) && !(isDirectory && target[index].Fingerprint.IsDirectory))
+            else if (included[index] && !(isDirectory && target.Kinds[index] == TarEntryType.Directory))
             {
                 // A directory that stays a directory keeps its children: extraction only updates its metadata.
                 removed.Add(path);
             }
         }
 
-        if (removed.FirstOrDefault(path => path.Contains('\n')) is { } unlistable)
+        // A tarball may leave out a directory's own entry and still hold files below it; such a directory counts too.
+        var ancestors = new HashSet<EntryKey>();
+        var at = 0;
+        foreach (var (path, fingerprint) in source.ReadEntries(cancellationToken))
         {
-            throw new InvalidDataException($"The path '{unlistable}' has a line break, so the removed list cannot name it.");
+            var key = EntryKey.OfPath(path, seed);
+            if (sources[key].Index == at++)
+            {
+                Consider(path, key, fingerprint.IsDirectory);
+            }
+
+            foreach (var ancestor in TarPath.Ancestors(path))
+            {
+                var ancestorKey = EntryKey.OfPath(ancestor, seed);
+                if (!ancestors.Add(ancestorKey))
+                {
+                    // Seen, and so were all the directories above it.
+                    break;
+                }
+
+                if (!sources.ContainsKey(ancestorKey))
+                {
+                    Consider(ancestor, ancestorKey, isDirectory: true);
+                }
+            }
         }
 
-        // Descending ordinal order puts every path before its parent, so deleting one level at a time works too.
-        removed.Sort((a, b) => string.CompareOrdinal(b, a));
-        return removed;
+        removed.Sort();
+        return (removed, removedCount);
+    }
+
+    private static long EstimateTarSize(TarManifest target, bool[] include, RemovedList removed, CancellationToken cancellationToken)
+    {
+        static long Padded(long size) => (size + Block - 1) / Block * Block;
+        var size = Block + Padded(removed.TextLength) + (2 * Block);
+        var index = 0;
+        foreach (var (_, fingerprint) in target.ReadEntries(cancellationToken))
+        {
+            if (include[index++])
+            {
+                size += Block + (fingerprint.Kind == TarEntryType.RegularFile ? Padded(fingerprint.Size) : 0);
+            }
+        }
+
+        return size;
+    }
+
+    private readonly record struct SourceEntry(EntryKey Fingerprint, int Index, bool IsDirectory);
+
+    /// <summary>What one pass over the target gives: per entry its path key, kind and whether it differs from the source.</summary>
+    private sealed class TargetScan
+    {
+        private readonly bool[] _differs;
+        private readonly List<(int Index, EntryKey Linked)> _hardLinks = [];
+
+        private TargetScan(int count)
+        {
+            Keys = new EntryKey[count];
+            Kinds = new TarEntryType[count];
+            _differs = new bool[count];
+            Last = new Dictionary<EntryKey, int>(count);
+        }
+
+        public EntryKey[] Keys { get; }
+
+        public TarEntryType[] Kinds { get; }
+
+        /// <summary>Path to the index of its last occurrence, which is what extraction leaves.</summary>
+        public Dictionary<EntryKey, int> Last { get; }
+
+        /// <summary>Every directory above a target path: extraction creates them even without an entry of their own.</summary>
+        public HashSet<EntryKey> ImpliedDirectories { get; } = [];
+
+        public static TargetScan Read(TarManifest target, Dictionary<EntryKey, SourceEntry> sources, long seed, CancellationToken cancellationToken)
+        {
+            var scan = new TargetScan(target.Count);
+            var i = 0;
+            foreach (var (path, fingerprint) in target.ReadEntries(cancellationToken))
+            {
+                if (i == scan.Keys.Length)
+                {
+                    throw new InvalidDataException("A tar manifest has more entries than its count says.");
+                }
+
+                var key = EntryKey.OfPath(path, seed);
+                if (fingerprint is { Kind: TarEntryType.HardLink, LinkName: { } linked })
+                {
+                    var linkedKey = EntryKey.OfPath(linked, seed);
+                    if (!scan.Last.TryGetValue(linkedKey, out var earlier) || scan.Kinds[earlier] == TarEntryType.Directory)
+                    {
+                        throw new InvalidDataException($"The hard link '{path}' points to '{linked}', which is not an earlier file of the target.");
+                    }
+
+                    scan._hardLinks.Add((i, linkedKey));
+                }
+
+                scan.Keys[i] = key;
+                scan.Kinds[i] = fingerprint.Kind;
+                scan._differs[i] = fingerprint.Kind == TarEntryType.HardLink
+                    || !sources.TryGetValue(key, out var before)
+                    || before.Fingerprint != EntryKey.OfFingerprint(fingerprint, seed);
+                scan.Last[key] = i;
+                foreach (var ancestor in TarPath.Ancestors(path))
+                {
+                    if (!scan.ImpliedDirectories.Add(EntryKey.OfPath(ancestor, seed)))
+                    {
+                        break;
+                    }
+                }
+
+                i++;
+            }
+
+            return scan;
+        }
+
+        /// <summary>
+        /// Per index of a path's last occurrence: whether the delta carries that path. A path is carried when its last
+        /// occurrence differs from the source (hard links always do); a hard link is extracted as link(2) to a path the
+        /// delta must have just written, so every path a carried hard link names is carried too.
+        /// </summary>
+        public bool[] IncludedPaths()
+        {
+            var included = new bool[Keys.Length];
+            foreach (var last in Last.Values)
+            {
+                included[last] = _differs[last];
+            }
+
+            // Backwards, so that a carried hard link to another hard link also brings in what that one names.
+            for (var h = _hardLinks.Count - 1; h >= 0; h--)
+            {
+                var (index, linked) = _hardLinks[h];
+                if (included[Last[Keys[index]]])
+                {
+                    included[Last[linked]] = true;
+                }
+            }
+
+            return included;
+        }
     }
 }

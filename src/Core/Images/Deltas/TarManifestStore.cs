@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Images.Deltas;
 
@@ -15,17 +16,26 @@ public sealed partial class TarManifestStore(IOptions<SystemImageOptions> option
 
     private string Directory => Path.Combine(options.Value.StateDir, "manifests");
 
-    /// <summary>Stores <paramref name="manifest"/> for the pool file whose SHA-256 is <paramref name="checksum"/>, atomically.</summary>
+    /// <summary>
+    /// Stores <paramref name="manifest"/> for the pool file whose SHA-256 is <paramref name="checksum"/>, atomically: a
+    /// manifest in a file (made while its part was validated) is moved there, one in memory is written there.
+    /// </summary>
     internal void Save(string checksum, TarManifest manifest)
     {
         var path = PathOf(checksum);
-        System.IO.Directory.CreateDirectory(Directory);
-        var temp = $"{path}.tmp-{Guid.NewGuid():N}";
+        PrivatePaths.CreateDirectory(Directory);
+        if (manifest.FilePath is not null)
+        {
+            manifest.MoveTo(path);
+            return;
+        }
+
+        var temp = TempPath(path);
         try
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                manifest.WriteTo(file);
+                manifest.CopyTo(file);
             }
 
             File.Move(temp, path, overwrite: true);
@@ -36,14 +46,17 @@ public sealed partial class TarManifestStore(IOptions<SystemImageOptions> option
         }
     }
 
-    /// <summary>The stored manifest, or one made by scanning <paramref name="openTar"/> (an uncompressed tar stream this method disposes) and then stored.</summary>
+    /// <summary>
+    /// The stored manifest, or one made by scanning <paramref name="openTar"/> (an uncompressed tar stream this method
+    /// disposes) and then stored. Either way it is read from its file, one entry at a time.
+    /// </summary>
     /// <exception cref="InvalidDataException">The tarball is malformed or has an entry a delta cannot carry.</exception>
     internal TarManifest GetOrScan(string checksum, Func<Stream> openTar, CancellationToken cancellationToken)
     {
         var path = PathOf(checksum);
         if (File.Exists(path))
         {
-            if (TarManifest.TryRead(File.ReadAllBytes(path)) is { } stored)
+            if (TarManifest.OpenOrNull(path) is { } stored)
             {
                 return stored;
             }
@@ -51,14 +64,24 @@ public sealed partial class TarManifestStore(IOptions<SystemImageOptions> option
             LogDamaged(logger, path);
         }
 
-        TarManifest manifest;
-        using (var tar = openTar())
+        PrivatePaths.CreateDirectory(Directory);
+        var temp = TempPath(path);
+        try
         {
-            manifest = TarManifest.Scan(tar, cancellationToken);
-        }
+            int count;
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var tar = openTar())
+            {
+                count = TarManifest.Scan(tar, file, cancellationToken);
+            }
 
-        Save(checksum, manifest);
-        return manifest;
+            File.Move(temp, path, overwrite: true);
+            return TarManifest.FromFile(path, count);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
     /// <summary>Deletes the manifests of pool files that are gone (and leftovers of interrupted writes); returns how many.</summary>
@@ -93,6 +116,8 @@ public sealed partial class TarManifestStore(IOptions<SystemImageOptions> option
         return Path.Combine(Directory, checksum + Extension);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Manifest {Path} is damaged: making it again from the tarball")]
+    private static string TempPath(string path) => $"{path}.tmp-{Guid.NewGuid():N}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Manifest {Path} is damaged or of an older format: making it again from the tarball")]
     private static partial void LogDamaged(ILogger logger, string path);
 }

@@ -13,7 +13,7 @@ namespace SystemImage.Core.Images.Parts;
 /// input and the output are hashed on the way. Memory stays flat whatever the file size. Bad input is refused with
 /// a one-line reason in <see cref="PartResult.Error"/> and leaves nothing behind; only infrastructure failures throw.
 /// </summary>
-public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> logger)
+public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsOptions> limits, ILogger<PartPreparer> logger)
 {
     // A dot name with ".tmp-" is what TreeBatch.IsTemporary recognises, so a crash leftover in the tree gets cleaned up.
     private const string TempMarker = TreeBatch.TempMarker;
@@ -147,13 +147,13 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
         await using var output = CreateOutput(outputPath);
         using var hashedOutput = new HashingWriteStream(output);
         var encoder = new XzEncoderStream(hashedOutput, xz.Value.ToSettings().ForInputSize(tarSize), leaveOpen: true);
-        var manifest = new TarManifestBuilder();
+        using var manifest = NewManifest(outputPath);
         int entries;
         try
         {
             await using var gzip = compression == PartCompression.Gzip ? new GzipDecoderStream(input, leaveOpen: true) : null;
             using var tee = new TeeReadStream(gzip ?? (Stream)input, encoder);
-            entries = await TarValidator.ValidateAsync(tee, manifest, cancellationToken);
+            entries = await TarValidator.ValidateAsync(tee, manifest, limits.Value.MaxEntriesPerPart, cancellationToken);
             await tee.FlushSinkAsync(cancellationToken);
             await encoder.CompleteAsync(cancellationToken);
         }
@@ -176,11 +176,11 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
     {
         await using var copy = linked ? null : CreateOutput(outputPath);
         using var tee = copy is null ? null : new TeeReadStream(input, copy);
-        var manifest = new TarManifestBuilder();
+        using var manifest = NewManifest(outputPath);
         int entries;
         await using (var decoder = new XzDecoderStream(tee ?? (Stream)input, leaveOpen: true, threads: xz.Value.Threads))
         {
-            entries = await TarValidator.ValidateAsync(decoder, manifest, cancellationToken);
+            entries = await TarValidator.ValidateAsync(decoder, manifest, limits.Value.MaxEntriesPerPart, cancellationToken);
         }
 
         if (tee is not null && copy is not null)
@@ -200,6 +200,9 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, ILogger<PartPreparer> l
             Manifest = manifest.Build(),
         };
     }
+
+    /// <summary>The entries' manifest goes to a file beside the output, written as the tar is read, never held in memory.</summary>
+    private static TarManifestBuilder NewManifest(string outputPath) => new(outputPath + ".manifest");
 
     private static FileStream CreateOutput(string path) =>
         new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);

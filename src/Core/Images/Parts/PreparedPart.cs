@@ -17,6 +17,16 @@ public sealed record PreparedPart(
     bool StoredAsIs,
     int Entries)
 {
-    /// <summary>The entries' fingerprints, made during validation; null when an entry is one a delta cannot carry.</summary>
+    /// <summary>The entries' fingerprints, made during validation (a file beside the output); null when an entry is one a delta cannot carry.</summary>
     internal Deltas.TarManifest? Manifest { get; init; }
+
+    /// <summary>Deletes the output and its manifest, for a part that will not be used after all.</summary>
+    internal void Discard()
+    {
+        File.Delete(OutputPath);
+        if (Manifest?.FilePath is { } manifest)
+        {
+            File.Delete(manifest);
+        }
+    }
 }

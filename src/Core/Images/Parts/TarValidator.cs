@@ -18,15 +18,16 @@ internal static class TarValidator
     /// <summary>Validates the tar in <paramref name="tar"/> and returns its number of entries.</summary>
     /// <param name="tar">The uncompressed tar.</param>
     /// <param name="manifest">When given, receives every entry with the SHA-256 of its data, for the delta generator.</param>
+    /// <param name="maxEntries">Most entries the tar may have (global PAX headers not counted).</param>
     /// <param name="cancellationToken">Stops the read.</param>
-    /// <exception cref="PartRefusedException">The tar is truncated, corrupt, empty or has an unsafe entry.</exception>
-    public static async Task<int> ValidateAsync(Stream tar, TarManifestBuilder? manifest, CancellationToken cancellationToken)
+    /// <exception cref="PartRefusedException">The tar is truncated, corrupt, empty, has too many entries or an unsafe one.</exception>
+    public static async Task<int> ValidateAsync(Stream tar, TarManifestBuilder? manifest, int maxEntries, CancellationToken cancellationToken)
     {
         var guard = new TarReadGuard(tar);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            var entries = await ReadEntriesAsync(guard, buffer, manifest, cancellationToken);
+            var entries = await ReadEntriesAsync(guard, buffer, manifest, maxEntries, cancellationToken);
             await DrainAsync(guard, buffer, cancellationToken);
             return entries;
         }
@@ -39,7 +40,8 @@ internal static class TarValidator
     /// <summary>True for a name that is absolute or has a <c>..</c> segment, i.e. could land outside the unpack directory.</summary>
     public static bool IsUnsafePath(string path) => path.StartsWith('/') || path.Split('/').Contains("..");
 
-    private static async Task<int> ReadEntriesAsync(TarReadGuard guard, byte[] buffer, TarManifestBuilder? manifest, CancellationToken cancellationToken)
+    private static async Task<int> ReadEntriesAsync(
+        TarReadGuard guard, byte[] buffer, TarManifestBuilder? manifest, int maxEntries, CancellationToken cancellationToken)
     {
         var entries = 0;
         using var hash = manifest is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -57,6 +59,12 @@ internal static class TarValidator
                     if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
                     {
                         continue;
+                    }
+
+                    if (entries == maxEntries)
+                    {
+                        throw new PartRefusedException(
+                            $"the tar archive has more than {maxEntries} entries, the most one part may have (SystemImage:Limits:MaxEntriesPerPart)");
                     }
 
                     Check(entry);

@@ -23,5 +23,6 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Name).IsRequired().HasMaxLength(100).UseCollation("NOCASE");
         builder.HasIndex(u => u.Name).IsUnique();
         builder.Property(u => u.PasswordHash).IsRequired();
+        builder.Property(u => u.SecurityStamp).IsRequired().HasMaxLength(64);
     }
 }

@@ -13,8 +13,8 @@ public sealed class TarManifestTests
 
     private static void AssertSame(TarManifest expected, TarManifest actual) =>
         Assert.Equal(
-            expected.Entries.Select(Describe),
-            actual.Entries.Select(Describe));
+            expected.ReadEntries(CancellationToken.None).Select(Describe),
+            actual.ReadEntries(CancellationToken.None).Select(Describe));
 
     // EntryFingerprint holds a byte array, so compare a readable rendering of every field.
     private static string Describe(TargetEntry entry)
@@ -31,9 +31,9 @@ public sealed class TarManifestTests
             var manifest = Scan(Tree(3).ToTar());
             using var file = new MemoryStream();
 
-            manifest.WriteTo(file);
+            manifest.CopyTo(file);
 
-            Assert.True(manifest.Entries.Count > 500);
+            Assert.True(manifest.Count > 500);
             AssertSame(manifest, TarManifest.TryRead(file.ToArray())!);
         }
 
@@ -43,12 +43,12 @@ public sealed class TarManifestTests
             var manifest = Scan(SampleTrees.Base().ToTar());
             using var file = new MemoryStream();
 
-            manifest.WriteTo(file);
+            manifest.CopyTo(file);
 
             var read = TarManifest.TryRead(file.ToArray())!;
             AssertSame(manifest, read);
-            Assert.Contains(read.Entries, e => e.Path == "dev/null" && e.Fingerprint is { DeviceMajor: 1, DeviceMinor: 3 });
-            Assert.Contains(read.Entries, e => e.Path == "usr/lib/libx.so" && e.Fingerprint.LinkName == "libx.so.1");
+            Assert.Contains(read.ReadEntries(CancellationToken.None), e => e.Path == "dev/null" && e.Fingerprint is { DeviceMajor: 1, DeviceMinor: 3 });
+            Assert.Contains(read.ReadEntries(CancellationToken.None), e => e.Path == "usr/lib/libx.so" && e.Fingerprint.LinkName == "libx.so.1");
         }
 
         [Theory]
@@ -59,7 +59,7 @@ public sealed class TarManifestTests
         {
             var manifest = Scan(SampleTrees.Base().ToTar());
             using var file = new MemoryStream();
-            manifest.WriteTo(file);
+            manifest.CopyTo(file);
             var bytes = file.ToArray();
 
             if (flippedByte >= 0)
@@ -75,7 +75,16 @@ public sealed class TarManifestTests
         }
 
         [Fact]
-        public void RefuseSomethingElse() => Assert.Null(TarManifest.TryRead("not a manifest at all, just some text"u8));
+        public void RefuseTheOlderFormatSoItIsMadeAgain()
+        {
+            // SIMANIF1: the count first, no end marker; read whole into memory, which this format no longer needs.
+            var body = "SIMANIF1"u8.ToArray().Concat(BitConverter.GetBytes(0)).ToArray();
+
+            Assert.Null(TarManifest.TryRead([.. body, .. System.Security.Cryptography.SHA256.HashData(body)]));
+        }
+
+        [Fact]
+        public void RefuseSomethingElse() => Assert.Null(TarManifest.TryRead("not a manifest at all, just some text"u8.ToArray()));
     }
 
     public sealed class FromTheValidator
@@ -84,9 +93,9 @@ public sealed class TarManifestTests
         public async Task IsWhatScanningTheTarGives()
         {
             var tar = Tree(5).ToTar();
-            var builder = new TarManifestBuilder();
+            using var builder = new TarManifestBuilder();
 
-            await TarValidator.ValidateAsync(new MemoryStream(tar), builder, CancellationToken.None);
+            await TarValidator.ValidateAsync(new MemoryStream(tar), builder, int.MaxValue, CancellationToken.None);
 
             AssertSame(Scan(tar), builder.Build()!);
         }
@@ -95,12 +104,65 @@ public sealed class TarManifestTests
         public async Task IsWhatScanningTheTarGivesWithDotSlashNamesAndSpecialFiles()
         {
             var tar = SampleTrees.Base().ToTar("./");
-            var builder = new TarManifestBuilder();
+            using var builder = new TarManifestBuilder();
 
-            await TarValidator.ValidateAsync(new MemoryStream(tar), builder, CancellationToken.None);
+            await TarValidator.ValidateAsync(new MemoryStream(tar), builder, int.MaxValue, CancellationToken.None);
 
             AssertSame(Scan(tar), builder.Build()!);
         }
+    }
+
+    public sealed class InAFile : IDisposable
+    {
+        private readonly string _directory = Directory.CreateTempSubdirectory("manifest-tests-").FullName;
+
+        [Fact]
+        public async Task IsWrittenByTheValidatorAsTheTarIsReadAndReadBackTheSame()
+        {
+            var tar = Tree(7).ToTar();
+            var path = Path.Combine(_directory, "part.manifest");
+            TarManifest? built;
+            using (var builder = new TarManifestBuilder(path))
+            {
+                await TarValidator.ValidateAsync(new MemoryStream(tar), builder, int.MaxValue, CancellationToken.None);
+                built = builder.Build();
+            }
+
+            Assert.Equal(path, built?.FilePath);
+            AssertSame(Scan(tar), built!);
+            AssertSame(Scan(tar), TarManifest.OpenOrNull(path)!);
+        }
+
+        [Fact]
+        public async Task IsDeletedWhenTheValidatorRefusesTheTar()
+        {
+            var path = Path.Combine(_directory, "part.manifest");
+            using (var builder = new TarManifestBuilder(path))
+            {
+                await Assert.ThrowsAsync<PartRefusedException>(() =>
+                    TarValidator.ValidateAsync(new MemoryStream(Tree(8).ToTar()), builder, maxEntries: 10, CancellationToken.None));
+            }
+
+            Assert.False(File.Exists(path));
+        }
+
+        [Fact]
+        public void IsNotOpenedWhenDamaged()
+        {
+            var path = Path.Combine(_directory, "part.manifest");
+            using (var file = File.Create(path))
+            {
+                Scan(SampleTrees.Base().ToTar()).CopyTo(file);
+            }
+
+            var bytes = File.ReadAllBytes(path);
+            bytes[bytes.Length / 2] ^= 0x01;
+            File.WriteAllBytes(path, bytes);
+
+            Assert.Null(TarManifest.OpenOrNull(path));
+        }
+
+        public void Dispose() => Directory.Delete(_directory, recursive: true);
     }
 
     public sealed class WithTheDeltaGenerator

@@ -216,6 +216,46 @@ public sealed class PartPreparerRefusalTests
             Assert.StartsWith("a tar header with its long-name or PAX records is larger than 1 MiB", error, StringComparison.Ordinal);
         }
 
+        [Theory]
+        [InlineData(PartCompression.Tar)]
+        [InlineData(PartCompression.Xz)]
+        public async Task RefusesMoreEntriesThanTheLimitAndKeepsNoManifest(PartCompression compression)
+        {
+            var tar = new TarballBuilder();
+            for (var i = 0; i < 11; i++)
+            {
+                tar.WithFile($"system/empty-{i}", "");
+            }
+
+            var input = _workspace.WriteInput("many.tar", tar.Build());
+            if (compression == PartCompression.Xz)
+            {
+                var xz = _workspace.Input("many.tar.xz");
+                await PartTools.RunToFileAsync(xz, "xz", "-c", "--", input);
+                input = xz;
+            }
+
+            var result = await PartWorkspace.Preparer(maxEntries: 10).PrepareAsync(input, compression, _workspace.Work, CancellationToken.None);
+
+            Assert.Equal("the tar archive has more than 10 entries, the most one part may have (SystemImage:Limits:MaxEntriesPerPart)", result.Error);
+            _workspace.AssertWorkIsEmpty();
+        }
+
+        [Fact]
+        public async Task AcceptsExactlyAsManyEntriesAsTheLimit()
+        {
+            var tar = new TarballBuilder();
+            for (var i = 0; i < 10; i++)
+            {
+                tar.WithFile($"system/empty-{i}", "");
+            }
+
+            var result = await PartWorkspace.Preparer(maxEntries: 10).PrepareAsync(
+                _workspace.WriteInput("ten.tar", tar.Build()), PartCompression.Tar, _workspace.Work, CancellationToken.None);
+
+            Assert.Equal(10, result.Part?.Entries);
+        }
+
         [Fact]
         public async Task DeletesTheOutputAndThrowsSoonWhenCancelledHalfway()
         {

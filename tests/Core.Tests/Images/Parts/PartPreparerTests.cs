@@ -171,13 +171,14 @@ public sealed class PartPreparerTests
         }
 
         [Fact]
-        public async Task LeavesOnlyTheOutputInTheWorkDirectory()
+        public async Task LeavesOnlyTheOutputAndItsManifestInTheWorkDirectory()
         {
             var input = await _workspace.TarGzAsync();
 
             var part = await AcceptAsync(input, PartCompression.Gzip);
 
-            Assert.Equal([part.OutputPath], Directory.GetFileSystemEntries(_workspace.Work));
+            Assert.Equal([part.OutputPath, part.Manifest?.FilePath], Directory.GetFileSystemEntries(_workspace.Work).Order());
+            Assert.Equal(part.Entries, part.Manifest?.Count);
             Assert.StartsWith(".", Path.GetFileName(part.OutputPath), StringComparison.Ordinal);
         }
 

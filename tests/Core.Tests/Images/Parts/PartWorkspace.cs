@@ -26,8 +26,11 @@ internal sealed class PartWorkspace : IDisposable
 
     public string Work => Path.Combine(Root, "work");
 
-    public static PartPreparer Preparer(int preset = 6, bool linkInputs = true) =>
-        new(Options.Create(new XzOptions { Preset = preset }), NullLogger<PartPreparer>.Instance) { LinkInputs = linkInputs };
+    public static PartPreparer Preparer(int preset = 6, bool linkInputs = true, int maxEntries = 1_000_000) =>
+        new(Options.Create(new XzOptions { Preset = preset }), Options.Create(new ArchiveLimitsOptions { MaxEntriesPerPart = maxEntries }), NullLogger<PartPreparer>.Instance)
+        {
+            LinkInputs = linkInputs,
+        };
 
     public string Input(string name) => Path.Combine(Inputs, name);
 
