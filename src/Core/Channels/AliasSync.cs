@@ -19,7 +19,8 @@ public sealed class AliasSync(VersionTarballWriter versionTarballs, TimeProvider
         var aliases = await db.Channels.Where(c => c.AliasTarget == target.Name).ToListAsync(cancellationToken);
         var devices = new List<DeviceRef>();
         var removed = new List<string>();
-        foreach (var alias in aliases)
+        // An alias the server cannot publish under its name (an old row) is left as it is until it is renamed or removed.
+        foreach (var alias in aliases.Where(a => Names.ValidateChannel(a.Name) is null))
         {
             await SyncAsync(db, alias, target, devices, removed, cancellationToken);
         }
