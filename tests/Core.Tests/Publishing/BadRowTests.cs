@@ -90,6 +90,27 @@ public sealed class BadRowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PromotionsAndAliasesLeaveOutStoredChannelsAndDevicesWhoseNamesAreRefused()
+    {
+        await InsertDeviceAsync(await ChannelIdAsync("stable"), "index.json");
+        await InsertDeviceAsync(await InsertChannelAsync("gpg"), "mako");
+        var build = SimpleTarball.WriteBuild(Path.Combine(_data.Path, "rootfs.tar.gz"), 1);
+        Assert.True((await _data.Get<ImageService>().PublishAsync(new PublishImageRequest("stable", "mako", [new PartInput("ubuntu", build)]), Tester, None)).Succeeded);
+        var keyrings = Directory.EnumerateFiles(_data.File("/gpg")).Order().ToList();
+
+        var (promotion, _) = await _data.Get<ChannelPromotion>().PromoteAsync("stable", "gpg", null, null, Tester, None);
+        var alias = await Channels.CreateAliasAsync("mirror", "stable", Tester, None);
+
+        Assert.Equal(OperationStatus.Conflict, promotion.Status);
+        Assert.Contains("'gpg' is reserved", promotion.Message);
+        Assert.Equal(keyrings, Directory.EnumerateFiles(_data.File("/gpg")).Order());
+        Assert.False(Directory.Exists(_data.File("/gpg/mako")));
+        Assert.True(alias.Succeeded, alias.Message);
+        Assert.Equal(["mako"], TreeAssert.Channels(_data)["mirror"]!["devices"]!.AsObject().Select(d => d.Key));
+        TreeAssert.Exists(_data, "/mirror/mako/version-1.tar.xz");
+    }
+
+    [Fact]
     public async Task ForeignFilesWhereADirectoryGoesAreRefusedBeforeAnythingIsCommitted()
     {
         File.WriteAllText(_data.File("/README"), "mirror notes\n");
