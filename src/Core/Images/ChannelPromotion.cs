@@ -122,6 +122,10 @@ public sealed class ChannelPromotion(
             {
                 plan.Add((new DevicePromotion(device.Name, latest.Version, candidate.Version, null, "unchanged: already the latest"), null, null));
             }
+            else if ((latest?.Version ?? 0) >= ImageService.MaxVersion)
+            {
+                plan.Add((new DevicePromotion(device.Name, latest?.Version, candidate.Version, null, $"skipped: version {ImageService.MaxVersion + 1} would be out of range (0–{ImageService.MaxVersion})"), null, null));
+            }
             else
             {
                 var next = (latest?.Version ?? 0) + 1;
