@@ -70,7 +70,7 @@ public sealed class HostileInputVerbsTests(ServerProcess server) : IClassFixture
         Assert.Equal(["mako"], channels["kept"]!["devices"]!.AsObject().Select(d => d.Key));
         Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync(new Uri("/kept/mako/index.json", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync(new Uri("/channels.json.asc", UriKind.Relative))).StatusCode);
-        Assert.Contains("Not published: channel row", server.Log);
+        Assert.Contains("Left out of the tree until renamed or removed: channel row", server.Log);
         Assert.Contains("'channels.json.asc' is reserved", server.Log);
         Assert.Contains("cannot contain '/'", server.Log);
         AssertOneLine(await Verb(1, "create-device", "channels.json.asc", "flo"), "Rename or remove channel 'channels.json.asc' first.");

@@ -12,68 +12,70 @@ namespace SystemImage.Core.Publishing;
 /// </summary>
 internal static class PublishableTree
 {
-    /// <summary>Removes from <paramref name="channels"/> (untracked entities) what cannot be published and says why for each.</summary>
-    public static List<string> Prune(List<Channel> channels, string root)
+    /// <summary>
+    /// Removes from <paramref name="channels"/> (untracked entities) the channels and devices whose names are refused,
+    /// and per-device redirects to a channel removed, and says why for each. Names only: no file system access.
+    /// </summary>
+    public static List<string> PruneNames(List<Channel> channels)
     {
         var problems = new List<string>();
-        channels.RemoveAll(channel =>
-        {
-            if (ChannelProblem(channel, root) is { } problem)
-            {
-                problems.Add(problem);
-                return true;
-            }
-
-            return false;
-        });
-
+        channels.RemoveAll(channel => Refused(Names.ValidateChannel(channel.Name) is { } invalid ? $"channel row {channel.Id}: {invalid}" : null, problems));
         var published = channels.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var channel in channels)
         {
-            channel.Devices.RemoveAll(device =>
-            {
-                if (DeviceProblem(channel, device, root, published) is { } problem)
-                {
-                    problems.Add(problem);
-                    return true;
-                }
-
-                return false;
-            });
+            channel.Devices.RemoveAll(device => Refused(
+                Names.ValidateDevice(device.Name) is { } invalid ? $"device row {device.Id} of channel '{channel.Name}': {invalid}"
+                : device.RedirectTarget is { } target && !published.Contains(target) ? $"device '{device.Name}' of channel '{channel.Name}': it redirects to '{target}', which is not published"
+                : null,
+                problems));
         }
 
         return problems;
     }
 
-    private static string? ChannelProblem(Channel channel, string root)
+    /// <summary>
+    /// Removes from <paramref name="devices"/> (and from their channels' device lists) those whose directory cannot be made
+    /// because something that is not a directory stands in its way, and says why for each. Only the devices a publish
+    /// writes are looked at, so a small change does not look at every directory of a large tree.
+    /// </summary>
+    public static List<string> PruneBlocked(List<(Channel Channel, Device Device)> devices, string root)
     {
-        if (Names.ValidateChannel(channel.Name) is { } invalid)
+        var problems = new List<string>();
+        var channels = new Dictionary<string, string?>(StringComparer.Ordinal);
+        devices.RemoveAll(pair =>
         {
-            return $"channel row {channel.Id}: {invalid}";
-        }
+            var (channel, device) = pair;
+            var channelDirectory = "/" + channel.Name;
+            if (!channels.TryGetValue(channel.Name, out var channelObstacle))
+            {
+                channelObstacle = channels[channel.Name] = TreeObstacle.InDirectory(root, channelDirectory);
+            }
 
-        var directory = "/" + channel.Name;
-        return channel.RedirectTarget is null && channel.Devices.Count > 0 && TreeObstacle.InDirectory(root, directory) is { } obstacle
-            ? $"channel '{channel.Name}': {TreeObstacle.ExplainDirectory(directory, obstacle)}"
-            : null;
+            var directory = TreeLayout.DeviceDirectory(channel.Name, device.Name);
+            var problem = channelObstacle is not null
+                ? $"channel '{channel.Name}': {TreeObstacle.ExplainDirectory(channelDirectory, channelObstacle)}"
+                : !Directory.Exists(Path.Combine(root, channel.Name, device.Name)) && File.Exists(Path.Combine(root, channel.Name, device.Name))
+                    ? $"device '{device.Name}' of channel '{channel.Name}': {TreeObstacle.ExplainDirectory(directory, directory)}"
+                    : null;
+            if (problem is null)
+            {
+                return false;
+            }
+
+            channel.Devices.Remove(device);
+            problems.Add(problem);
+            return true;
+        });
+        return problems;
     }
 
-    private static string? DeviceProblem(Channel channel, Device device, string root, HashSet<string> published)
+    private static bool Refused(string? problem, List<string> problems)
     {
-        if (Names.ValidateDevice(device.Name) is { } invalid)
+        if (problem is not null)
         {
-            return $"device row {device.Id} of channel '{channel.Name}': {invalid}";
+            problems.Add(problem);
         }
 
-        if (device.RedirectTarget is { } target)
-        {
-            return published.Contains(target) ? null : $"device '{device.Name}' of channel '{channel.Name}': it redirects to '{target}', which is not published";
-        }
-
-        // The channel's own directory passed; only the device's last segment is left to look at.
-        var full = Path.Combine(root, channel.Name, device.Name);
-        return !Directory.Exists(full) && File.Exists(full)
-            ? $"device '{device.Name}' of channel '{channel.Name}': {TreeObstacle.ExplainDirectory(TreeLayout.DeviceDirectory(channel.Name, device.Name), TreeLayout.DeviceDirectory(channel.Name, device.Name))}"
-            : null;
+        return problem is not null;
     }
 }

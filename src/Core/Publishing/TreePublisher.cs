@@ -37,12 +37,14 @@ public sealed partial class TreePublisher(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var channels = await db.Channels.AsNoTracking().Include(c => c.Devices).OrderBy(c => c.Name).ToListAsync(cancellationToken);
         var expectedDirectories = DeviceDirectories(channels);
-        foreach (var problem in PublishableTree.Prune(channels, Root))
+        var problems = PublishableTree.PruneNames(channels);
+        var devices = SelectDevices(channels, request);
+        problems.AddRange(PublishableTree.PruneBlocked(devices, Root));
+        foreach (var problem in problems)
         {
             LogNotPublished(logger, problem);
         }
 
-        var devices = SelectDevices(channels, request);
         var images = await LoadImagesAsync(db, devices, cancellationToken);
 
         var generatedAt = GeneratedAt.Format(time.GetUtcNow());
@@ -276,7 +278,7 @@ public sealed partial class TreePublisher(
             .ToList();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Not published: {Problem}; rename or remove it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Left out of the tree until renamed or removed: {Problem}")]
     private static partial void LogNotPublished(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Directory {Directory} was not removed: {Reason}")]
