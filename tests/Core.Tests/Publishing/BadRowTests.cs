@@ -75,6 +75,29 @@ public sealed class BadRowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUnreadablePendingPublishIsFinishedAsAPublishOfEverything()
+    {
+        var outside = Directory.CreateTempSubdirectory("staging-outside-").FullName;
+        File.WriteAllText(Path.Combine(outside, "manifest.json"), "[]");
+        try
+        {
+            await ExecuteAsync("INSERT INTO PendingPublishes (Staging, Request, CreatedAt) VALUES ('20260101000000-00', 'not json', 0)");
+            await ExecuteAsync(
+                "INSERT INTO PendingPublishes (Staging, Request, CreatedAt) VALUES ($staging, '{}', 0)",
+                ("$staging", Path.GetRelativePath(Path.Combine(_data.Options.StateDir, "staging"), outside)));
+
+            await _data.Get<DataDirectory>().RepairTreeAsync(None);
+
+            Assert.Equal(0, await _data.Get<PendingPublishes>().CountAsync(None));
+            Assert.True(File.Exists(Path.Combine(outside, "manifest.json")), "a staging name outside the staging area must not be touched");
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ImagesAreNotPublishedIntoADeviceWhoseNameIsRefused()
     {
         await InsertDeviceAsync(await ChannelIdAsync("stable"), "index.json");
