@@ -36,6 +36,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<ArchiveLimitsOptions>().Bind(configuration.GetSection(ArchiveLimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SignInOptions>().Bind(configuration.GetSection(SignInOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DescriptionOptions>().Bind(configuration.GetSection(DescriptionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SystemImageOptions>, SystemImageOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 

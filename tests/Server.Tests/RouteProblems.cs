@@ -21,6 +21,9 @@ internal static class RouteProblems
         new("POST /channels", BadRequest, "no name") { Send = (w, r) => w.Request(r, body: Json(new { hidden = true })), Detail = "'name' is required" },
         new("POST /channels", BadRequest, "both alias and redirect") { Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, alias = Source, redirect = Source })), Detail = "cannot both be given" },
         new("POST /channels", BadRequest, "a reserved name") { Send = (w, r) => w.Request(r, body: Json(new { name = "api/v2" })), Detail = "reserved" },
+        new("POST /channels", BadRequest, "the name of a file of the tree root") { Send = (w, r) => w.Request(r, body: Json(new { name = "channels.json.asc" })), Detail = "'channels.json.asc' is reserved" },
+        new("POST /channels", BadRequest, "a segment named like a file the server writes") { Send = (w, r) => w.Request(r, body: Json(new { name = "ubuntu-touch/index.json" })), Detail = "ends in '.json'" },
+        new("POST /channels", BadRequest, "an alias named like a signature") { Send = (w, r) => w.Request(r, body: Json(new { name = "mirror.asc", alias = Source })), Detail = "ends in '.asc'" },
         new("POST /channels", NotFound, "an unknown alias target") { Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, alias = Nowhere })), Detail = Nowhere },
         new("POST /channels", NotFound, "an unknown redirect target") { Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, redirect = Nowhere })), Detail = Nowhere },
         new("POST /channels", NotFound, "an unknown channel to copy devices from") { Send = (w, r) => w.Request(r, body: Json(new { name = Slashed, copyDevicesFrom = Nowhere })), Detail = Nowhere },
@@ -58,6 +61,7 @@ internal static class RouteProblems
 
         new("POST /channels/{c}/rename", BadRequest, "no new name") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'newName' is required" },
         new("POST /channels/{c}/rename", BadRequest, "a move inside itself") { Send = (w, r) => w.Request(r, body: Json(new { newName = Slashed + "/inner" })), Detail = "inside itself" },
+        new("POST /channels/{c}/rename", BadRequest, "a new name named like a tarball") { Send = (w, r) => w.Request(r, body: Json(new { newName = "stable.tar.xz" })), Detail = "ends in '.tar.xz'" },
         new("POST /channels/{c}/rename", Conflict, "the new name exists") { ArrangeAsync = FromSource, Send = (w, r) => w.Request(r, body: Json(new { newName = Source })), Detail = "already exists" },
 
         new("DELETE /channels/{c}", Conflict, "an alias points at it")
@@ -81,6 +85,7 @@ internal static class RouteProblems
 
         new("POST /channels/{c}/devices", BadRequest, "no name") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'name' is required" },
         new("POST /channels/{c}/devices", BadRequest, "a name with a slash") { Send = (w, r) => w.Request(r, body: Json(new { name = "ma/ko" })) },
+        new("POST /channels/{c}/devices", BadRequest, "a name like the index") { Send = (w, r) => w.Request(r, body: Json(new { name = "index.json" })), Detail = "ends in '.json'" },
         new("POST /channels/{c}/devices", NotFound, "an unknown redirect target") { Send = (w, r) => w.Request(r, body: Json(new { name = Mako, redirect = Nowhere })), Detail = Nowhere },
         new("POST /channels/{c}/devices", Conflict, "it already exists") { ArrangeAsync = Basic, Detail = "already exists" },
         new("POST /channels/{c}/devices", Conflict, "in an alias") { ArrangeAsync = AliasOfSource, Send = (w, r) => w.Request(r, body: Json(new { name = "flo" })), Detail = "alias" },
@@ -94,6 +99,26 @@ internal static class RouteProblems
         new("POST " + Images, BadRequest, "a zip file") { Send = (w, r) => w.Request(r, body: new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "ubuntu", "rootfs.zip" } }), Detail = ".tar.gz" },
         new("POST " + Images, BadRequest, "percentage half") { Send = (w, r) => w.Request(r, body: Upload(1, ("phasedPercentage", "half"))), Detail = "whole numbers" },
         new("POST " + Images, BadRequest, "percentage 101") { Send = (w, r) => w.Request(r, body: Upload(1, ("phasedPercentage", "101"))), Detail = "0–100" },
+        new("POST " + Images, BadRequest, "minVersion -7") { Send = (w, r) => w.Request(r, body: Upload(1, ("minVersion", "-7"))), Detail = "minVersion -7 is out of range" },
+        new("POST " + Images, BadRequest, "minVersion 10^9") { Send = (w, r) => w.Request(r, body: Upload(1, ("minVersion", "1000000000"))), Detail = "minVersion 1000000000 is out of range" },
+        new("POST " + Images, BadRequest, "a description over 4 KiB") { Send = (w, r) => w.Request(r, body: Upload(1, ("description", new string('d', 5000)))), Detail = "the limit is 4096 bytes" },
+        new("POST " + Images, BadRequest, "a tag over 64 characters") { Send = (w, r) => w.Request(r, body: Upload(1, ("tag", new string('t', 65)))), Detail = "at most 64 characters" },
+        new("POST " + Images, BadRequest, "a hard link to a name not in the archive")
+        {
+            Send = (w, r) => w.Request(r, body: Tarball(new TarballBuilder().WithFile("system/etc/hostname", "x\n").WithHardLink("system/etc/passwd", "system/etc/shadow"))),
+            Detail = "tar entry 'system/etc/passwd' is a hard link to 'system/etc/shadow', which is not a file earlier in the archive",
+        },
+        new("POST " + Images, BadRequest, "a later image with a hard link to a name not in the archive")
+        {
+            ArrangeAsync = RouteTable.WithImage,
+            Send = (w, r) => w.Request(r, body: Tarball(new TarballBuilder().WithFile("system/etc/hostname", "y\n").WithHardLink("system/bin/sh", "system/bin/busybox"))),
+            Detail = "tar entry 'system/bin/sh' is a hard link to 'system/bin/busybox'",
+        },
+        new("POST " + Images, BadRequest, "an entry written through the archive's own symbolic link")
+        {
+            Send = (w, r) => w.Request(r, body: Tarball(new TarballBuilder().WithSymbolicLink("system/lnk", "/tmp/x").WithFile("system/lnk/pwned", "x"))),
+            Detail = "tar entry 'system/lnk/pwned' lies below 'system/lnk', a symbolic link to '/tmp/x' outside the archive",
+        },
         new("POST " + Images, BadRequest, "a tarball escaping its root")
         {
             Send = (w, r) => w.Request(r, body: new MultipartFormDataContent { { new ByteArrayContent(new TarballBuilder().WithFile("../../etc/passwd", "root::0:0\n").BuildGzip()), "ubuntu", "rootfs.tar.gz" } }),
@@ -113,9 +138,16 @@ internal static class RouteProblems
         new("PUT " + Images + "/{v}/phased-percentage", Conflict, "in an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
         new("PUT " + Images + "/{v}/description", BadRequest, "no description") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'description' is required" },
         new("PUT " + Images + "/{v}/description", BadRequest, "a bad language") { Send = (w, r) => w.Request(r, body: Json(new { description = "x", translations = new Dictionary<string, string> { ["no language!"] = "y" } })), Detail = "language" },
+        new("PUT " + Images + "/{v}/description", BadRequest, "a description of 1 MB") { Send = (w, r) => w.Request(r, body: Json(new { description = new string('d', 1 << 20) })), Detail = "is 1048576 bytes long; the limit is 4096 bytes" },
+        new("PUT " + Images + "/{v}/description", BadRequest, "a translation over 4 KiB")
+        {
+            Send = (w, r) => w.Request(r, body: Json(new { description = "x", translations = new Dictionary<string, string> { ["de"] = new string('d', 4097) } })),
+            Detail = "The 'de' translation is 4097 bytes long",
+        },
         new("PUT " + Images + "/{v}/description", Conflict, "in an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
         new("POST " + Images + "/{v}/tag", BadRequest, "no tag") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'tag' is required" },
         new("POST " + Images + "/{v}/tag", BadRequest, "a tag with a comma") { Send = (w, r) => w.Request(r, body: Json(new { tag = "a,b" })) },
+        new("POST " + Images + "/{v}/tag", BadRequest, "a tag over 64 characters") { Send = (w, r) => w.Request(r, body: Json(new { tag = new string('t', 65) })), Detail = "at most 64 characters" },
         new("POST " + Images + "/{v}/tag", Conflict, "in an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
         new("POST " + Images + "/copy", BadRequest, "no fromChannel") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'fromChannel' is required" },
         new("POST " + Images + "/copy", BadRequest, "both version and offset") { Send = (w, r) => w.Request(r, body: Json(new { fromChannel = Source, version = 1, offset = 0 })), Detail = "not both" },
@@ -159,6 +191,7 @@ internal static class RouteProblems
         },
         new("POST /config/import-ini", BadRequest, "no INI") { Send = (w, r) => w.Request(r, body: PlainText("nonsense")), Detail = "line 1" },
         new("POST /config/import-ini", BadRequest, "an unknown type") { Send = (w, r) => w.Request(r, body: PlainText($"[global]\nchannels = {Slashed}\n\n[channel_{Slashed}]\ntype = sometimes\n")), Detail = "sometimes" },
+        new("POST /config/import-ini", BadRequest, "a channel named like a file the server writes") { Send = (w, r) => w.Request(r, body: PlainText("[global]\nchannels = stable/channels.json\n")), Detail = "ends in '.json'" },
         new("POST /channels/{c}/import", Conflict, "a manual channel") { ArrangeAsync = Basic, Detail = "not an automatic channel" },
         new("POST /channels/{c}/import", Conflict, "an alias") { ArrangeAsync = AliasOfSource, Detail = "not an automatic channel" },
         new("POST /channels/{c}/import", Conflict, "paused imports")
@@ -204,6 +237,10 @@ internal static class RouteProblems
             Detail = "already is on the blacklist",
         },
         new("GET /audit", BadRequest, "since yesterday") { Send = (w, r) => w.Request(r, query: "?since=yesterday"), Detail = "'since'" },
+        new("GET /audit", BadRequest, "limit -1") { Send = (w, r) => w.Request(r, query: "?limit=-1"), Detail = "'limit' must be between 1 and 1000, not -1" },
+        new("GET /audit", BadRequest, "limit 0") { Send = (w, r) => w.Request(r, query: "?limit=0"), Detail = "'limit' must be between 1 and 1000, not 0" },
+        new("GET /audit", BadRequest, "limit 1001") { Send = (w, r) => w.Request(r, query: "?limit=1001"), Detail = "not 1001" },
+        new("GET /jobs", BadRequest, "limit -1") { Send = (w, r) => w.Request(r, query: "?limit=-1"), Detail = "'limit' must be between 1 and 1000, not -1" },
         new("POST /tokens", BadRequest, "role owner") { Send = (w, r) => w.Request(r, body: Json(new { name = "x", role = "owner" })), Detail = "'role'" },
         new("POST /tokens", BadRequest, "no role") { Send = (w, r) => w.Request(r, body: Json(new { name = "x" })), Detail = "'role'" },
         new("POST /tokens", BadRequest, "an empty name") { Send = (w, r) => w.Request(r, body: Json(new { name = "", role = "viewer" })), Detail = "name" },
@@ -223,6 +260,10 @@ internal static class RouteProblems
     ];
 
     public static ProblemCase Find(string key) => Cases.Single(c => c.Key == key);
+
+    /// <summary>An upload whose <c>ubuntu</c> part is the archive <paramref name="tar"/> builds, gzipped.</summary>
+    private static MultipartFormDataContent Tarball(TarballBuilder tar) =>
+        new() { { new ByteArrayContent(tar.BuildGzip()), "ubuntu", "rootfs.tar.gz" } };
 
     /// <summary><see cref="RouteWorld.Slashed"/> as an alias of <see cref="RouteWorld.Source"/>, which has image 1 of its device.</summary>
     private static async Task AliasOfSource(RouteWorld world)

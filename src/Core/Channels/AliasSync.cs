@@ -19,7 +19,8 @@ public sealed class AliasSync(VersionTarballWriter versionTarballs, TimeProvider
         var aliases = await db.Channels.Where(c => c.AliasTarget == target.Name).ToListAsync(cancellationToken);
         var devices = new List<DeviceRef>();
         var removed = new List<string>();
-        foreach (var alias in aliases)
+        // An alias the server cannot publish under its name (an old row) is left as it is until it is renamed or removed.
+        foreach (var alias in aliases.Where(a => Names.ValidateChannel(a.Name) is null))
         {
             await SyncAsync(db, alias, target, devices, removed, cancellationToken);
         }
@@ -32,7 +33,8 @@ public sealed class AliasSync(VersionTarballWriter versionTarballs, TimeProvider
     {
         var sources = await LoadDevicesAsync(db, target, cancellationToken);
         var mirrors = alias.Id == 0 ? alias.Devices : await LoadDevicesAsync(db, alias, cancellationToken);
-        var wanted = sources.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        // A device of the target the server cannot publish under its name (an old row) is not mirrored.
+        var wanted = sources.Where(d => Names.ValidateDevice(d.Name) is null).ToDictionary(d => d.Name, StringComparer.Ordinal);
         foreach (var extra in mirrors.Where(d => !wanted.ContainsKey(d.Name)).ToList())
         {
             alias.Devices.Remove(extra);

@@ -7,6 +7,7 @@ using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Publishing;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Channels;
 
@@ -245,7 +246,15 @@ public sealed class ChannelService(
             return OperationResult.Conflict($"Channel '{name}' already exists.");
         }
 
-        return await TreeOverlap.ForChannelAsync(db, name, cancellationToken) is { } overlap ? OperationResult.Conflict(overlap) : null;
+        if (await TreeOverlap.ForChannelAsync(db, name, cancellationToken) is { } overlap)
+        {
+            return OperationResult.Conflict(overlap);
+        }
+
+        var directory = "/" + name;
+        return db.Staged is { } staged && TreeObstacle.InDirectory(staged.PublishRoot, directory) is { } obstacle
+            ? OperationResult.Conflict($"Channel '{name}' cannot have its directory: {TreeObstacle.ExplainDirectory(directory, obstacle)}.")
+            : null;
     }
 
     private static async Task<(Channel? Target, OperationResult? Refusal)> FindAliasTargetAsync(SystemImageDbContext db, string target, CancellationToken cancellationToken)

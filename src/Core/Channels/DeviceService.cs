@@ -5,6 +5,7 @@ using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Publishing;
 using SystemImage.Core.Signing;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Channels;
 
@@ -185,7 +186,7 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
     /// <summary>
     /// Adds to <paramref name="destination"/> (tracked by <paramref name="db"/>, saved by the caller) every device of
     /// <paramref name="source"/> it lacks, with its keyring but without images; refuses when a device directory would
-    /// overlap another channel's.
+    /// overlap another channel's or has a name the server refuses.
     /// </summary>
     internal static async Task<(List<DeviceRef> Created, OperationResult? Refusal)> CopyDevicesAsync(
         SystemImageDbContext db, Channel source, Channel destination, DateTimeOffset now, CancellationToken cancellationToken)
@@ -193,9 +194,9 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
         var created = new List<DeviceRef>();
         foreach (var device in source.Devices.Where(d => destination.Devices.All(e => e.Name != d.Name)))
         {
-            if (await TreeOverlap.ForDeviceAsync(db, destination.Name, device.Name, cancellationToken) is { } overlap)
+            if (await CheckNewDeviceAsync(db, destination, device.Name, cancellationToken) is { } refusal)
             {
-                return (created, OperationResult.Conflict(overlap));
+                return (created, refusal);
             }
 
             var keyring = device.HasKeyring && device.RedirectTarget is null;
@@ -227,9 +228,12 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
             return (null, OperationResult.Conflict($"Channel '{name}' is a redirect to '{channel.RedirectTarget}'; it has no devices of its own."));
         }
 
-        return channel.AliasTarget is not null
-            ? (null, OperationResult.Conflict($"Channel '{name}' is an alias of '{channel.AliasTarget}'; its devices mirror the target, so add the device there."))
-            : (channel, null);
+        if (channel.AliasTarget is not null)
+        {
+            return (null, OperationResult.Conflict($"Channel '{name}' is an alias of '{channel.AliasTarget}'; its devices mirror the target, so add the device there."));
+        }
+
+        return Names.RefuseStoredChannel(channel.Name) is { } stale ? (null, OperationResult.Conflict(stale)) : (channel, null);
     }
 
     private static async Task<OperationResult?> CheckNewDeviceAsync(SystemImageDbContext db, Channel owner, string device, CancellationToken cancellationToken)
@@ -244,7 +248,15 @@ public sealed class DeviceService(TreeMutator mutator, AuditLog audit, AliasSync
             return OperationResult.Conflict($"Device '{device}' already exists in channel '{owner.Name}'.");
         }
 
-        return await TreeOverlap.ForDeviceAsync(db, owner.Name, device, cancellationToken) is { } overlap ? OperationResult.Conflict(overlap) : null;
+        if (await TreeOverlap.ForDeviceAsync(db, owner.Name, device, cancellationToken) is { } overlap)
+        {
+            return OperationResult.Conflict(overlap);
+        }
+
+        var directory = TreeLayout.DeviceDirectory(owner.Name, device);
+        return db.Staged is { } staged && TreeObstacle.InDirectory(staged.PublishRoot, directory) is { } obstacle
+            ? OperationResult.Conflict($"Device '{device}' of channel '{owner.Name}' cannot have its directory: {TreeObstacle.ExplainDirectory(directory, obstacle)}.")
+            : null;
     }
 
     private static string DescribeKeyring(Device device) => device switch

@@ -9,7 +9,15 @@ public static class Names
     public static readonly IReadOnlySet<string> ReservedFirstSegments = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "api", "admin", "gpg", "pool", "_blazor", "_framework", "_content", "hangfire", "health", "metrics", "openapi", "channels.json",
+        "channels.json.asc",
     };
+
+    /// <summary>
+    /// Endings of the files the server writes into the tree (channels.json, index.json, signatures, keyrings, version
+    /// tarballs and their sidecars): a channel segment or a device named like one would make a directory where the
+    /// server writes, or a reader expects, a file of that name.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ReservedEndings = [".json", ".asc", ".tar.xz"];
 
     private const int MaxChannelLength = 200;
     private const int MaxSegmentLength = 64;
@@ -37,8 +45,13 @@ public static class Names
             }
         }
 
-        return ReservedFirstSegments.Contains(segments[0])
-            ? $"Invalid channel name '{name}': '{segments[0]}' is reserved by the server and cannot start a channel name."
+        if (ReservedFirstSegments.Contains(segments[0]))
+        {
+            return $"Invalid channel name '{name}': '{segments[0]}' is reserved by the server and cannot start a channel name.";
+        }
+
+        return segments.Select(FileNameError).FirstOrDefault(e => e is not null) is { } fileName
+            ? $"Invalid channel name '{name}': {fileName}"
             : null;
     }
 
@@ -54,8 +67,20 @@ public static class Names
             return $"Invalid device name '{Printable(name)}': a device name cannot contain '/'.";
         }
 
-        return SegmentError(name) is { } error ? $"Invalid device name '{Printable(name)}': {error}" : null;
+        return (SegmentError(name) ?? FileNameError(name)) is { } error ? $"Invalid device name '{Printable(name)}': {error}" : null;
     }
+
+    /// <summary>
+    /// Why a channel already in the database (made before these rules, or written to the database by hand) cannot be
+    /// changed or published to under its <paramref name="name"/>, or null; the way out is renaming or removing it.
+    /// </summary>
+    public static string? RefuseStoredChannel(string name) =>
+        ValidateChannel(name) is { } error ? $"{error} Rename or remove channel '{Printable(name)}' first." : null;
+
+    /// <summary>As <see cref="RefuseStoredChannel"/> for a device of a channel.</summary>
+    public static string? RefuseStoredDevice(string channel, string device) =>
+        RefuseStoredChannel(channel)
+        ?? (ValidateDevice(device) is { } error ? $"{error} Remove device '{Printable(device)}' of channel '{Printable(channel)}' first." : null);
 
     /// <summary>Part names such as <c>ubuntu</c>, <c>device</c>, <c>custom</c>: <c>[a-z0-9][a-z0-9_-]*</c>.</summary>
     public static string? ValidatePart(string? name)
@@ -100,6 +125,12 @@ public static class Names
         var bad = segment.AsSpan().IndexOfAnyExcept(SegmentChars);
         return bad >= 0 ? $"character '{segment[bad]}' is not allowed (use letters, digits, '.', '_', '+', '~' and '-')." : null;
     }
+
+    /// <summary>Why a (valid) path segment would be taken for one of the server's files, or null.</summary>
+    private static string? FileNameError(string segment) =>
+        ReservedEndings.FirstOrDefault(e => segment.EndsWith(e, StringComparison.OrdinalIgnoreCase)) is { } ending
+            ? $"'{segment}' ends in '{ending}', which is kept for the server's own files ({string.Join(", ", ReservedEndings)})."
+            : null;
 
     private static string Printable(string value) =>
         string.Concat(value.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));

@@ -88,6 +88,11 @@ public sealed class ChannelPromotion(
             return (OperationResult.Conflict($"Channel '{to}' is {(target.AliasTarget is null ? "a redirect to" : "an alias of")} '{other}'; it has no images of its own."), plan);
         }
 
+        if (Names.RefuseStoredChannel(to) is { } stale)
+        {
+            return (OperationResult.Conflict(stale), plan);
+        }
+
         var devices = await db.Devices.Include(d => d.Images).ThenInclude(i => i.Files)
             .Where(d => d.ChannelId == target.Id).OrderBy(d => d.Name).ToListAsync(cancellationToken);
         var sourceChannel = source.AliasTarget ?? from;
@@ -97,6 +102,12 @@ public sealed class ChannelPromotion(
             if (device.RedirectTarget is not null)
             {
                 plan.Add((new DevicePromotion(device.Name, latest?.Version, null, null, $"skipped: redirected to {device.RedirectTarget}"), null, null));
+                continue;
+            }
+
+            if (Names.ValidateDevice(device.Name) is { } invalid)
+            {
+                plan.Add((new DevicePromotion(device.Name, latest?.Version, null, null, $"skipped: {invalid}"), null, null));
                 continue;
             }
 
@@ -110,6 +121,10 @@ public sealed class ChannelPromotion(
             else if (latest is not null && ImageCopyService.SameParts(latest, candidate))
             {
                 plan.Add((new DevicePromotion(device.Name, latest.Version, candidate.Version, null, "unchanged: already the latest"), null, null));
+            }
+            else if ((latest?.Version ?? 0) >= ImageService.MaxVersion)
+            {
+                plan.Add((new DevicePromotion(device.Name, latest?.Version, candidate.Version, null, $"skipped: version {ImageService.MaxVersion + 1} would be out of range (0–{ImageService.MaxVersion})"), null, null));
             }
             else
             {

@@ -84,6 +84,11 @@ public sealed class ImageCopyService(
             }
 
             var next = device.Images.Max(i => i.Version) + 1;
+            if (next > ImageService.MaxVersion)
+            {
+                return OperationResult.Invalid($"Version {next} would be out of range (0–{ImageService.MaxVersion}): {channelName}/{deviceName} has no version number left.");
+            }
+
             var detail = Retag(source.VersionDetail, tag, next);
             var before = ImageAudit.Versions(device);
             await copier.CopyAsync(db, source, channel!, device, next, detail, source.PhasedPercentage, cancellationToken);
@@ -147,6 +152,12 @@ public sealed class ImageCopyService(
         {
             return CopyPlan.Refused(OperationResult.Conflict(
                 $"Cannot keep version {version}: {request.DestinationChannel}/{request.Device} is already at version {latest.Version}."));
+        }
+
+        if (version > ImageService.MaxVersion)
+        {
+            return CopyPlan.Refused(OperationResult.Invalid(
+                $"Version {version} would be out of range (0–{ImageService.MaxVersion}): {request.DestinationChannel}/{request.Device} has no version number left."));
         }
 
         return new CopyPlan(null, source.Image, channel, device, version, Retag(source.Image.VersionDetail, request.Tag, version));

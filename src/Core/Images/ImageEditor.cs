@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SystemImage.Core.Audit;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Persistence;
@@ -8,7 +9,7 @@ using SystemImage.Core.Publishing;
 namespace SystemImage.Core.Images;
 
 /// <summary>Changes to published images: phased percentage (latest version only) and removal of a full or delta image.</summary>
-public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditLog audit)
+public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditLog audit, IOptions<DescriptionOptions> descriptions)
 {
     public Task<OperationResult> SetPhasedPercentageAsync(string channel, string device, int version, int percentage, Actor actor, CancellationToken cancellationToken)
     {
@@ -54,14 +55,9 @@ public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditL
     public Task<OperationResult> SetDescriptionAsync(
         string channel, string device, int version, string description, IReadOnlyDictionary<string, string>? translations, Actor actor, CancellationToken cancellationToken)
     {
-        if (translations?.Keys.FirstOrDefault(l => !IsLanguage(l)) is { } badLanguage)
+        if (ImageDescriptions.Validate(description, translations, descriptions.Value) is { } invalid)
         {
-            return Task.FromResult(OperationResult.Invalid($"'{badLanguage}' is not a language code (use e.g. de, pt_BR)."));
-        }
-
-        if (description.Any(char.IsControl) || (translations?.Values.Any(t => t.Any(char.IsControl)) ?? false))
-        {
-            return Task.FromResult(OperationResult.Invalid("Descriptions may not contain control characters."));
+            return Task.FromResult(OperationResult.Invalid(invalid));
         }
 
         return mutator.MutateAsync(async db =>
@@ -116,9 +112,6 @@ public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditL
 
     private static string Describe(Image image) =>
         $"'{image.Description}'" + string.Concat(image.Translations.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $", {t.Key} '{t.Value}'"));
-
-    private static bool IsLanguage(string code) =>
-        code.Length is >= 2 and <= 16 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '@');
 
     /// <summary>Saves the change, re-syncs the channel's aliases and names the indexes to republish.</summary>
     private async Task<PublishRequest> RepublishAsync(SystemImageDbContext db, Channel owner, string device, CancellationToken cancellationToken)

@@ -28,6 +28,7 @@ public sealed class ImageService(
     AliasSync aliasSync,
     AuditLog audit,
     IOptions<SystemImageOptions> options,
+    IOptions<DescriptionOptions> descriptions,
     TimeProvider time)
 {
     /// <summary>Versions are 16-bit on devices.</summary>
@@ -109,6 +110,11 @@ public sealed class ImageService(
         if (version > MaxVersion)
         {
             return OperationResult.Invalid($"Version {version} is out of range (0–{MaxVersion}).");
+        }
+
+        if (request.MinVersion > version)
+        {
+            return OperationResult.Invalid(MinVersionError(request.MinVersion.Value, version));
         }
 
         var parts = new List<PoolFile>();
@@ -209,7 +215,11 @@ public sealed class ImageService(
         return poolFile;
     }
 
-    private static OperationResult? ValidateRequest(PublishImageRequest request)
+    /// <summary>minversion tells devices older than it to take this full image: at most the image's own version.</summary>
+    private static string MinVersionError(int minVersion, int? version) =>
+        $"minVersion {minVersion} is out of range: it must be between 0 and the version being published{(version is { } v ? $" ({v})" : "")}.";
+
+    private OperationResult? ValidateRequest(PublishImageRequest request)
     {
         if (request.Parts.Count == 0)
         {
@@ -247,6 +257,16 @@ public sealed class ImageService(
         if (request.Tag is { } tag && VersionDetail.ValidateTag(tag) is { } tagError)
         {
             return OperationResult.Invalid(tagError);
+        }
+
+        if (request.MinVersion is < 0 or > MaxVersion || request.MinVersion > request.Version)
+        {
+            return OperationResult.Invalid(MinVersionError(request.MinVersion.Value, request.Version));
+        }
+
+        if (ImageDescriptions.Validate(request.Description, null, descriptions.Value) is { } descriptionError)
+        {
+            return OperationResult.Invalid(descriptionError);
         }
 
         return request.Version is < 0 or > MaxVersion ? OperationResult.Invalid($"Version {request.Version} is out of range (0–{MaxVersion}).") : null;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SystemImage.Core.Channels;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
 using SystemImage.Core.Persistence.Entities;
@@ -35,8 +36,13 @@ internal static class ImageTargets
             return (null, null, OperationResult.NotFound($"Channel '{channelName}' has no device '{deviceName}'."));
         }
 
-        return device.RedirectTarget is not null
-            ? (null, null, OperationResult.Conflict($"Device '{deviceName}' of '{channelName}' is redirected to '{device.RedirectTarget}'; it has no images of its own."))
+        if (device.RedirectTarget is not null)
+        {
+            return (null, null, OperationResult.Conflict($"Device '{deviceName}' of '{channelName}' is redirected to '{device.RedirectTarget}'; it has no images of its own."));
+        }
+
+        return Names.RefuseStoredDevice(channel.Name, device.Name) is { } stale
+            ? (null, null, OperationResult.Conflict(stale))
             : (channel, device, null);
     }
 }

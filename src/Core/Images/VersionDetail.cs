@@ -21,11 +21,19 @@ public static class VersionDetail
             .Select(item => item.Split('=', 2))
             .Select(kv => new KeyValuePair<string, string>(kv[0], kv.Length > 1 ? kv[1] : ""))];
 
+    /// <summary>The longest tag: it is copied into version_detail, the description and channel.ini of every image that carries it.</summary>
+    public const int MaxTagLength = 64;
+
     public static string? ValidateTag(string tag)
     {
         if (tag.Length == 0)
         {
             return "A tag cannot be empty.";
+        }
+
+        if (tag.Length > MaxTagLength)
+        {
+            return $"A tag is at most {MaxTagLength} characters, not {tag.Length}.";
         }
 
         if (tag.Contains(','))

@@ -10,14 +10,24 @@ namespace SystemImage.Core.Importing;
 /// </summary>
 public sealed class ImportRunQueries(IDbContextFactory<SystemImageDbContext> dbFactory, ImportRuns runs)
 {
+    /// <summary>The most runs one listing returns.</summary>
+    public const int MaxLimit = 1000;
+
+    /// <summary>Why <paramref name="limit"/> is not a number of runs a listing can return, or null.</summary>
+    public static string? ValidateLimit(int limit) =>
+        limit is < 1 or > MaxLimit ? $"'limit' must be between 1 and {MaxLimit}, not {limit}." : null;
+
     /// <summary>The most recent runs, newest first, each with an empty <see cref="ImportRun.Log"/> (read one run for its log).</summary>
     /// <param name="channel">Only runs of this channel; the empty string selects tree-wide jobs (re-signs, rotations).</param>
     /// <param name="states">Only runs in one of these states (all states when null or empty).</param>
-    /// <param name="limit">At most this many runs (1–1000).</param>
+    /// <param name="limit">At most this many runs (1–<see cref="MaxLimit"/>; see <see cref="ValidateLimit"/>).</param>
     /// <param name="cancellationToken">Stops the query.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is out of range (a caller's bug: validate first).</exception>
     public async Task<IReadOnlyList<ImportRun>> RecentAsync(
         string? channel, IReadOnlyCollection<ImportRunState>? states, int limit, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
         await runs.FailInterruptedAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.ImportRuns.AsNoTracking();
@@ -34,7 +44,7 @@ public sealed class ImportRunQueries(IDbContextFactory<SystemImageDbContext> dbF
 
         return await query
             .OrderByDescending(r => r.Id)
-            .Take(Math.Clamp(limit, 1, 1000))
+            .Take(limit)
             .Select(r => new ImportRun
             {
                 Id = r.Id,

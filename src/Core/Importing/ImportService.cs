@@ -212,6 +212,12 @@ public sealed partial class ImportService(
             return DeviceImport.Skipped(deviceName, latest is null ? "nothing to publish" : $"nothing new since version {latest.Version}");
         }
 
+        var directory = TreeLayout.DeviceDirectory(channelName, deviceName);
+        if (TreeObstacle.InDirectory(options.Value.PublishRootFullPath, directory) is { } obstacle)
+        {
+            return DeviceImport.Skipped(deviceName, $"cancelled: {TreeObstacle.ExplainDirectory(directory, obstacle)}");
+        }
+
         var detail = VersionDetail.Join(generated.Select(f => f.VersionDetail), null, version);
         var staged = StagedFiles.Create(options.Value.StateDir, options.Value.PublishRootFullPath);
         try

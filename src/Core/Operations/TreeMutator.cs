@@ -70,6 +70,12 @@ public sealed class TreeMutator(
                 return (mutation.Result, null);
             }
 
+            if (staged.FindObstacle() is { } obstacle)
+            {
+                staged.Dispose();
+                return (OperationResult.Conflict($"Nothing was changed: {obstacle}."), null);
+            }
+
             var marker = pending.Record(db, staged, mutation.Publish);
             await db.SaveChangesAsync(cancellationToken);
             await db.Database.CommitTransactionAsync(CancellationToken.None);

@@ -83,19 +83,45 @@ public sealed partial class PendingPublishes(
         var publish = new PublishRequest { ForceSign = true };
         foreach (var row in pending)
         {
-            StagedFiles.Open(StateDir, PublishRoot, row.Staging)?.Apply();
-            publish = publish.Merge(PublishRequest.FromJson(row.Request));
+            OpenOrNull(row)?.Apply();
+            publish = publish.Merge(RequestOf(row));
         }
 
         await publisher.PublishAsync(publish, CancellationToken.None);
         await RemoveAsync([.. pending.Select(p => p.Id)]);
         foreach (var row in pending)
         {
-            StagedFiles.Open(StateDir, PublishRoot, row.Staging)?.Delete();
+            OpenOrNull(row)?.Delete();
         }
 
         LogCompleted(logger, pending.Count, string.Join(", ", publish.Devices));
         return pending.Count;
+    }
+
+    /// <summary>The staged files of <paramref name="row"/>; null when they are gone or the row names no staging directory of ours.</summary>
+    private StagedFiles? OpenOrNull(PendingPublish row)
+    {
+        if (row.Staging.Length == 0 || row.Staging is "." or ".." || row.Staging.IndexOfAny(['/', '\\']) >= 0)
+        {
+            LogUnreadable(logger, row.Id, $"'{row.Staging}' is not the name of a staging directory");
+            return null;
+        }
+
+        return StagedFiles.Open(StateDir, PublishRoot, row.Staging);
+    }
+
+    /// <summary>What <paramref name="row"/> asked to publish; everything when that cannot be read, so nothing is left behind.</summary>
+    private PublishRequest RequestOf(PendingPublish row)
+    {
+        try
+        {
+            return PublishRequest.FromJson(row.Request);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            LogUnreadable(logger, row.Id, e.Message);
+            return PublishRequest.All;
+        }
     }
 
     private async Task RemoveAsync(IReadOnlyList<int> ids)
@@ -124,6 +150,9 @@ public sealed partial class PendingPublishes(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Committed {Count} change(s); publishing {Devices}")]
     private static partial void LogFinishing(ILogger logger, int count, string devices);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pending publish {Id} cannot be read ({Reason}); publishing everything instead")]
+    private static partial void LogUnreadable(ILogger logger, int id, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed staging directory {Name} of a change that never committed")]
     private static partial void LogAbandoned(ILogger logger, string name);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SystemImage.Core.Channels;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Diagnostics;
 using SystemImage.Core.Persistence;
@@ -35,7 +36,15 @@ public sealed partial class TreePublisher(
         Directory.CreateDirectory(Root);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var channels = await db.Channels.AsNoTracking().Include(c => c.Devices).OrderBy(c => c.Name).ToListAsync(cancellationToken);
+        var expectedDirectories = DeviceDirectories(channels);
+        var problems = PublishableTree.PruneNames(channels);
         var devices = SelectDevices(channels, request);
+        problems.AddRange(PublishableTree.PruneBlocked(devices, Root));
+        foreach (var problem in problems)
+        {
+            LogNotPublished(logger, problem);
+        }
+
         var images = await LoadImagesAsync(db, devices, cancellationToken);
 
         var generatedAt = GeneratedAt.Format(time.GetUtcNow());
@@ -76,7 +85,7 @@ public sealed partial class TreePublisher(
 
         batch.Commit();
 
-        var removed = RemoveDirectories(request, channels);
+        var removed = RemoveDirectories(request, expectedDirectories);
         LogPublished(logger, written, unchanged, removed.Count, stopwatch.ElapsedMilliseconds);
         metrics.RecordPublish(written, stopwatch.Elapsed);
         return new PublishReport(written, unchanged, removed, stopwatch.Elapsed);
@@ -178,12 +187,18 @@ public sealed partial class TreePublisher(
         }
     }
 
-    private List<string> RemoveDirectories(PublishRequest request, List<Channel> channels)
-    {
-        var expected = channels
+    /// <summary>
+    /// The device directories of every channel in the database, those it cannot publish included: their directories are
+    /// kept until the rows are renamed or removed.
+    /// </summary>
+    private static HashSet<string> DeviceDirectories(List<Channel> channels) =>
+        channels
             .Where(c => c.RedirectTarget is null)
             .SelectMany(c => c.Devices.Where(d => d.RedirectTarget is null).Select(d => TreeLayout.DeviceDirectory(c.Name, d.Name)))
             .ToHashSet(StringComparer.Ordinal);
+
+    private List<string> RemoveDirectories(PublishRequest request, HashSet<string> expected)
+    {
         var candidates = new List<string>(request.RemoveDirectories);
         if (request.Everything)
         {
@@ -193,6 +208,13 @@ public sealed partial class TreePublisher(
         var removed = new List<string>();
         foreach (var directory in candidates.Distinct())
         {
+            // Only a channel's or a device's directory is ever removed: never gpg/, pool/ or anything a bad name points at.
+            if (Names.ValidateChannel(directory.TrimStart('/')) is { } invalid)
+            {
+                LogNotRemoved(logger, directory, invalid);
+                continue;
+            }
+
             var full = TreePath.Resolve(Root, directory);
             if (expected.Contains(directory) || !Directory.Exists(full))
             {
@@ -255,6 +277,12 @@ public sealed partial class TreePublisher(
             .Where(d => !expected.Contains(d))
             .ToList();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Left out of the tree until renamed or removed: {Problem}")]
+    private static partial void LogNotPublished(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Directory {Directory} was not removed: {Reason}")]
+    private static partial void LogNotRemoved(ILogger logger, string directory, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published tree: {Written} files written, {Unchanged} unchanged, {Removed} directories removed in {ElapsedMs} ms")]
     private static partial void LogPublished(ILogger logger, int written, int unchanged, int removed, long elapsedMs);

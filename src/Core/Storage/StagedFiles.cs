@@ -35,6 +35,9 @@ public sealed class StagedFiles : IDisposable
     /// <summary>The staging directory.</summary>
     public string Directory { get; }
 
+    /// <summary>The publish root the files go to.</summary>
+    public string PublishRoot => _publishRoot;
+
     /// <summary>The staging directory's name, which a pending publish records.</summary>
     public string Name => Path.GetFileName(Directory);
 
@@ -128,6 +131,23 @@ public sealed class StagedFiles : IDisposable
         {
             return _byPath.TryGetValue(treePath, out var entry) ? Path.Combine(Directory, entry.File) : TreePath.Resolve(_publishRoot, treePath);
         }
+    }
+
+    /// <summary>
+    /// Why some staged file could not be put in place (something that is not a directory where its directory goes, or a
+    /// directory where it goes), or null. Checked before the commit, so a change never commits what it cannot apply.
+    /// </summary>
+    public string? FindObstacle()
+    {
+        foreach (var path in TreePaths)
+        {
+            if (TreeObstacle.ForFile(_publishRoot, path) is { } obstacle)
+            {
+                return TreeObstacle.ExplainFile(path, obstacle);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Writes the manifest (durably) so that the staged files can be applied after a crash; call before the database commit.</summary>

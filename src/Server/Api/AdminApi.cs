@@ -98,6 +98,11 @@ public static class AdminApi
             from = parsed;
         }
 
+        if (AuditQueries.ValidateLimit(limit ?? 200) is { } invalid)
+        {
+            return ApiResults.BadRequest(invalid);
+        }
+
         return TypedResults.Ok(await audit.ListAsync(channel, from, limit ?? 200, cancellationToken));
     }
 

@@ -98,8 +98,16 @@ public static class ImportsApi
             : ApiResults.Problem(result);
     }
 
-    private static async Task<Ok<List<JobDto>>> ListJobsAsync(string? channel, int? limit, ImportRunQueries runs, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await runs.RecentAsync(channel, null, limit ?? 50, cancellationToken)).Select(r => JobDto.Of(r, withLog: false)).ToList());
+    private static async Task<Results<Ok<List<JobDto>>, ProblemHttpResult>> ListJobsAsync(
+        string? channel, int? limit, ImportRunQueries runs, CancellationToken cancellationToken)
+    {
+        if (ImportRunQueries.ValidateLimit(limit ?? 50) is { } invalid)
+        {
+            return ApiResults.BadRequest(invalid);
+        }
+
+        return TypedResults.Ok((await runs.RecentAsync(channel, null, limit ?? 50, cancellationToken)).Select(r => JobDto.Of(r, withLog: false)).ToList());
+    }
 
     private static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetJobAsync(int id, ImportRuns runs, CancellationToken cancellationToken) =>
         await runs.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(JobDto.Of(run, withLog: true)) : ApiResults.NotFound($"There is no job {id}.");

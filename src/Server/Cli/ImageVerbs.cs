@@ -17,7 +17,8 @@ internal static class ImageVerbs
         var asVersion = new Option<int?>("--version") { Description = "Version to publish (default: latest + 1)" };
         var phased = new Option<int?>("--phased-percentage") { Description = "Phased percentage 0-100 (default 100)" };
         var tag = new Option<string?>("--tag") { Description = "Tag added to version_detail as tag=T" };
-        var publish = Verb.Create("publish-image", "Publish a full image (and its delta) from part files", channel, device, parts, description, asVersion, phased, tag);
+        var minVersion = new Option<int?>("--min-version") { Description = "Devices older than this version must take this full image (0 to the version published)" };
+        var publish = Verb.Create("publish-image", "Publish a full image (and its delta) from part files", channel, device, parts, description, asVersion, phased, tag, minVersion);
         publish.SetAction((parse, ct) =>
         {
             var inputs = new List<PartInput>();
@@ -39,6 +40,7 @@ internal static class ImageVerbs
                 Version = parse.GetValue(asVersion),
                 PhasedPercentage = parse.GetValue(phased),
                 Tag = parse.GetValue(tag),
+                MinVersion = parse.GetValue(minVersion),
             };
             return Verb.RunOperationAsync(parse, (s, actor, token) => s.GetRequiredService<ImageService>().PublishAsync(request, actor, token), ct);
         });

@@ -73,7 +73,7 @@ internal static class ImportVerbs
         var limit = new Option<int>("--limit") { Description = "How many runs to show (default 20)", DefaultValueFactory = _ => 20 };
         var runsOf = new Option<string?>("--channel") { Description = "Only this channel's runs" };
         var list = Verb.Create("list-imports", "List recent import runs and other background jobs, newest first", runsOf, limit, Verb.Json);
-        list.SetAction((parse, ct) => Verb.RunAsync(parse, async (s, token) =>
+        list.SetAction((parse, ct) => ImportRunQueries.ValidateLimit(parse.GetValue(limit)) is { } badLimit ? Task.FromResult(Verb.Fail(badLimit)) : Verb.RunAsync(parse, async (s, token) =>
         {
             var runs = await s.GetRequiredService<ImportRunQueries>().RecentAsync(parse.GetValue(runsOf), null, parse.GetValue(limit), token);
             if (parse.GetValue(Verb.Json))

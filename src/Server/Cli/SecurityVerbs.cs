@@ -7,6 +7,9 @@ namespace SystemImage.Server.Cli;
 /// <summary><c>tokens create|list|revoke</c> (users: <see cref="UserVerbs"/>).</summary>
 internal static class SecurityVerbs
 {
+    /// <summary>A token's longest life when it has an expiry at all: a hundred years.</summary>
+    private const int MaxExpiresDays = 36_500;
+
     public static IEnumerable<Command> Create()
     {
         var name = new Argument<string>("NAME") { Description = "Name of the token" };
@@ -16,6 +19,8 @@ internal static class SecurityVerbs
         var create = Verb.Create("create", "Create an API token and print its secret (shown only this once)", name, role, expiresDays);
         create.SetAction((parse, ct) => Roles.Parse(parse.GetRequiredValue(role)) is not { } parsed
             ? Task.FromResult(Usage($"--role must be {Roles.Known}."))
+            : parse.GetValue(expiresDays) is < 1 or > MaxExpiresDays
+            ? Task.FromResult(Verb.Fail($"--expires-days must be between 1 and {MaxExpiresDays}, not {parse.GetValue(expiresDays)}."))
             : Verb.RunAsync(parse, async (s, token) =>
             {
                 var expiry = parse.GetValue(expiresDays) is { } days ? DateTimeOffset.UtcNow.AddDays(days) : (DateTimeOffset?)null;

@@ -151,6 +151,21 @@ public sealed class ChannelsPageTests : ChannelTestContext
     }
 
     [Theory]
+    [InlineData("channels.json.asc", "'channels.json.asc' is reserved by the server")]
+    [InlineData("stable/index.json", "'index.json' ends in '.json', which is kept for the server's own files")]
+    public async Task RefusesANameThatCollidesWithTheFilesOfTheTreeWithTheServersMessage(string name, string message)
+    {
+        var page = Render<ChannelsPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid=no-channels]"), Patience);
+
+        page.Find("#new-channel-name").Change(name);
+        await page.Find("form").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.Contains(message, page.Find(".notice.error").TextContent), Patience);
+        Assert.Empty(await Get<ChannelQueries>().ListAsync(None));
+    }
+
+    [Theory]
     [InlineData(Role.Viewer)]
     [InlineData(Role.Publisher)]
     public async Task BelowAdminThereIsNoWayToCreateAChannel(Role role)

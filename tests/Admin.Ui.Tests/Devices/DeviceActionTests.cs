@@ -151,6 +151,19 @@ public sealed class DeviceActionTests : DevicePageContext
         page.WaitForAssertion(() => Assert.Contains("Repariert die Kamera", page.Find("[data-testid=image-full-3] .translations").TextContent));
     }
 
+    [Fact]
+    public async Task ADescriptionOverTheLimitIsRefusedWithTheServersMessage()
+    {
+        var page = RenderPage("devel", "mako");
+        var before = Images("devel", "mako").ToJsonString();
+
+        page.Find("#description-text").Input(new string('d', 4097));
+        await ClickAsync(page, "Save description");
+
+        Assert.Equal("The description is 4097 bytes long; the limit is 4096 bytes (SystemImage:Descriptions:MaxBytes).", Notice(page).TextContent);
+        Assert.Equal(before, Images("devel", "mako").ToJsonString());
+    }
+
     private static void Translation(IRenderedComponent<SystemImage.Admin.Ui.Devices.DevicePage> page, int row, string language, string text)
     {
         page.FindAll("[data-testid=translation-row]")[row].QuerySelectorAll("input")[0].Input(language);

@@ -9,6 +9,9 @@ namespace SystemImage.TestUtilities.Rootfs;
 /// </summary>
 public sealed class RootfsBuilder(int seed)
 {
+    /// <summary>The usr-merge links of the skeleton, each to <c>usr/&lt;name&gt;</c>.</summary>
+    public static readonly IReadOnlyList<string> UsrMergeLinks = ["bin", "sbin", "lib"];
+
     private int _entries = 2000;
     private long _totalSize = 4L << 20;
     private int _maxFileSize = 256 << 10;
@@ -92,9 +95,11 @@ public sealed class RootfsBuilder(int seed)
             draft.Append(path.StartsWith("home/phablet", StringComparison.Ordinal) ? directory.OwnedBy(1000, 1000, "phablet", "phablet") : directory);
         }
 
-        draft.Append(RootfsEntry.Symlink("bin", "usr/bin"));
-        draft.Append(RootfsEntry.Symlink("sbin", "usr/sbin"));
-        draft.Append(RootfsEntry.Symlink("lib", "usr/lib"));
+        foreach (var link in UsrMergeLinks)
+        {
+            draft.Append(RootfsEntry.Symlink(link, "usr/" + link));
+        }
+
         draft.Append(RootfsEntry.Device("dev/null", TarEntryType.CharacterDevice, 1, 3) with { Mode = RootfsEntry.Octal("666") });
         draft.Append(RootfsEntry.Device("dev/zero", TarEntryType.CharacterDevice, 1, 5) with { Mode = RootfsEntry.Octal("666") });
         draft.Append(RootfsEntry.Device("dev/loop0", TarEntryType.BlockDevice, 7, 0));

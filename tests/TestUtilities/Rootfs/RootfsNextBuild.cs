@@ -68,12 +68,20 @@ internal sealed class RootfsNextBuild
                 },
                 TarEntryType.CharacterDevice or TarEntryType.BlockDevice when Chance(_share) => entry with { DeviceMinor = entry.DeviceMinor + 1 },
                 TarEntryType.Directory when Chance(_share / 3) => entry with { Mode = entry.Mode ^ UnixFileMode.OtherExecute },
-                TarEntryType.SymbolicLink when Chance(_share) => entry with { LinkTarget = _generator.SymlinkTarget(entry.Path) + "~" },
+                TarEntryType.SymbolicLink when Chance(_share) => Retargeted(entry, _generator.SymlinkTarget(entry.Path) + "~"),
                 TarEntryType.HardLink when Chance(_share) => Retargeted(entry, i),
                 _ => entry,
             };
         }
     }
+
+    /// <summary>
+    /// The link pointing at <paramref name="target"/>; the usr-merge links stay as they are, as they do between real
+    /// builds (the cdimage re-pack puts <c>system/lib/modules</c> below <c>lib</c>, which must lead inside the image).
+    /// The target is drawn either way, so the rest of every seed's builds stays as it was.
+    /// </summary>
+    private static RootfsEntry Retargeted(RootfsEntry link, string target) =>
+        RootfsBuilder.UsrMergeLinks.Contains(link.Path) ? link : link with { LinkTarget = target };
 
     private RootfsEntry Retargeted(RootfsEntry link, int index)
     {
@@ -102,7 +110,11 @@ internal sealed class RootfsNextBuild
 
             if (_draft.Pick(entry => entry.Type == TarEntryType.SymbolicLink) is { } symlink)
             {
-                _draft.Replace(_generator.Owned(RootfsEntry.File(symlink.Path, _generator.Content())));
+                var replacement = _generator.Owned(RootfsEntry.File(symlink.Path, _generator.Content()));
+                if (!RootfsBuilder.UsrMergeLinks.Contains(symlink.Path))
+                {
+                    _draft.Replace(replacement);
+                }
             }
 
             if (PickDirectory(withChildren: true) is { } parent)

@@ -58,7 +58,8 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
         catch (Exception ex) when (RefusalOrNull(ex) is { } reason)
         {
             DeleteIfExists(outputPath);
-            logger.LogWarning("Refused part {Input} after {Seconds:F1} s: {Reason}", input.Name, clock.Elapsed.TotalSeconds, reason);
+            // Bad input, which the caller reports (a 400, a verb's one-line error): not a warning about the server.
+            logger.LogInformation("Refused part {Input} after {Seconds:F1} s: {Reason}", input.Name, clock.Elapsed.TotalSeconds, reason);
             return new PartResult(null, reason);
         }
         catch

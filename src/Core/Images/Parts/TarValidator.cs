@@ -7,7 +7,8 @@ namespace SystemImage.Core.Images.Parts;
 
 /// <summary>
 /// Reads a tar to the very end of its stream with <see cref="TarReader"/>, entry data included (in fixed-size chunks,
-/// never buffered whole), and refuses anything a device must not unpack. Every byte of the stream is read exactly
+/// never buffered whole), and refuses anything a device must not unpack: unsafe names, and links that
+/// <see cref="TarLinkRules"/> refuses. Every byte of the stream is read exactly
 /// once, so a tee below sees the whole archive, end-of-archive padding included.
 /// </summary>
 internal static class TarValidator
@@ -44,6 +45,7 @@ internal static class TarValidator
         TarReadGuard guard, byte[] buffer, TarManifestBuilder? manifest, int maxEntries, CancellationToken cancellationToken)
     {
         var entries = 0;
+        var links = new TarLinkRules();
         using var hash = manifest is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
@@ -68,6 +70,11 @@ internal static class TarValidator
                     }
 
                     Check(entry);
+                    if (links.Check(entry) is { } linkError)
+                    {
+                        throw new PartRefusedException(linkError);
+                    }
+
                     entries++;
                     if (entry.DataStream is { } data && await SkipAsync(data, buffer, hash, cancellationToken) < entry.Length)
                     {
@@ -165,7 +172,7 @@ internal static class TarValidator
         new("the data is not a tar archive: its first header has no ustar magic");
 
     /// <summary>An entry name fit for a one-line message: control characters replaced, long names shortened.</summary>
-    private static string Show(string name)
+    internal static string Show(string name)
     {
         var shown = string.Create(name.Length, name, (span, source) =>
         {
