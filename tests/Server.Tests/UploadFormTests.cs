@@ -86,6 +86,37 @@ public sealed class UploadFormTests(InProcessServer server) : IClassFixture<InPr
     }
 
     [Fact]
+    public async Task AFieldThatIsNotUtf8IsRefused()
+    {
+        var (publisher, images) = await SetUpAsync();
+        using var form = WithBuild();
+        form.Add(new ByteArrayContent([.. "invalid UTF-8 "u8, 0xFF, 0xFE, 0xED, 0xA0, 0x80]), "description");
+
+        var detail = await ProblemAsync(await publisher.PostAsync(new Uri(images, UriKind.Relative), form), HttpStatusCode.BadRequest);
+
+        Assert.Equal("Field 'description' is not valid UTF-8.", detail);
+        Assert.Empty((await ApiClient.JsonAsync(publisher.GetAsync(new Uri(images, UriKind.Relative)))).AsArray());
+    }
+
+    [Fact]
+    public async Task ABodyLargerThanTheServerTakesIsRefusedWithTheLimits()
+    {
+        using var admin = await ApiClient.WithRoleAsync(server, Role.Admin);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+        await using var stream = tcp.GetStream();
+
+        // Only the headers are sent: the server answers from the Content-Length alone.
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /api/v1/channels HTTP/1.1\r\nHost: {server.BaseAddress.Authority}\r\nAuthorization: {admin.DefaultRequestHeaders.Authorization}\r\n" +
+            "Content-Type: application/json\r\nContent-Length: 10000000000000\r\nConnection: close\r\n\r\n{"));
+        var response = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 413 ", response, StringComparison.Ordinal);
+        Assert.Contains("\"detail\":\"The request body is too large: an image upload takes at most SystemImage:Api:MaxUploadBytes, any other request 30 MB.\"", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AFieldLongerThanTheLimitIsRefused()
     {
         var (publisher, images) = await SetUpAsync();

@@ -27,6 +27,7 @@ internal static class ApiResults
         StatusCodes.Status403Forbidden => "The token's role does not allow this request.",
         StatusCodes.Status404NotFound => "There is no such route in the API.",
         StatusCodes.Status405MethodNotAllowed => "The route does not take this HTTP method.",
+        StatusCodes.Status413PayloadTooLarge => "The request body is too large: an image upload takes at most SystemImage:Api:MaxUploadBytes, any other request 30 MB.",
         StatusCodes.Status415UnsupportedMediaType => "Send the body with the documented content type (application/json, multipart/form-data or text/plain).",
         _ => null,
     };

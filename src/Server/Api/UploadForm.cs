@@ -15,6 +15,9 @@ internal sealed class UploadForm
     /// <summary>The text fields an upload takes besides its files.</summary>
     public static readonly string[] FieldNames = ["description", "phasedPercentage", "tag", "minVersion", "bootme"];
 
+    /// <summary>UTF-8 that throws on bytes that are not, as the JSON API refuses them, instead of storing U+FFFD.</summary>
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static readonly string[] Extensions = [".tar.gz", ".tgz", ".tar.xz", ".tar"];
 
     // Uploads are the server's scratch files, for its own eyes only (the work area is 0700 too).
@@ -135,7 +138,14 @@ internal sealed class UploadForm
             throw Refused($"Field '{name}' is longer than {maxBytes} bytes (SystemImage:Api:MaxFormFieldBytes).");
         }
 
-        Fields[name] = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+        try
+        {
+            Fields[name] = StrictUtf8.GetString(buffer, 0, length);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw Refused($"Field '{name}' is not valid UTF-8.");
+        }
     }
 
     /// <summary>Runs one read of the request, turning what a malformed, cut-off or oversized body throws into a refusal.</summary>

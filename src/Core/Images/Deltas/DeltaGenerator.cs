@@ -132,8 +132,8 @@ public sealed class DeltaGenerator
 
     private static GnuTarEntry Copy(TarEntry entry, CancellationToken cancellationToken)
     {
-        // GNU tar has no V7 regular-file type; every other kind EntryFingerprint accepts is valid GNU.
-        var type = entry.EntryType == TarEntryType.V7RegularFile ? TarEntryType.RegularFile : entry.EntryType;
+        // .NET writes neither V7 regular files nor contiguous files in GNU format; GNU tar unpacks both as plain files.
+        var type = entry.EntryType is TarEntryType.V7RegularFile or TarEntryType.ContiguousFile ? TarEntryType.RegularFile : entry.EntryType;
         var copy = TarEntryCopy.Metadata(entry, type, entry.Name);
 
         if (type is TarEntryType.SymbolicLink or TarEntryType.HardLink)

@@ -15,6 +15,15 @@ internal static class TarValidator
 {
     private const int ChunkSize = 1 << 20;
     private const int MaxShownNameLength = 200;
+    private const char NotUtf8 = '\uFFFD';
+
+    /// <summary>The entry types devices unpack and deltas carry (GNU tar unpacks a contiguous file as a plain one).</summary>
+    private static readonly HashSet<TarEntryType> Unpackable =
+    [
+        TarEntryType.RegularFile, TarEntryType.V7RegularFile, TarEntryType.ContiguousFile, TarEntryType.Directory,
+        TarEntryType.SymbolicLink, TarEntryType.HardLink, TarEntryType.CharacterDevice, TarEntryType.BlockDevice,
+        TarEntryType.Fifo,
+    ];
 
     /// <summary>Validates the tar in <paramref name="tar"/> and returns its number of entries.</summary>
     /// <param name="tar">The uncompressed tar.</param>
@@ -120,6 +129,23 @@ internal static class TarValidator
             throw new PartRefusedException("the tar archive has an entry with an empty name");
         }
 
+        if (!Unpackable.Contains(entry.EntryType))
+        {
+            throw new PartRefusedException(
+                $"tar entry '{Show(entry.Name)}' has type '{(char)entry.EntryType}' ({entry.EntryType}); an image holds only files, directories, links, device nodes and FIFOs");
+        }
+
+        if (entry.Name.Contains('\n', StringComparison.Ordinal))
+        {
+            throw new PartRefusedException($"tar entry '{Show(entry.Name)}' has a line break in its name, which a delta's list of removed files cannot hold");
+        }
+
+        if (entry.Name.Contains(NotUtf8) || (entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink && entry.LinkName.Contains(NotUtf8)))
+        {
+            // TarReader decodes names as UTF-8 and puts U+FFFD where the bytes are not; a delta would then name another file.
+            throw new PartRefusedException($"tar entry '{Show(entry.Name)}' has a name or link target that is not valid UTF-8");
+        }
+
         if (IsUnsafePath(entry.Name))
         {
             throw new PartRefusedException($"tar entry '{Show(entry.Name)}' has an absolute path or a '..' segment");
@@ -162,7 +188,7 @@ internal static class TarValidator
 
     // What TarReader throws for malformed headers; ObjectDisposedException would be our bug, not bad input.
     private static bool IsParseError(Exception ex) =>
-        ex is InvalidDataException or FormatException or OverflowException or ArgumentException
+        ex is InvalidDataException or FormatException or OverflowException or ArgumentException or NotSupportedException
         || (ex is InvalidOperationException && ex is not ObjectDisposedException);
 
     private static PartRefusedException Truncated(TarReadGuard guard, string where) =>
