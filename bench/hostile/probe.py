@@ -1259,6 +1259,11 @@ class Probe:
                 return None if value.startswith("/") and not value.startswith(("//", "/\\")) else f"the form carries returnUrl {value!r}"
             self.record(f"GET /admin/sign-in?{query}", f"GET /admin/sign-in?{query}", "any", r, api=False, check=bad,
                         actual=f"form returnUrl={value!r}")
+        for path in ("/admin/signin?ReturnUrl=https://evil.example", "/admin/sign-in/sso?returnUrl=https://evil.example",
+                     "//evil.example/", "/admin//evil.example", "/admin/account?returnUrl=//evil.example"):
+            r = self.http.request("GET", path)
+            self.record(f"GET {path}", f"GET {path} (no session)", "any", r, api=False, check=self.location_check,
+                        actual=f"{r.status} Location: {r.header('Location')}")
         urls = ["https://evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example", "/\t/evil.example",
                 "https:evil.example", "javascript:alert(1)", " //evil.example", "\t//evil.example", "/%2F%2Fevil.example",
                 "//evil.example/%2F..", "/\\/evil.example", "http://127.0.0.1.evil.example/", "/admin@evil.example",
