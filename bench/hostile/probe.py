@@ -662,8 +662,9 @@ class Probe:
                      "victim%2F..%2Fvictim", "vict%C4%B1m"]:
             before = self.snapshot()
             r = self.api("DELETE", f"/channels/{path}")
+            # Kestrel refuses a NUL in a path before the application sees the request: a bare 400 (README, "Security").
             self.record(f"DELETE channel path {path}", f"DELETE /api/v1/channels/{path}", "refused", r, before,
-                        codes={400, 404})
+                        codes={400, 404}, api="%00" not in path)
         r = self.api("GET", "/channels/victim")
         self.record("victim still exists after the look-alike deletes", "GET /api/v1/channels/victim", "accepted", r)
         r = self.api("GET", "/channels/stable%2Fgpg")
@@ -905,31 +906,17 @@ class Probe:
         return None
 
     def invalid_utf8_deltas(self):
-        """A name that is not UTF-8 (PAX hdrcharset=BINARY, as Python's tarfile writes it): changed in the next build,
-        then removed; the deltas must name the file by its own bytes, or devices update and remove the wrong file."""
-        big = random.Random(5).randbytes(300000)  # unchanged, so that a delta is smaller than the full file
+        """A name that is not UTF-8 (PAX hdrcharset=BINARY, as Python's tarfile writes it) or a link to one: refused, since
+        .NET reads such names with U+FFFD in place of the bytes and a delta would then name another file."""
         bad = "bad\udcffname"
-        raw = b"bad\xffname"
-        builds = [("first build", [("f", "keep", big), ("f", bad, b"one")]),
-                  ("next build changes it", [("f", "keep", big), ("f", bad, b"two")]),
-                  ("next build removes it", [("f", "keep", big), ("f", "other", b"three")])]
-        for i, (what, entries) in enumerate(builds):
+        for what, entries in [("a file", [("f", bad, b"one")]), ("a symbolic link's target", [("s", "link", bad)])]:
             before = self.snapshot()
             r = self.upload("arch", "u8", [("ubuntu", "ubuntu.tar.xz", xz(tar_bytes([self.unique_entry()] + entries)))])
-            version = (r.json() or {}).get("version") if r.status == 201 else None
 
-            def check(r, i=i, version=version):
-                if i == 0 or version is None:
-                    return None
-                delta = self.delta_bytes("arch", "u8", version)
-                if delta is None:
-                    return "no delta was published"
-                if raw not in delta or b"bad\xef\xbf\xbdname" in delta:
-                    wrong = " (it names b'bad\\xef\\xbf\\xbdname', U+FFFD, instead)" if b"bad\xef\xbf\xbdname" in delta else ""
-                    return f"the delta does not name the file by its bytes b'bad\\xffname'{wrong}: devices {'keep the old file' if i == 1 else 'never remove it'}"
-                return None
-            self.record(f"name not UTF-8 (b'bad\\xffname'): {what}", f"POST …/arch/devices/u8/images: keep (300 kB), {bad!a} + unique entry",
-                        "accepted", r, before, check=check)
+            def check(r):
+                return None if "not valid UTF-8" in (r.detail() or "") else f"refused without saying why: {r.short()}"
+            self.record(f"name not UTF-8 (b'bad\\xffname'): {what}", f"POST …/arch/devices/u8/images: {bad!a} + unique entry",
+                        "refused", r, before, codes={400}, check=check)
 
     @staticmethod
     def pax_record(key, value):

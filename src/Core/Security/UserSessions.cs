@@ -44,8 +44,12 @@ public sealed partial class UserSessions(
             : null;
         if (refusal is { } refused)
         {
+            // One commit whoever typed the name: a wrong password's count and its audit entry commit together, so a
+            // known name costs no more disk writes than an unknown one and its timing does not tell it apart.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var what = refused == SignInRefusal.WrongPassword ? await CountFailureAsync(db, user!.Id, now, cancellationToken) : Describe(refused, user?.LockedUntil);
             await RecordRefusalAsync(db, "sign-in-failed", name, client, what, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return new SignInOutcome(refused, null);
         }
 
