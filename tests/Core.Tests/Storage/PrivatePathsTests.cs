@@ -29,8 +29,9 @@ public sealed class PrivatePathsTests : IAsyncLifetime
     private string State => _data.Options.StateDir;
 
     [Fact]
-    public void AFreshDataDirectoryHasPrivateDatabasesAndState()
+    public async Task AFreshDataDirectoryHasPrivateDatabasesAndState()
     {
+        await using var open = await HoldDatabaseOpenAsync();
         AssertMode(PrivateDirectory, State);
         AssertMode(PrivateDirectory, _data.Options.SecretsDir);
         foreach (var database in new[] { _data.Options.DatabasePath, _data.Options.HangfireDatabasePath })
@@ -79,16 +80,7 @@ public sealed class PrivatePathsTests : IAsyncLifetime
     public async Task AnOlderDataDirectoryIsTightenedAtStart()
     {
         var work = Directory.CreateDirectory(WorkArea.WorkRoot(State)).FullName;
-        // A connection of our own keeps the -wal file: another test class disposing its data directory clears every
-        // connection pool, and SQLite removes the -wal file when the last connection closes.
-        await using var open = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_data.Options.DatabasePath};Pooling=False");
-        await open.OpenAsync();
-        await using (var read = open.CreateCommand())
-        {
-            read.CommandText = "SELECT count(*) FROM sqlite_master";
-            await read.ExecuteScalarAsync();
-        }
-
+        await using var open = await HoldDatabaseOpenAsync();
         var loose = new[] { _data.Options.DatabasePath, _data.Options.DatabasePath + "-wal", _data.Options.HangfireDatabasePath };
         File.SetUnixFileMode(State, PublicDirectory);
         File.SetUnixFileMode(work, PublicDirectory);
@@ -102,6 +94,20 @@ public sealed class PrivatePathsTests : IAsyncLifetime
         AssertMode(PrivateDirectory, State);
         AssertMode(PrivateDirectory, work);
         Assert.All(loose, file => AssertMode(Private, file));
+    }
+
+    /// <summary>
+    /// A connection of the test's own keeps the -wal and -shm files: another test class disposing its data directory
+    /// clears every connection pool, and SQLite removes the -wal file when the last connection closes.
+    /// </summary>
+    private async Task<Microsoft.Data.Sqlite.SqliteConnection> HoldDatabaseOpenAsync()
+    {
+        var open = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_data.Options.DatabasePath};Pooling=False");
+        await open.OpenAsync();
+        await using var read = open.CreateCommand();
+        read.CommandText = "SELECT count(*) FROM sqlite_master";
+        await read.ExecuteScalarAsync();
+        return open;
     }
 
     private static void AssertMode(UnixFileMode expected, string path) =>
