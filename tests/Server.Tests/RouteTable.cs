@@ -53,6 +53,15 @@ internal static class RouteTable
                 Assert.Equal($"/{Slashed}/{Mako}/index.json", Text(json["devices"]![0], "index"));
             },
         },
+        new("GET", "/channels/{c}/downloads", Role.Viewer, HttpStatusCode.OK)
+        {
+            ArrangeAsync = Basic,
+            Expect = (_, _, json) =>
+            {
+                Assert.Equal(Slashed, Text(json, "channel"));
+                Assert.Empty(json!["days"]!.AsArray());
+            },
+        },
         new("PATCH", "/channels/{c}", Role.Admin, HttpStatusCode.OK)
         {
             ArrangeAsync = Basic,

@@ -37,6 +37,7 @@ public static class ApiV1
         api.MapImportsApi();
         api.MapAdminApi();
         api.MapUsersApi();
+        api.MapAdoptionApi();
         return app;
     }
 }

@@ -215,6 +215,33 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.ToTable("Devices");
                 });
 
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.DownloadCount", b =>
+                {
+                    b.Property<string>("Channel")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Device")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Channel", "HourStart", "Device", "Version", "Kind");
+
+                    b.ToTable("DownloadCounts", (string)null);
+                });
+
             modelBuilder.Entity("SystemImage.Core.Persistence.Entities.Image", b =>
                 {
                     b.Property<int>("Id")
@@ -392,6 +419,41 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.HasIndex("Channel", "QueuedAt");
 
                     b.ToTable("ImportRuns");
+                });
+
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.IngestedLog", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstLineHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IngestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastLineHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Lines")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FirstLineHash")
+                        .IsUnique();
+
+                    b.ToTable("IngestedLogs");
                 });
 
             modelBuilder.Entity("SystemImage.Core.Persistence.Entities.PendingPublish", b =>
