@@ -124,8 +124,17 @@ public sealed class DownloadTargets(IDbContextFactory<SystemImageDbContext> dbFa
             Add(map, TreeLayout.Index(device.Channel, device.Name), new DownloadTarget(device.Channel, device.Name, version, DownloadKind.CheckIn));
         }
 
-        return map.ToFrozenDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+        return map.ToFrozenDictionary(e => e.Key, e => OneKindPerVersion(e.Value), StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// A file that marks both the full image of a version and a delta to it (a part carried whole in the delta, with
+    /// nothing of the device's own to tell them apart) counts one download, as full, rather than one of each.
+    /// </summary>
+    private static DownloadTarget[] OneKindPerVersion(HashSet<DownloadTarget> targets) =>
+    [
+        .. targets.Where(t => t.Kind != DownloadKind.Delta || !targets.Contains(t with { Kind = DownloadKind.Full })),
+    ];
 
     private static void Add(Dictionary<string, HashSet<DownloadTarget>> map, string path, DownloadTarget target)
     {
