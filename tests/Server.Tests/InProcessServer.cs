@@ -81,6 +81,9 @@ public class InProcessServer : IAsyncLifetime
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    /// <summary>Stops the host as a shutdown does (hosted services finish); its services stay readable until disposed.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public virtual async Task DisposeAsync()
     {
         Http.Dispose();
