@@ -111,6 +111,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DownloadStore>();
         services.AddSingleton<DownloadFlusher>();
         services.AddSingleton<DownloadQueries>();
+        services.AddSingleton<AccessLogIngest>();
         return services;
     }
 

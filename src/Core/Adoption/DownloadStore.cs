@@ -7,9 +7,15 @@ namespace SystemImage.Core.Adoption;
 public sealed class DownloadStore(IDbContextFactory<SystemImageDbContext> dbFactory)
 {
     /// <summary>Adds each count to the row of its hour (UTC) and target.</summary>
-    public async Task AddAsync(IReadOnlyCollection<(DateTimeOffset At, DownloadTarget Target, long Count)> counts, CancellationToken cancellationToken)
+    /// <param name="counts">What to add.</param>
+    /// <param name="alsoInTransaction">More changes saved in the same transaction (what an ingest has read).</param>
+    /// <param name="cancellationToken">Cancels before the commit.</param>
+    public async Task AddAsync(
+        IReadOnlyCollection<(DateTimeOffset At, DownloadTarget Target, long Count)> counts,
+        CancellationToken cancellationToken,
+        Func<SystemImageDbContext, Task>? alsoInTransaction = null)
     {
-        if (counts.Count == 0)
+        if (counts.Count == 0 && alsoInTransaction is null)
         {
             return;
         }
@@ -27,6 +33,12 @@ public sealed class DownloadStore(IDbContextFactory<SystemImageDbContext> dbFact
                 ON CONFLICT (Channel, HourStart, Device, Version, Kind) DO UPDATE SET Count = Count + excluded.Count
                 """,
                 cancellationToken);
+        }
+
+        if (alsoInTransaction is not null)
+        {
+            await alsoInTransaction(db);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
