@@ -112,6 +112,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DownloadFlusher>();
         services.AddSingleton<DownloadQueries>();
         services.AddSingleton<AccessLogIngest>();
+        services.AddSingleton<Releases.ReleaseQueries>();
         return services;
     }
 

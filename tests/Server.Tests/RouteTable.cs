@@ -62,6 +62,15 @@ internal static class RouteTable
                 Assert.Empty(json!["days"]!.AsArray());
             },
         },
+        new("GET", "/releases", Role.Viewer, HttpStatusCode.OK)
+        {
+            ArrangeAsync = WithImage,
+            Expect = (_, _, json) =>
+            {
+                var device = json!["devices"]!.AsArray().Single(d => Text(d, "device") == Mako);
+                Assert.Contains(device!["builds"]!.AsArray(), b => b!["channels"]!.AsArray().Any(c => Text(c, "channel") == Slashed));
+            },
+        },
         new("PATCH", "/channels/{c}", Role.Admin, HttpStatusCode.OK)
         {
             ArrangeAsync = Basic,

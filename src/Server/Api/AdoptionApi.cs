@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SystemImage.Core.Adoption;
+using SystemImage.Core.Releases;
 using SystemImage.Server.Security;
 
 namespace SystemImage.Server.Api;
@@ -11,6 +12,7 @@ public static class AdoptionApi
     public static RouteGroupBuilder MapAdoptionApi(this RouteGroupBuilder api)
     {
         api.MapGet("/channels/{c}/downloads", DownloadsAsync).WithTags("Adoption").RequireAuthorization(SecurityExtensions.Viewer);
+        api.MapGet("/releases", ReleasesAsync).WithTags("Adoption").RequireAuthorization(SecurityExtensions.Viewer);
         return api;
     }
 
@@ -33,6 +35,10 @@ public static class AdoptionApi
             ? TypedResults.Ok(downloads)
             : ApiResults.NotFound($"Channel '{name}' does not exist.");
     }
+
+    /// <summary>Per device, each build that is a channel's latest full image, with where it is (version, age, description, phase, downloads).</summary>
+    private static async Task<Ok<ReleaseOverview>> ReleasesAsync(ReleaseQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.OverviewAsync(cancellationToken));
 
     private static bool TryDay(string? text, out DateOnly? day)
     {
