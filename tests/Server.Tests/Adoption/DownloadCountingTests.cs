@@ -72,6 +72,9 @@ public sealed class DownloadCountingTests : IAsyncLifetime
         Assert.Equal(1, Sum(downloads, "checkIns"));
         Assert.Equal(1, downloads["days"]![0]!["version"]!.GetValue<int>());
         Assert.Equal("mako", downloads["devices"]![0]!["device"]!.GetValue<string>());
+        var metrics = new PrometheusText(await _server.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        Assert.Equal(1, metrics.ValueOrNull("systemimage_downloads_total", ("channel", "stable"), ("device", "mako"), ("version", "1"), ("kind", "full")));
+        Assert.Equal(1, metrics.ValueOrNull("systemimage_downloads_total", ("channel", "stable"), ("device", "mako"), ("version", "1"), ("kind", "checkin")));
     }
 
     [Fact]
