@@ -77,6 +77,25 @@ public sealed class DownloadCountingTests : IAsyncLifetime
         Assert.Equal(1, metrics.ValueOrNull("systemimage_downloads_total", ("channel", "stable"), ("device", "mako"), ("version", "1"), ("kind", "checkin")));
     }
 
+    [Theory]
+    [InlineData("/api/v1/channels/stable/downloads?from=2026-12-40", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/channels/stable/downloads?from=2026-12-05&to=2026-12-01", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/channels/stable/downloads?from=2025-01-01&to=2026-12-01", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/channels/nowhere/downloads", HttpStatusCode.NotFound)]
+    [InlineData("/api/v1/channels/stable/downloads?from=2026-12-01&to=2026-12-05&device=flo", HttpStatusCode.OK)]
+    public async Task TheDownloadsRouteChecksItsDaysAndChannel(string address, HttpStatusCode expected)
+    {
+        using var viewer = await ApiClient.WithRoleAsync(_server, Role.Viewer);
+
+        using var response = await viewer.GetAsync(new Uri(address, UriKind.Relative));
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected != HttpStatusCode.OK)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        }
+    }
+
     [Fact]
     public async Task ARangeCountsOnlyWhenItCompletesTheFile()
     {
