@@ -79,6 +79,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImageCopyService>();
         services.AddSingleton<ImageRevert>();
         services.AddSingleton<ChannelPromotion>();
+        services.AddSingleton<ChannelPhasing>();
         services.AddSingleton<ImageEditor>();
         services.AddSingleton<ImageQueries>();
         services.AddSingleton<TreeMaintenance>();

@@ -77,6 +77,17 @@ internal static class RouteTable
             Body = () => Json(new { fromChannel = Source }),
             Expect = (_, _, json) => Assert.Equal((Mako, 1), (Text(json!["devices"]![0], "device"), json["devices"]![0]!["newVersion"]!.GetValue<int>())),
         },
+        new("PUT", "/channels/{c}/phased-percentage", Role.Publisher, HttpStatusCode.OK)
+        {
+            ArrangeAsync = WithImage,
+            Body = () => Json(new { percentage = 30 }),
+            Expect = (_, _, json) =>
+            {
+                Assert.StartsWith("Phased 1 of 1 device(s)", Text(json, "message"), StringComparison.Ordinal);
+                Assert.Equal((Mako, 100, 30), (Text(json!["devices"]![0], "device"), json["devices"]![0]!["currentPercentage"]!.GetValue<int>(), json["devices"]![0]!["newPercentage"]!.GetValue<int>()));
+            },
+            AfterAsync = async (w, _) => Assert.Equal(30, (await w.Server.Get<ImageQueries>().ListOrNullAsync(Slashed, Mako, default))![0].PhasedPercentage),
+        },
         new("GET", "/channels/{c}/promote", Role.Viewer, HttpStatusCode.OK)
         {
             ArrangeAsync = FromSource,
