@@ -243,6 +243,9 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.Property<int?>("PhasedPercentage")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RevertedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Translations")
                         .IsRequired()
                         .HasColumnType("TEXT");

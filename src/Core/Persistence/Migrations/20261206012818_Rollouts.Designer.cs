@@ -10,7 +10,7 @@ using SystemImage.Core.Persistence;
 namespace SystemImage.Core.Persistence.Migrations
 {
     [DbContext(typeof(SystemImageDbContext))]
-    [Migration("20261206010305_Rollouts")]
+    [Migration("20261206012818_Rollouts")]
     partial class Rollouts
     {
         /// <inheritdoc />
@@ -244,6 +244,9 @@ namespace SystemImage.Core.Persistence.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("PhasedPercentage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevertedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Translations")

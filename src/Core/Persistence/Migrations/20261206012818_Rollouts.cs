@@ -10,6 +10,12 @@ namespace SystemImage.Core.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<long>(
+                name: "RevertedAt",
+                table: "Images",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "Rollouts",
                 columns: table => new
@@ -111,6 +117,10 @@ namespace SystemImage.Core.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "Rollouts");
+
+            migrationBuilder.DropColumn(
+                name: "RevertedAt",
+                table: "Images");
         }
     }
 }
