@@ -80,6 +80,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImageRevert>();
         services.AddSingleton<ChannelPromotion>();
         services.AddSingleton<ChannelPhasing>();
+        services.AddSingleton<ChannelRevert>();
         services.AddSingleton<Rollouts.RolloutService>();
         services.AddSingleton<ImageEditor>();
         services.AddSingleton<ImageQueries>();

@@ -65,6 +65,31 @@ public sealed class RolloutVerbsTests(ServerProcess server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task RevertChannelPreviewsThenRevertsEveryDeviceToItsPreviousGoodBuild()
+    {
+        await Verb(0, "create-channel", "reverted");
+        var good = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, "rootfs-good.tar.gz"), 1);
+        var bad = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, "rootfs-bad.tar.gz"), 2);
+        foreach (var device in new[] { "flo", "grouper", "mako" })
+        {
+            await Verb(0, "create-device", "reverted", device);
+            await Verb(0, "publish-image", "reverted", device, $"ubuntu={good}");
+            await Verb(0, "publish-image", "reverted", device, $"ubuntu={bad}");
+        }
+
+        var preview = await Verb(0, "revert-channel", "reverted", "--dry-run");
+        Assert.Contains("Would revert 3 of 3 device(s) of reverted", preview.Stdout);
+        Assert.Contains("  mako: good version 1 again as version 3 over bad version 2", preview.Stdout);
+
+        Assert.Contains("Reverted 3 of 3 device(s) of reverted", (await Verb(0, "revert-channel", "reverted")).Stdout);
+        var index = JsonNode.Parse(await server.Http.GetStringAsync(new Uri("/reverted/grouper/index.json", UriKind.Relative)))!;
+        var fulls = index["images"]!.AsArray().Where(i => i!["type"]!.GetValue<string>() == "full").ToDictionary(i => i!["version"]!.GetValue<int>(), i => i!["files"]![0]!["path"]!.GetValue<string>());
+        Assert.Equal(fulls[1], fulls[3]);
+        Assert.Contains("Would revert 0 of 3", (await Verb(0, "revert-channel", "reverted", "--dry-run")).Stdout);
+        Assert.Contains("'nowhere' does not exist", (await Verb(1, "revert-channel", "nowhere")).Stderr);
+    }
+
+    [Fact]
     public async Task AStepThatCameDueWhileTheServerWasDownRunsWhenItStarts()
     {
         await Verb(0, "create-channel", "restarted");

@@ -83,6 +83,7 @@ internal static class RouteProblems
         new("PUT /channels/{c}/phased-percentage", BadRequest, "percentage 101") { Send = (w, r) => w.Request(r, body: Json(new { percentage = 101 })), Detail = "0–100" },
         new("PUT /channels/{c}/phased-percentage", NotFound, "an unknown device") { Send = (w, r) => w.Request(r, body: Json(new { percentage = 10, devices = new[] { "nodevice" } })), Detail = "nodevice" },
         new("PUT /channels/{c}/phased-percentage", Conflict, "in an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
+        new("POST /channels/{c}/revert", Conflict, "in an alias") { ArrangeAsync = AliasOfSource, Detail = "alias" },
         new("POST /channels/{c}/rollout", BadRequest, "no steps") { Send = (w, r) => w.Request(r, body: Json(new { })), Detail = "'steps' is required" },
         new("POST /channels/{c}/rollout", BadRequest, "a bad step") { Send = (w, r) => w.Request(r, body: Json(new { steps = "10@soon" })), Detail = "10@soon" },
         new("POST /channels/{c}/rollout", BadRequest, "a bad window") { Send = (w, r) => w.Request(r, body: Json(new { steps = "10@now", window = "Mon-Fry" })), Detail = "Mon-Fry" },

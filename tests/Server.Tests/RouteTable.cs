@@ -90,6 +90,16 @@ internal static class RouteTable
             },
             AfterAsync = async (w, _) => Assert.Equal(30, (await w.Server.Get<ImageQueries>().ListOrNullAsync(Slashed, Mako, default))![0].PhasedPercentage),
         },
+        new("POST", "/channels/{c}/revert", Role.Publisher, HttpStatusCode.OK)
+        {
+            ArrangeAsync = TwoImagesOfSlashed,
+            Expect = (_, _, json) =>
+            {
+                Assert.StartsWith("Reverted 1 of 1 device(s)", Text(json, "message"), StringComparison.Ordinal);
+                Assert.Equal((2, 1, 3), (json!["devices"]![0]!["badVersion"]!.GetValue<int>(), json["devices"]![0]!["goodVersion"]!.GetValue<int>(), json["devices"]![0]!["newVersion"]!.GetValue<int>()));
+            },
+            AfterAsync = async (w, _) => Assert.NotNull((await w.Server.Get<ImageQueries>().ListOrNullAsync(Slashed, Mako, default))!.First(i => i.Version == 2).RevertedAt),
+        },
         new("POST", "/channels/{c}/rollout", Role.Publisher, HttpStatusCode.Created)
         {
             ArrangeAsync = WithImage,
@@ -477,6 +487,13 @@ internal static class RouteTable
         await world.ChannelAsync(Source, Mako);
         await world.ImageAsync(Source, 1);
         await Basic(world);
+    }
+
+    /// <summary><see cref="WithImage"/> and image 2: version 1 is the good build to revert to.</summary>
+    public static async Task TwoImagesOfSlashed(RouteWorld world)
+    {
+        await WithImage(world);
+        await world.ImageAsync(Slashed, 2);
     }
 
     /// <summary><see cref="WithImage"/> with a rollout at 10% whose next step (100%) is a day away.</summary>

@@ -5,7 +5,7 @@ using SystemImage.Core.Rollouts;
 
 namespace SystemImage.Server.Cli;
 
-/// <summary>Channel-wide phasing and rollout verbs: phase-channel, rollout, rollout-status, pause-rollout, resume-rollout, halt-rollout.</summary>
+/// <summary>Channel-wide verbs: phase-channel, rollout, rollout-status, pause-rollout, resume-rollout, halt-rollout, revert-channel.</summary>
 internal static class RolloutVerbs
 {
     public static IEnumerable<Command> Create()
@@ -70,7 +70,24 @@ internal static class RolloutVerbs
             return Print(result, view, json: false);
         }, ct));
 
-        return [phase, start, status, pause, resume, halt];
+        var revertDryRun = new Option<bool>("--dry-run") { Description = "Only show what each device would get" };
+        var revert = Verb.Create("revert-channel", "Revert every device of CHANNEL to its previous good build in one change (an automatic channel's imports are paused first)",
+            channel, revertDryRun);
+        revert.SetAction((parse, ct) => Verb.RunAsync(parse, async (s, token) =>
+        {
+            var reverts = s.GetRequiredService<ChannelRevert>();
+            var (result, outcomes) = parse.GetValue(revertDryRun)
+                ? await reverts.PreviewAsync(parse.GetRequiredValue(channel), token)
+                : await reverts.RevertAsync(parse.GetRequiredValue(channel), Actor.CommandLine(), token);
+            foreach (var device in outcomes)
+            {
+                Console.Out.WriteLine($"  {device.Device}: {device.Outcome}");
+            }
+
+            return Verb.Report(result);
+        }, ct));
+
+        return [phase, start, status, pause, resume, halt, revert];
     }
 
     /// <summary>The outcome line and the rollout's steps (or the rollout as JSON).</summary>
