@@ -81,6 +81,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImageCopyService>();
         services.AddSingleton<ImageRevert>();
         services.AddSingleton<ChannelPromotion>();
+        services.AddSingleton<ChannelPhasing>();
+        services.AddSingleton<ChannelRevert>();
+        services.AddSingleton<Rollouts.RolloutService>();
         services.AddSingleton<ImageEditor>();
         services.AddSingleton<ImageQueries>();
         services.AddSingleton<TreeMaintenance>();

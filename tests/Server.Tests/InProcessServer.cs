@@ -44,6 +44,11 @@ public class InProcessServer : IAsyncLifetime
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>More or replaced services, for a fixture subclass.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDir);
@@ -64,7 +69,7 @@ public class InProcessServer : IAsyncLifetime
                 .. ExtraArguments,
                 .. _extraArgs,
             ],
-            services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>().AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Log));
+            services => ConfigureServices(services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>().AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Log)));
         try
         {
             await _app.StartAsync();
