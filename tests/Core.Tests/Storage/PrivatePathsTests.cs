@@ -79,6 +79,16 @@ public sealed class PrivatePathsTests : IAsyncLifetime
     public async Task AnOlderDataDirectoryIsTightenedAtStart()
     {
         var work = Directory.CreateDirectory(WorkArea.WorkRoot(State)).FullName;
+        // A connection of our own keeps the -wal file: another test class disposing its data directory clears every
+        // connection pool, and SQLite removes the -wal file when the last connection closes.
+        await using var open = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_data.Options.DatabasePath};Pooling=False");
+        await open.OpenAsync();
+        await using (var read = open.CreateCommand())
+        {
+            read.CommandText = "SELECT count(*) FROM sqlite_master";
+            await read.ExecuteScalarAsync();
+        }
+
         var loose = new[] { _data.Options.DatabasePath, _data.Options.DatabasePath + "-wal", _data.Options.HangfireDatabasePath };
         File.SetUnixFileMode(State, PublicDirectory);
         File.SetUnixFileMode(work, PublicDirectory);
