@@ -14,6 +14,9 @@ public static class AdminRoutes
     public const string Tokens = "/admin/tokens";
     public const string Keys = "/admin/keys";
 
+    /// <summary>Where each build is across channels, per device.</summary>
+    public const string Releases = "/admin/releases";
+
     /// <summary>Local user accounts (admins).</summary>
     public const string Users = "/admin/users";
 

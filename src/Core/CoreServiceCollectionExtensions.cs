@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SystemImage.Core.Adoption;
 using SystemImage.Core.Audit;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Compression;
@@ -36,6 +37,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<ArchiveLimitsOptions>().Bind(configuration.GetSection(ArchiveLimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SignInOptions>().Bind(configuration.GetSection(SignInOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdoptionOptions>().Bind(configuration.GetSection(AdoptionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DescriptionOptions>().Bind(configuration.GetSection(DescriptionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SystemImageOptions>, SystemImageOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
@@ -79,6 +81,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImageCopyService>();
         services.AddSingleton<ImageRevert>();
         services.AddSingleton<ChannelPromotion>();
+        services.AddSingleton<ChannelPhasing>();
+        services.AddSingleton<ChannelRevert>();
+        services.AddSingleton<Rollouts.RolloutService>();
         services.AddSingleton<ImageEditor>();
         services.AddSingleton<ImageQueries>();
         services.AddSingleton<TreeMaintenance>();
@@ -104,6 +109,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<UserSessions>();
         services.AddSingleton<TreeSizeCache>();
         services.AddSingleton<SystemImageMetrics>();
+        services.AddSingleton<DownloadCounter>();
+        services.AddSingleton<DownloadTargets>();
+        services.AddSingleton<DownloadStore>();
+        services.AddSingleton<DownloadFlusher>();
+        services.AddSingleton<DownloadQueries>();
+        services.AddSingleton<AccessLogIngest>();
+        services.AddSingleton<Releases.ReleaseQueries>();
         return services;
     }
 

@@ -67,7 +67,7 @@ public sealed class ImageVerbsTests(ServerProcess server) : IClassFixture<Server
 
         var reverted = await Verb(0, "revert-image", "nightly", "mako", "1");
 
-        Assert.Contains("Paused imports of nightly. Copied version 1 of nightly/mako to nightly as version 3.", reverted.Stdout);
+        Assert.Contains("Paused imports of nightly. Published good version 1 again as version 3 over bad version 2.", reverted.Stdout);
         Assert.True(JsonNode.Parse((await Verb(0, "show-importer", "nightly", "--json")).Stdout)!["paused"]!.GetValue<bool>());
         var images = JsonNode.Parse(await server.Http.GetStringAsync(new Uri("/nightly/mako/index.json", UriKind.Relative)))!["images"]!.AsArray();
         string PathOf(int version) => images.Single(i => i!["type"]!.GetValue<string>() == "full" && i["version"]!.GetValue<int>() == version)!["files"]![0]!["path"]!.GetValue<string>();

@@ -44,6 +44,11 @@ public class InProcessServer : IAsyncLifetime
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>More or replaced services, for a fixture subclass.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDir);
@@ -64,7 +69,7 @@ public class InProcessServer : IAsyncLifetime
                 .. ExtraArguments,
                 .. _extraArgs,
             ],
-            services => services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>().AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Log));
+            services => ConfigureServices(services.AddSingleton<IFileGenerator, TarballDirectoryGenerator>().AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Log)));
         try
         {
             await _app.StartAsync();
@@ -80,6 +85,9 @@ public class InProcessServer : IAsyncLifetime
 
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>Stops the host as a shutdown does (hosted services finish); its services stay readable until disposed.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public virtual async Task DisposeAsync()
     {

@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Images;
+using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence.Entities;
+using SystemImage.Core.Rollouts;
 using SystemImage.Core.Security;
 using SystemImage.Core.Signing;
 using SystemImage.TestUtilities;
@@ -53,6 +55,24 @@ internal static class RouteTable
                 Assert.Equal($"/{Slashed}/{Mako}/index.json", Text(json["devices"]![0], "index"));
             },
         },
+        new("GET", "/channels/{c}/downloads", Role.Viewer, HttpStatusCode.OK)
+        {
+            ArrangeAsync = Basic,
+            Expect = (_, _, json) =>
+            {
+                Assert.Equal(Slashed, Text(json, "channel"));
+                Assert.Empty(json!["days"]!.AsArray());
+            },
+        },
+        new("GET", "/releases", Role.Viewer, HttpStatusCode.OK)
+        {
+            ArrangeAsync = WithImage,
+            Expect = (_, _, json) =>
+            {
+                var device = json!["devices"]!.AsArray().Single(d => Text(d, "device") == Mako);
+                Assert.Contains(device!["builds"]!.AsArray(), b => b!["channels"]!.AsArray().Any(c => Text(c, "channel") == Slashed));
+            },
+        },
         new("PATCH", "/channels/{c}", Role.Admin, HttpStatusCode.OK)
         {
             ArrangeAsync = Basic,
@@ -76,6 +96,64 @@ internal static class RouteTable
             ArrangeAsync = FromSource,
             Body = () => Json(new { fromChannel = Source }),
             Expect = (_, _, json) => Assert.Equal((Mako, 1), (Text(json!["devices"]![0], "device"), json["devices"]![0]!["newVersion"]!.GetValue<int>())),
+        },
+        new("PUT", "/channels/{c}/phased-percentage", Role.Publisher, HttpStatusCode.OK)
+        {
+            ArrangeAsync = WithImage,
+            Body = () => Json(new { percentage = 30 }),
+            Expect = (_, _, json) =>
+            {
+                Assert.StartsWith("Phased 1 of 1 device(s)", Text(json, "message"), StringComparison.Ordinal);
+                Assert.Equal((Mako, 100, 30), (Text(json!["devices"]![0], "device"), json["devices"]![0]!["currentPercentage"]!.GetValue<int>(), json["devices"]![0]!["newPercentage"]!.GetValue<int>()));
+            },
+            AfterAsync = async (w, _) => Assert.Equal(30, (await w.Server.Get<ImageQueries>().ListOrNullAsync(Slashed, Mako, default))![0].PhasedPercentage),
+        },
+        new("POST", "/channels/{c}/revert", Role.Publisher, HttpStatusCode.OK)
+        {
+            ArrangeAsync = TwoImagesOfSlashed,
+            Expect = (_, _, json) =>
+            {
+                Assert.StartsWith("Reverted 1 of 1 device(s)", Text(json, "message"), StringComparison.Ordinal);
+                Assert.Equal((2, 1, 3), (json!["devices"]![0]!["badVersion"]!.GetValue<int>(), json["devices"]![0]!["goodVersion"]!.GetValue<int>(), json["devices"]![0]!["newVersion"]!.GetValue<int>()));
+            },
+            AfterAsync = async (w, _) => Assert.NotNull((await w.Server.Get<ImageQueries>().ListOrNullAsync(Slashed, Mako, default))!.First(i => i.Version == 2).RevertedAt),
+        },
+        new("POST", "/channels/{c}/rollout", Role.Publisher, HttpStatusCode.Created)
+        {
+            ArrangeAsync = WithImage,
+            Body = () => Json(new { steps = "10@now,100@+1d", window = "Mon-Sun 00-24" }),
+            Expect = (_, response, json) =>
+            {
+                Assert.Equal($"/api/v1/channels/{Segment}/rollout", response.Headers.Location!.OriginalString);
+                Assert.Equal(("active", "done", "next"), (Text(json, "state"), Text(json!["steps"]![0], "status"), Text(json["steps"]![1], "status")));
+            },
+            AfterAsync = async (w, _) => Assert.Equal(10, (await w.Server.Get<ImageQueries>().ListOrNullAsync(Slashed, Mako, default))![0].PhasedPercentage),
+        },
+        new("GET", "/channels/{c}/rollout", Role.Viewer, HttpStatusCode.OK)
+        {
+            ArrangeAsync = WithRollout,
+            Expect = (_, _, json) => Assert.Equal(("active", Mako, 1), (Text(json, "state"), Text(json!["devices"]![0], "device"), json["devices"]![0]!["version"]!.GetValue<int>())),
+        },
+        new("POST", "/channels/{c}/rollout/pause", Role.Publisher, HttpStatusCode.OK)
+        {
+            ArrangeAsync = WithRollout,
+            Expect = (_, _, json) => Assert.Equal(("paused", "paused"), (Text(json, "state"), Text(json!["steps"]![1], "status"))),
+        },
+        new("POST", "/channels/{c}/rollout/resume", Role.Publisher, HttpStatusCode.OK)
+        {
+            ArrangeAsync = async w =>
+            {
+                await WithRollout(w);
+                Assert.True((await w.Server.Get<RolloutService>().PauseAsync(Slashed, new Actor("setup", "cli"), default)).Result.Succeeded);
+            },
+            Expect = (_, _, json) => Assert.Equal("active", Text(json, "state")),
+        },
+        new("POST", "/channels/{c}/rollout/halt", Role.Publisher, HttpStatusCode.OK)
+        {
+            ArrangeAsync = WithRollout,
+            Body = () => Json(new { reason = "boot loop" }),
+            Expect = (_, _, json) => Assert.Equal(("halted", "boot loop"), (Text(json, "state"), Text(json, "endReason"))),
+            AfterAsync = async (w, _) => Assert.Equal(0, (await w.Server.Get<ImageQueries>().ListOrNullAsync(Slashed, Mako, default))![0].PhasedPercentage),
         },
         new("GET", "/channels/{c}/promote", Role.Viewer, HttpStatusCode.OK)
         {
@@ -427,6 +505,20 @@ internal static class RouteTable
         await world.ChannelAsync(Source, Mako);
         await world.ImageAsync(Source, 1);
         await Basic(world);
+    }
+
+    /// <summary><see cref="WithImage"/> and image 2: version 1 is the good build to revert to.</summary>
+    public static async Task TwoImagesOfSlashed(RouteWorld world)
+    {
+        await WithImage(world);
+        await world.ImageAsync(Slashed, 2);
+    }
+
+    /// <summary><see cref="WithImage"/> with a rollout at 10% whose next step (100%) is a day away.</summary>
+    public static async Task WithRollout(RouteWorld world)
+    {
+        await WithImage(world);
+        Assert.True((await world.Server.Get<RolloutService>().StartAsync(Slashed, "10@now,100@+1d", null, null, new Actor("setup", "cli"), default)).Result.Succeeded);
     }
 
     public static string Text(JsonNode? node, string key) => node![key]!.GetValue<string>();

@@ -20,6 +20,7 @@ public sealed class SystemImageMetrics
     private readonly Histogram<double> _publishDuration;
     private readonly Counter<long> _publishFilesWritten;
     private readonly Histogram<double> _importDuration;
+    private readonly Counter<long> _downloads;
     private readonly TimeProvider _time;
 
     /// <param name="meterFactory">The host's meter factory; it owns (and disposes) the meter.</param>
@@ -38,6 +39,8 @@ public sealed class SystemImageMetrics
         _importDuration = meter.CreateHistogram(
             "import_duration_seconds", "s", "Time taken by one import of an automatic channel, by channel and outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200] });
+        _downloads = meter.CreateCounter<long>(
+            "downloads_total", "{download}", "Completed downloads the server served, by channel, device, version and kind (full, delta, checkin).");
         meter.CreateObservableGauge("tree_size_bytes", () => treeSize.Measure().Bytes, "By", "Bytes of all files in the publish root.");
         meter.CreateObservableGauge("tree_files", () => treeSize.Measure().Files, "{file}", "Number of files in the publish root.");
         meter.CreateObservableGauge("signing_key_expiry_days", () => KeyExpiryDays(keys, time.GetUtcNow()), "d", "Days until each signing key expires (keys without expiry are left out).");
@@ -48,6 +51,23 @@ public sealed class SystemImageMetrics
     {
         _publishDuration.Record(elapsed.TotalSeconds);
         _publishFilesWritten.Add(filesWritten);
+    }
+
+    /// <summary>
+    /// Adds flushed download counts. The labels' values come from the images published (never from a request), so
+    /// there are at most as many series as images in the tree; a series that stops changing expires after a day.
+    /// </summary>
+    public void RecordDownloads(IReadOnlyDictionary<Adoption.DownloadTarget, long> counts)
+    {
+        foreach (var (target, count) in counts)
+        {
+            _downloads.Add(
+                count,
+                new KeyValuePair<string, object?>("channel", target.Channel),
+                new KeyValuePair<string, object?>("device", target.Device),
+                new KeyValuePair<string, object?>("version", target.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new KeyValuePair<string, object?>("kind", Adoption.DownloadKinds.Label(target.Kind)));
+        }
     }
 
     /// <summary>Runs <paramref name="import"/> and records its duration and outcome, also when it throws.</summary>

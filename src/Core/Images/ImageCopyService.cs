@@ -10,7 +10,7 @@ namespace SystemImage.Core.Images;
 
 /// <summary>copy-image (promote, revert) and tag-image of SPEC §4, with their refusals.</summary>
 public sealed class ImageCopyService(
-    IDbContextFactory<SystemImageDbContext> dbFactory, TreeMutator mutator, ImageCopier copier, AliasSync aliasSync, AuditLog audit)
+    IDbContextFactory<SystemImageDbContext> dbFactory, TreeMutator mutator, ImageCopier copier, AliasSync aliasSync, AuditLog audit, TimeProvider time)
 {
     /// <summary>
     /// What <see cref="CopyAsync"/> would publish for <paramref name="request"/> — the new version and the versions its
@@ -36,7 +36,17 @@ public sealed class ImageCopyService(
         return (OperationResult.Ok($"Would copy version {preview.SourceVersion} of {request.SourceChannel}/{request.Device} to {request.DestinationChannel} as version {preview.NewVersion}, {deltas}."), preview);
     }
 
-    public Task<OperationResult> CopyAsync(CopyImageRequest request, Actor actor, CancellationToken cancellationToken)
+    public Task<OperationResult> CopyAsync(CopyImageRequest request, Actor actor, CancellationToken cancellationToken) =>
+        CopyAsync(request, actor, revert: false, cancellationToken);
+
+    /// <summary>
+    /// Publishes the good build of <paramref name="request"/> again as the newest version of its own channel, marks the
+    /// device's latest version (the bad one) as reverted and audits it as <c>revert-image</c> naming that version.
+    /// </summary>
+    internal Task<OperationResult> RevertAsync(CopyImageRequest request, Actor actor, CancellationToken cancellationToken) =>
+        CopyAsync(request, actor, revert: true, cancellationToken);
+
+    private Task<OperationResult> CopyAsync(CopyImageRequest request, Actor actor, bool revert, CancellationToken cancellationToken)
     {
         if (Validate(request) is { } invalid)
         {
@@ -53,7 +63,22 @@ public sealed class ImageCopyService(
 
             var (source, channel, device, version, detail) = (plan.Source!, plan.Channel!, plan.Device!, plan.Version, plan.Detail);
             var before = ImageAudit.Versions(device);
+            var bad = device.Images.Where(i => i.Type == ImageType.Full).MaxBy(i => i.Version)?.Version;
+            if (revert && bad is not null)
+            {
+                MarkReverted(device, bad.Value, time.GetUtcNow());
+            }
+
             await copier.CopyAsync(db, source, channel, device, version, detail, request.PhasedPercentage, cancellationToken);
+            if (revert)
+            {
+                audit.Record(db, actor, "revert-image", $"{request.DestinationChannel}/{request.Device}", request.DestinationChannel,
+                    ImageAudit.Published($"{before}; bad version {bad}", device, version, $"good version {source.Version} again over bad version {bad} ({detail})"));
+                return new Mutation(
+                    OperationResult.Ok($"Published good version {source.Version} again as version {version} over bad version {bad}."),
+                    await RepublishAsync(db, channel, request.Device, cancellationToken));
+            }
+
             audit.Record(db, actor, "copy-image", $"{request.DestinationChannel}/{request.Device}", request.DestinationChannel,
                 ImageAudit.Published(before, device, version, $"copy of {request.SourceChannel} version {source.Version} ({detail})"));
             return new Mutation(
@@ -179,6 +204,15 @@ public sealed class ImageCopyService(
         return image is null
             ? (null, OperationResult.NotFound($"{request.SourceChannel}/{request.Device} has no full image {(request.Version is { } v ? $"{v}" : $"at offset {request.Offset ?? 0}")}."))
             : (image, null);
+    }
+
+    /// <summary>Marks every entry (full and deltas) of <paramref name="version"/> as reverted.</summary>
+    internal static void MarkReverted(Device device, int version, DateTimeOffset at)
+    {
+        foreach (var entry in device.Images.Where(i => i.Version == version))
+        {
+            entry.RevertedAt = at;
+        }
     }
 
     /// <summary>True when two full images carry the same files (the version tarball aside).</summary>

@@ -27,6 +27,7 @@ public sealed class ImageQueries(IDbContextFactory<SystemImageDbContext> dbFacto
             {
                 Translations = new SortedDictionary<string, string>(i.Translations, StringComparer.Ordinal),
                 CreatedAt = i.CreatedAt,
+                RevertedAt = i.RevertedAt,
             })
             .ToList();
     }

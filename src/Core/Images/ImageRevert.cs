@@ -31,7 +31,7 @@ public sealed class ImageRevert(ImageCopyService copies, ImporterConfigService i
             }
         }
 
-        var copied = await copies.CopyAsync(request, actor, cancellationToken);
+        var copied = await copies.RevertAsync(request, actor, cancellationToken);
         if (copied.Succeeded)
         {
             return copied with

@@ -15,4 +15,7 @@ public sealed record ImageSummary(
 
     /// <summary>When the image was published.</summary>
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When this version was reverted (a good build published again over it), or null.</summary>
+    public DateTimeOffset? RevertedAt { get; init; }
 }

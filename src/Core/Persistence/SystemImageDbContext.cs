@@ -35,6 +35,12 @@ public sealed class SystemImageDbContext(DbContextOptions<SystemImageDbContext> 
 
     public DbSet<PendingPublish> PendingPublishes => Set<PendingPublish>();
 
+    public DbSet<DownloadCount> DownloadCounts => Set<DownloadCount>();
+
+    public DbSet<IngestedLog> IngestedLogs => Set<IngestedLog>();
+
+    public DbSet<Rollout> Rollouts => Set<Rollout>();
+
     /// <summary>
     /// The files a tree change is staging (set by <see cref="Operations.TreeMutator"/> and the import for the change
     /// they run); null outside one. Code that writes tree files as part of a change stages them here.

@@ -26,6 +26,7 @@ public sealed partial class TreePublisher(
     KeyringPublisher keyrings,
     TimeProvider time,
     SystemImageMetrics metrics,
+    Adoption.DownloadTargets downloadTargets,
     ILogger<TreePublisher> logger)
 {
     private string Root => options.Value.PublishRootFullPath;
@@ -88,6 +89,7 @@ public sealed partial class TreePublisher(
         var removed = RemoveDirectories(request, expectedDirectories);
         LogPublished(logger, written, unchanged, removed.Count, stopwatch.ElapsedMilliseconds);
         metrics.RecordPublish(written, stopwatch.Elapsed);
+        downloadTargets.Invalidate();
         return new PublishReport(written, unchanged, removed, stopwatch.Elapsed);
     }
 

@@ -32,11 +32,14 @@ public static class ApiV1
     {
         var api = app.MapGroup("/api/v1");
         api.MapChannelsApi();
+        api.MapPhasingApi();
+        api.MapRolloutsApi();
         api.MapDevicesApi();
         api.MapImagesApi();
         api.MapImportsApi();
         api.MapAdminApi();
         api.MapUsersApi();
+        api.MapAdoptionApi();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using SystemImage.Admin.Ui;
 using SystemImage.Admin.Ui.SignIn;
 using SystemImage.Core;
+using SystemImage.Server.Adoption;
 using SystemImage.Server.Api;
 using SystemImage.Server.Jobs;
 using SystemImage.Server.Security;
@@ -43,6 +44,7 @@ internal static class ServerHost
         builder.Services.AddApiV1(builder.Configuration);
         builder.Services.AddApiReference();
         builder.Services.AddMetrics(builder.Configuration);
+        builder.Services.AddAdoption();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<FailureProblems>();
         configureServices?.Invoke(builder.Services);
@@ -57,6 +59,7 @@ internal static class ServerHost
         app.UseTrustedProxies();
         // Request metrics wrap the whole pipeline; the tree is the hot path: serve it before routing, error pages and everything else.
         app.UseMetrics();
+        app.UseDownloadCounting();
         app.UseStaticTree();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();

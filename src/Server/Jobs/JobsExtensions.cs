@@ -45,6 +45,8 @@ public static class JobsExtensions
         services.AddSingleton<MaintenanceJob>();
         services.AddSingleton<RecurringImports>();
         services.AddHostedService(provider => provider.GetRequiredService<RecurringImports>());
+        services.AddSingleton<RolloutJob>();
+        services.AddHostedService<RolloutSchedule>();
         return services;
     }
 

@@ -33,14 +33,16 @@ public sealed class ChannelRolesTests : ChannelTestContext
     }
 
     [Fact]
-    public void APublisherPromotesAndImportsButDoesNotChangeTheChannel()
+    public void APublisherPromotesPhasesRollsOutAndImportsButDoesNotChangeTheChannel()
     {
         SignInAs("release", Role.Publisher);
 
         var page = Open("stable");
 
         var buttons = page.FindAll("button").Select(b => b.TextContent.Trim()).ToList();
-        Assert.Equal(["Preview", "Import now"], buttons);
+        Assert.Equal(
+            ["Preview", "Preview phasing", "Preview revert", "10% now, 50% in 1 day, 100% in 3 days", "1% now, 10% in 1 day, 50% in 3 days, 100% in 7 days", "50% now, 100% in 1 day", "Start rollout", "Import now"],
+            buttons);
         Assert.True(page.Find("fieldset.config").HasAttribute("disabled"));
     }
 

@@ -204,11 +204,14 @@ public sealed class DeviceActionTests : DevicePageContext
         Assert.False((await Get<ImporterConfigService>().GetAsync("devel", CancellationToken.None))!.Paused);
         await ClickAsync(page, "Revert");
 
-        Assert.StartsWith("Reverted devel/mako: Paused imports of devel. Copied version 2 of devel/mako to devel as version 4.", Notice(page).TextContent);
+        Assert.StartsWith("Reverted devel/mako: Paused imports of devel. Published good version 2 again as version 4 over bad version 3.", Notice(page).TextContent);
         Assert.True((await Get<ImporterConfigService>().GetAsync("devel", CancellationToken.None))!.Paused);
         Assert.Equal(Full("devel", "mako", 2)["files"]![0]!["path"]!.GetValue<string>(), Full("devel", "mako", 4)["files"]![0]!["path"]!.GetValue<string>());
         Assert.Contains("delta 3-4", Entries("devel", "mako"));
         page.WaitForAssertion(() => Assert.Contains("imports paused", page.Find(".summary-line").TextContent));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=version-3] .badge.reverted")));
+        Assert.Empty(page.FindAll("[data-testid=version-4] .badge.reverted, [data-testid=version-2] .badge.reverted"));
+        Assert.Single(page.FindAll("[data-testid=image-full-3] .badge.reverted"));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class SharedComponentTests : UiTestContext
 
         Assert.Contains("Tokens", admin.Find("nav").TextContent);
         Assert.DoesNotContain("Tokens", publisher.Find("nav").TextContent);
-        Assert.Equal(["Channels", "Jobs", "Audit", "Keys", "API"], publisher.FindAll("nav a").Select(a => a.TextContent));
+        Assert.Equal(["Channels", "Releases", "Jobs", "Audit", "Keys", "API"], publisher.FindAll("nav a").Select(a => a.TextContent));
     }
 
     [Theory]

@@ -34,9 +34,15 @@ public sealed class ImageRevertTests : IAsyncLifetime
         var result = await Revert.RevertAsync("devel", "mako", 2, ImageFixture.Tester, None);
 
         Assert.True(result.Succeeded, result.Message);
-        Assert.Equal("Reverted devel/mako: Copied version 2 of devel/mako to devel as version 4.", result.Message);
+        Assert.Equal("Reverted devel/mako: Published good version 2 again as version 4 over bad version 3.", result.Message);
         Assert.Equal(PathOf(2), PathOf(4));
         Assert.Contains("delta 3-4", _fixture.Entries("devel", "mako"));
+        var entry = (await _fixture.Data.Get<AuditQueries>().ListAsync("devel", null, 1, None)).Single();
+        Assert.Equal("revert-image", entry.Action);
+        Assert.Contains("good version 2 again over bad version 3", entry.Detail, StringComparison.Ordinal);
+        var images = (await _fixture.Data.Get<ImageQueries>().ListOrNullAsync("devel", "mako", None))!;
+        Assert.All(images.Where(i => i.Version == 3), i => Assert.NotNull(i.RevertedAt));
+        Assert.All(images.Where(i => i.Version != 3), i => Assert.Null(i.RevertedAt));
     }
 
     [Fact]
@@ -47,11 +53,11 @@ public sealed class ImageRevertTests : IAsyncLifetime
         var result = await Revert.RevertAsync("devel", "mako", 2, ImageFixture.Tester, None);
 
         Assert.True(result.Succeeded, result.Message);
-        Assert.StartsWith("Reverted devel/mako: Paused imports of devel. Copied version 2 of devel/mako to devel as version 4.", result.Message);
+        Assert.StartsWith("Reverted devel/mako: Paused imports of devel. Published good version 2 again as version 4 over bad version 3.", result.Message);
         Assert.True((await Importers.GetAsync("devel", None))!.Paused);
         Assert.Equal(PathOf(2), PathOf(4));
         var actions = (await _fixture.Data.Get<AuditQueries>().ListAsync("devel", null, 2, None)).Select(a => a.Action);
-        Assert.Equal(["copy-image", "pause-import"], actions);
+        Assert.Equal(["revert-image", "pause-import"], actions);
     }
 
     [Fact]

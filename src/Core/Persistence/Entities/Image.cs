@@ -32,5 +32,8 @@ public sealed class Image
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>When this version was reverted (a good build published again over it), or null.</summary>
+    public DateTimeOffset? RevertedAt { get; set; }
+
     public List<ImageFile> Files { get; set; } = [];
 }

@@ -215,6 +215,33 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.ToTable("Devices");
                 });
 
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.DownloadCount", b =>
+                {
+                    b.Property<string>("Channel")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Device")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Channel", "HourStart", "Device", "Version", "Kind");
+
+                    b.ToTable("DownloadCounts", (string)null);
+                });
+
             modelBuilder.Entity("SystemImage.Core.Persistence.Entities.Image", b =>
                 {
                     b.Property<int>("Id")
@@ -241,6 +268,9 @@ namespace SystemImage.Core.Persistence.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("PhasedPercentage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevertedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Translations")
@@ -394,6 +424,41 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.ToTable("ImportRuns");
                 });
 
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.IngestedLog", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstLineHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IngestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastLineHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Lines")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FirstLineHash")
+                        .IsUnique();
+
+                    b.ToTable("IngestedLogs");
+                });
+
             modelBuilder.Entity("SystemImage.Core.Persistence.Entities.PendingPublish", b =>
                 {
                     b.Property<int>("Id")
@@ -535,6 +600,101 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.ToTable("RevokedKeys");
                 });
 
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.Rollout", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Window")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId");
+
+                    b.HasIndex("State");
+
+                    b.ToTable("Rollouts");
+                });
+
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.RolloutDevice", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .UseCollation("BINARY");
+
+                    b.Property<int>("RolloutId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RolloutId");
+
+                    b.ToTable("RolloutDevice");
+                });
+
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.RolloutStep", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Percentage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RolloutId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RolloutId");
+
+                    b.ToTable("RolloutStep");
+                });
+
             modelBuilder.Entity("SystemImage.Core.Persistence.Entities.User", b =>
                 {
                     b.Property<int>("Id")
@@ -618,6 +778,35 @@ namespace SystemImage.Core.Persistence.Migrations
                     b.Navigation("Image");
                 });
 
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.Rollout", b =>
+                {
+                    b.HasOne("SystemImage.Core.Persistence.Entities.Channel", "Channel")
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Channel");
+                });
+
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.RolloutDevice", b =>
+                {
+                    b.HasOne("SystemImage.Core.Persistence.Entities.Rollout", null)
+                        .WithMany("Devices")
+                        .HasForeignKey("RolloutId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.RolloutStep", b =>
+                {
+                    b.HasOne("SystemImage.Core.Persistence.Entities.Rollout", null)
+                        .WithMany("Steps")
+                        .HasForeignKey("RolloutId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SystemImage.Core.Persistence.Entities.Channel", b =>
                 {
                     b.Navigation("Devices");
@@ -631,6 +820,13 @@ namespace SystemImage.Core.Persistence.Migrations
             modelBuilder.Entity("SystemImage.Core.Persistence.Entities.Image", b =>
                 {
                     b.Navigation("Files");
+                });
+
+            modelBuilder.Entity("SystemImage.Core.Persistence.Entities.Rollout", b =>
+                {
+                    b.Navigation("Devices");
+
+                    b.Navigation("Steps");
                 });
 #pragma warning restore 612, 618
         }
