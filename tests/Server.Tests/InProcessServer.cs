@@ -144,11 +144,12 @@ public class InProcessServer : IAsyncLifetime
 }
 
 /// <summary>
-/// The test classes that host the server in this process. They run one after another: Hangfire keeps process-wide
-/// state (its global configuration and storage), so two hosts alive at once in one process disturb each other's jobs.
-/// In production there is one host per process.
+/// The test classes that host the server in this process. They run one after another (a collection's classes always
+/// do): Hangfire keeps process-wide state (its global configuration and storage), so two hosts alive at once in one
+/// process disturb each other's jobs. In production there is one host per process. The collection as a whole runs
+/// beside the classes that start servers and verbs as processes of their own, which Hangfire's statics do not reach.
 /// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+[CollectionDefinition(Name)]
 public sealed class InProcessServerCollection
 {
     public const string Name = "in-process server";

@@ -10,6 +10,7 @@ namespace SystemImage.Server.Tests.StaticTree;
 /// phased-percentage change, say) never share a tag, so neither a CDN's revalidation nor a resumed download is
 /// confirmed against stale bytes.
 /// </summary>
+[Collection(InProcessServerCollection.Name)]
 public sealed class ContentETagTests(InProcessServer server) : IClassFixture<InProcessServer>
 {
     private HttpClient Http => server.Http;
