@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Logging;
+using SystemImage.Admin.Ui.Shared;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Security;
@@ -10,7 +12,7 @@ namespace SystemImage.Admin.Ui;
 /// The signed-in person of this circuit: who they are for the audit log (surface <c>ui</c>) and what their role lets
 /// them do. Pages hide controls a role may not use, and every action checks again with <see cref="CanAsync"/>.
 /// </summary>
-public sealed class UiSession(AuthenticationStateProvider authentication)
+public sealed partial class UiSession(AuthenticationStateProvider authentication, ILogger<UiSession> logger)
 {
     public async Task<ClaimsPrincipal> UserAsync() => (await authentication.GetAuthenticationStateAsync()).User;
 
@@ -32,13 +34,34 @@ public sealed class UiSession(AuthenticationStateProvider authentication)
 
     /// <summary>
     /// The one shape of every action: checks the role again, then runs <paramref name="action"/> (one Core call) with
-    /// the signed-in user as the audit actor; refuses, naming the role it takes, when the user's role is too low.
+    /// the signed-in user as the audit actor; refuses, naming the role it takes, when the user's role is too low. An
+    /// exception (a bug, a broken database) is logged and comes back as a failed result with its reason, so the page
+    /// shows it in its notice and keeps working.
     /// </summary>
     /// <param name="role">The least role the action needs (as API.md assigns it).</param>
     /// <param name="what">What the action does, for the refusal: "rename channels".</param>
     /// <param name="action">One Core call with the audit actor.</param>
-    public async Task<OperationResult> RunAsync(Role role, string what, Func<Actor, Task<OperationResult>> action) =>
-        await CanAsync(role)
-            ? await action(await ActorAsync())
-            : OperationResult.Invalid($"Your role cannot {what}; it takes the {Roles.Name(role)} role.");
+    public async Task<OperationResult> RunAsync(Role role, string what, Func<Actor, Task<OperationResult>> action)
+    {
+        if (!await CanAsync(role))
+        {
+            return OperationResult.Invalid($"Your role cannot {what}; it takes the {Roles.Name(role)} role.");
+        }
+
+        var actor = await ActorAsync();
+        try
+        {
+            return await action(actor);
+        }
+        catch (Exception e)
+        {
+            LogActionFailed(logger, e, actor.Name, what);
+
+            // The UI tells only success from failure; Conflict stands for "it did not happen" here.
+            return OperationResult.Conflict($"Could not {what}: {ActionFailure.Reason(e)}");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An action of {User} failed ({What})")]
+    private static partial void LogActionFailed(ILogger logger, Exception exception, string user, string what);
 }

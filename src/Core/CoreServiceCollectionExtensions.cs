@@ -61,6 +61,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TreeMutator>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<ChangeWatcher>();
         services.AddSingleton<AliasSync>();
         services.AddSingleton<ChannelService>();
         services.AddSingleton<DeviceService>();

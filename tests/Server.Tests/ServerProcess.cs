@@ -69,7 +69,7 @@ public sealed class ServerProcess : IAsyncLifetime
     public async Task StartAsync()
     {
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
-        _server = Start(["serve", "--urls", BaseAddress.ToString().TrimEnd('/'), "--data-dir", DataDir]);
+        _server = Start(DataDir, Environment, ["serve", "--urls", BaseAddress.ToString().TrimEnd('/'), "--data-dir", DataDir]);
         _server.OutputDataReceived += (_, e) => Append(e.Data);
         _server.ErrorDataReceived += (_, e) => Append(e.Data);
         _server.BeginOutputReadLine();
@@ -108,9 +108,17 @@ public sealed class ServerProcess : IAsyncLifetime
     public Task<VerbResult> RunVerbAsync(params string[] args) => RunVerbWithInputAsync(null, args);
 
     /// <summary>Runs one verb with <paramref name="input"/> as its standard input (none: the verb's stdin is closed).</summary>
-    public async Task<VerbResult> RunVerbWithInputAsync(string? input, params string[] args)
+    public Task<VerbResult> RunVerbWithInputAsync(string? input, params string[] args) => RunVerbAsync(DataDir, Environment, input, args);
+
+    /// <summary>
+    /// Runs one verb in a process of its own against <paramref name="dataDir"/>, e.g. an <see cref="InProcessServer"/>'s,
+    /// as an operator on the server's machine would while the server runs.
+    /// </summary>
+    public static Task<VerbResult> RunVerbInAsync(string dataDir, params string[] args) => RunVerbAsync(dataDir, new Dictionary<string, string>(), null, args);
+
+    private static async Task<VerbResult> RunVerbAsync(string dataDir, IReadOnlyDictionary<string, string> environment, string? input, string[] args)
     {
-        using var process = Start([.. args, "--data-dir", DataDir], redirectInput: true);
+        using var process = Start(dataDir, environment, [.. args, "--data-dir", dataDir], redirectInput: true);
         try
         {
             await process.StandardInput.WriteAsync(input ?? "");
@@ -148,7 +156,7 @@ public sealed class ServerProcess : IAsyncLifetime
         }
     }
 
-    private Process Start(IEnumerable<string> args, bool redirectInput = false)
+    private static Process Start(string dataDir, IReadOnlyDictionary<string, string> environment, IEnumerable<string> args, bool redirectInput = false)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -156,7 +164,7 @@ public sealed class ServerProcess : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = DataDir,
+            WorkingDirectory = dataDir,
         };
         info.ArgumentList.Add(Executable);
         foreach (var arg in args)
@@ -165,7 +173,7 @@ public sealed class ServerProcess : IAsyncLifetime
         }
 
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in Environment)
+        foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
         }

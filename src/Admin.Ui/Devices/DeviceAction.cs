@@ -31,6 +31,12 @@ public abstract class DeviceAction : ComponentBase
     /// <summary>The full images' versions, newest first.</summary>
     protected IReadOnlyList<int> FullVersions => [.. Images.Where(i => i.Type == "full").Select(i => i.Version)];
 
+    /// <summary>The full images, newest first: what copy, revert and tag pickers offer.</summary>
+    protected IReadOnlyList<ImageSummary> FullImages => [.. Images.Where(i => i.Type == "full")];
+
+    /// <summary>The image that speaks for <paramref name="version"/>: its full image, or a delta when the full one expired.</summary>
+    protected ImageSummary ImageOf(int version) => Images.Where(i => i.Version == version).OrderBy(i => i.Type != "full").First();
+
     /// <summary>The newest version of any image, the one phasing applies to.</summary>
     protected int? LatestVersion => Images.Count == 0 ? null : Images.Max(i => i.Version);
 

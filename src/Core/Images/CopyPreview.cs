@@ -5,4 +5,5 @@ namespace SystemImage.Core.Images;
 /// <param name="NewVersion">The version the copy would get in the destination.</param>
 /// <param name="VersionDetail">The copy's version_detail.</param>
 /// <param name="DeltaBases">The destination versions the copy would get a delta from, in the order of the channel's delta bases.</param>
-public sealed record CopyPreview(int SourceVersion, int NewVersion, string VersionDetail, IReadOnlyList<int> DeltaBases);
+/// <param name="PhasedPercentage">The share of devices the copy is offered to: the one requested, or 100 (every device) when none is.</param>
+public sealed record CopyPreview(int SourceVersion, int NewVersion, string VersionDetail, IReadOnlyList<int> DeltaBases, int PhasedPercentage);

@@ -31,7 +31,7 @@ public sealed class ImageCopyService(
         }
 
         var bases = await ImageCopier.DeltaBasesAsync(db, plan.Channel!, plan.Device!, plan.Version, cancellationToken);
-        var preview = new CopyPreview(plan.Source!.Version, plan.Version, plan.Detail, [.. bases.Select(b => b.Version)]);
+        var preview = new CopyPreview(plan.Source!.Version, plan.Version, plan.Detail, [.. bases.Select(b => b.Version)], request.PhasedPercentage ?? 100);
         var deltas = preview.DeltaBases.Count == 0 ? "without deltas (no delta base has a full image here)" : $"with deltas from {string.Join(", ", preview.DeltaBases)}";
         return (OperationResult.Ok($"Would copy version {preview.SourceVersion} of {request.SourceChannel}/{request.Device} to {request.DestinationChannel} as version {preview.NewVersion}, {deltas}."), preview);
     }

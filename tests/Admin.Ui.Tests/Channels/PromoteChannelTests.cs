@@ -19,11 +19,15 @@ public sealed class PromoteChannelTests : ChannelTestContext
 
         page.WaitForAssertion(() => Assert.StartsWith("Would promote devel to stable: 1 of 3 device(s) get a new image", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal(
-            ["flo skipped: devel has no full image of flo", "grouper skipped: devel has no full image of grouper", "mako 2 1 version 2 of devel as version 1"],
+            ["flo skipped: devel has no full image of flo", "grouper skipped: devel has no full image of grouper", "mako 2 1 100% version 2 of devel as version 1"],
             page.FindAll("table.promotion tbody tr").Select(Text));
+        Assert.StartsWith("Each new image is offered to every device (phased percentage 100%)", page.Find("[data-testid=promote-phased-note]").TextContent);
         Assert.Empty(Images("stable", "mako"));
 
-        page.Find("#promote-phased").Change(25);
+        page.Find("#promote-phased").Input(25);
+        Assert.Equal("25%", page.Find("table.promotion tr[data-device=mako] td.phased").TextContent);
+        Assert.Equal("", page.Find("table.promotion tr[data-device=flo] td.phased").TextContent);
+        Assert.Equal("Each new image is offered to 25% of devices (phased percentage 25%).", page.Find("[data-testid=promote-phased-note]").TextContent);
         page.Find("#promote-tag").Change("rc1");
         await ClickAsync(Button(page, "Promote 1 device(s)"));
 

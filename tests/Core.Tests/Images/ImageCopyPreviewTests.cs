@@ -57,6 +57,19 @@ public sealed class ImageCopyPreviewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PreviewStatesThePhasedPercentageTheCopyGetsAndTheCopyGetsIt()
+    {
+        var (_, unphased) = await Copies.PreviewAsync(new CopyImageRequest("devel", "stable", "mako") { Version = 1 }, None);
+        var phasedRequest = new CopyImageRequest("devel", "stable", "mako") { Version = 2, PhasedPercentage = 20 };
+        var (_, phased) = await Copies.PreviewAsync(phasedRequest, None);
+
+        Assert.Equal((100, 20), (unphased!.PhasedPercentage, phased!.PhasedPercentage));
+        Assert.True((await Copies.CopyAsync(phasedRequest, ImageFixture.Tester, None)).Succeeded);
+        var published = _fixture.Images("stable", "mako").First(i => i!["version"]!.GetValue<int>() == 1)!;
+        Assert.Equal(20, published["phased-percentage"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task PreviewRefusesWhatTheCopyWouldRefuse()
     {
         await Copies.CopyAsync(new CopyImageRequest("devel", "stable", "mako"), ImageFixture.Tester, None);
