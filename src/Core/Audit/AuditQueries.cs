@@ -27,7 +27,7 @@ public sealed class AuditQueries(IDbContextFactory<SystemImageDbContext> dbFacto
     /// <summary>One page of the entries that match <paramref name="search"/>, newest first, filtered and paged by the database.</summary>
     /// <exception cref="ArgumentException"><paramref name="search"/> is invalid (a caller's bug: <see cref="AuditSearch.Validate"/> first).</exception>
     /// <exception cref="ArgumentOutOfRangeException">Its limit is out of range.</exception>
-    public async Task<AuditPage> SearchAsync(AuditSearch search, CancellationToken cancellationToken)
+    public async Task<AuditSearchResult> SearchAsync(AuditSearch search, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(search.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(search.Limit, MaxLimit);
@@ -40,7 +40,7 @@ public sealed class AuditQueries(IDbContextFactory<SystemImageDbContext> dbFacto
         var query = Filter(db.AuditEntries.AsNoTracking(), search);
         var entries = await query.OrderByDescending(e => e.Id).Take(search.Limit + 1).ToListAsync(cancellationToken);
         var page = entries.Take(search.Limit).Select(e => new AuditRecord(e.Id, e.At, e.Actor, e.Surface, e.Action, e.Target, e.Channel, e.Detail, e.Before, e.After)).ToList();
-        return new AuditPage(page, entries.Count > search.Limit ? page[^1].Id : null);
+        return new AuditSearchResult(page, entries.Count > search.Limit ? page[^1].Id : null);
     }
 
     private static IQueryable<AuditEntry> Filter(IQueryable<AuditEntry> query, AuditSearch search)

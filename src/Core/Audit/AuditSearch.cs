@@ -21,7 +21,7 @@ public sealed record AuditSearch
     /// <summary>Only entries at or after this time.</summary>
     public DateTimeOffset? Since { get; init; }
 
-    /// <summary>The page after a previous one: only entries older than the entry with this id (see <see cref="AuditPage.Next"/>).</summary>
+    /// <summary>The page after a previous one: only entries older than the entry with this id (see <see cref="AuditSearchResult.Next"/>).</summary>
     public long? Before { get; init; }
 
     /// <summary>At most this many entries (1–<see cref="AuditQueries.MaxLimit"/>). Default 100.</summary>
@@ -41,4 +41,4 @@ public sealed record AuditSearch
 /// <summary>One page of audit entries, newest first.</summary>
 /// <param name="Entries">The entries of this page.</param>
 /// <param name="Next">The <see cref="AuditSearch.Before"/> of the next page, or null when this is the last one.</param>
-public sealed record AuditPage(IReadOnlyList<AuditRecord> Entries, long? Next);
+public sealed record AuditSearchResult(IReadOnlyList<AuditRecord> Entries, long? Next);
