@@ -65,7 +65,8 @@ public static class ApiReference
                 .HideDeveloperTools()
                 .WithFavicon("data:,")
                 .AddHeaderContent($"""<nav class="si-back" aria-label="System Image Server"><a href="{AdminRoutes.Home}">← Back to the admin UI</a></nav>""")
-                .WithCustomCss(".si-back { padding: .5rem 1rem; font: 15px/1.5 system-ui, sans-serif; border-bottom: 1px solid var(--scalar-border-color, #ddd); }"))
+                .WithCustomCss(".si-back { padding: .5rem 1rem; font: 15px/1.5 system-ui, sans-serif; border-bottom: 1px solid var(--scalar-border-color, #ddd); }"
+                    + " a[href*='scalar.com'] { display: none !important; }"))
             .RequireAuthorization(SecurityExtensions.Viewer);
         return app;
     }
