@@ -47,7 +47,7 @@ public static class ApiReference
                 Scheme = "bearer",
                 Description = "An API token (systemimage tokens create NAME --role ROLE).",
             };
-            TagByResource(document);
+            ListSections(document);
             return Task.CompletedTask;
         }));
 
@@ -71,20 +71,7 @@ public static class ApiReference
         return app;
     }
 
-    /// <summary>Every operation sits in one section named by its resource; the document lists the sections in order.</summary>
-    private static void TagByResource(OpenApiDocument document)
-    {
-        foreach (var (path, item) in document.Paths ?? [])
-        {
-            foreach (var operation in item.Operations?.Values.ToList() ?? [])
-            {
-                if (operation.Tags is not { Count: > 0 })
-                {
-                    operation.Tags = new HashSet<OpenApiTagReference> { new(path.TrimStart('/').Split('/')[0] switch { "health" => "Health", var other => other }, document) };
-                }
-            }
-        }
-
+    /// <summary>The document lists the sections (every endpoint names its resource with <c>WithTags</c>) in order, each with what it covers.</summary>
+    private static void ListSections(OpenApiDocument document) =>
         document.Tags = new HashSet<OpenApiTag>(Sections.Select(s => new OpenApiTag { Name = s.Name, Description = s.Description }));
-    }
 }
