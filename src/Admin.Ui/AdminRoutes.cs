@@ -26,6 +26,9 @@ public static class AdminRoutes
     /// <summary>The Hangfire dashboard (admins only).</summary>
     public const string Dashboard = "/admin/jobs";
 
+    /// <summary>The page for an admin address that does not exist (or another empty error answer under /admin).</summary>
+    public const string NotFound = "/admin/not-found";
+
     /// <summary>The browsable API reference.</summary>
     public const string ApiReference = "/admin/api/";
 
@@ -34,6 +37,10 @@ public static class AdminRoutes
 
     /// <summary>A device's page.</summary>
     public static string Device(string channel, string device) => $"/admin/channels/{Uri.EscapeDataString(channel)}/devices/{Uri.EscapeDataString(device)}";
+
+    /// <summary>The audit log of one channel, or of one device of it: their history.</summary>
+    public static string AuditOf(string channel, string? device = null) =>
+        $"{Audit}?channel={Uri.EscapeDataString(channel)}" + (device is null ? "" : $"&device={Uri.EscapeDataString(device)}");
 
     /// <summary>One job's page.</summary>
     public static string Job(int id) => $"{Jobs}/{id}";

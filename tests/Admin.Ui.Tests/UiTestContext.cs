@@ -39,7 +39,12 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
         Services.AddFallbackServiceProvider(_data.Services);
         Auth = AddAuthorization();
         SignInAs("tester", Role.Admin);
+        DialogScript = JSInterop.SetupModule(SystemImage.Admin.Ui.Shared.ConfirmDialog.DialogScript);
+        DialogScript.Mode = JSRuntimeMode.Loose;
     }
+
+    /// <summary>The modal dialogs' focus script (trap and release calls are recorded, and answer at once).</summary>
+    protected BunitJSModuleInterop DialogScript { get; private set; } = null!;
 
     async Task IAsyncLifetime.DisposeAsync()
     {

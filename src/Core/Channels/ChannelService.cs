@@ -78,6 +78,11 @@ public sealed class ChannelService(
                 return OperationResult.Invalid($"Alias '{name}' cannot point at itself.");
             }
 
+            if (alias.AliasTarget == target)
+            {
+                return Mutation.Unchanged($"Nothing changed: alias '{name}' already points at '{target}'.");
+            }
+
             var (targetChannel, targetRefusal) = await FindAliasTargetAsync(db, target, cancellationToken);
             if (targetChannel is null)
             {
@@ -134,7 +139,7 @@ public sealed class ChannelService(
             var verb = hidden ? "hidden" : "shown";
             if (channel.Hidden == hidden)
             {
-                return new Mutation(OperationResult.Ok($"Channel '{name}' is already {verb}."), PublishRequest.ChannelsOnly);
+                return Mutation.Unchanged($"Channel '{name}' is already {verb}.");
             }
 
             channel.Hidden = hidden;

@@ -48,13 +48,14 @@ public sealed class ChannelPhasing(IDbContextFactory<SystemImageDbContext> dbFac
                 return plan.Refusal;
             }
 
-            var publish = await ApplyAsync(db, plan, cancellationToken);
-            if (plan.Changes.Count > 0)
+            if (plan.Changes.Count == 0)
             {
-                audit.Record(db, actor, "phase-channel", channel, channel, Change(plan));
-                await db.SaveChangesAsync(cancellationToken);
+                return Mutation.Unchanged(Summary(channel, percentage, plan.Devices, preview: false));
             }
 
+            var publish = await ApplyAsync(db, plan, cancellationToken);
+            audit.Record(db, actor, "phase-channel", channel, channel, Change(plan));
+            await db.SaveChangesAsync(cancellationToken);
             return new Mutation(OperationResult.Ok(Summary(channel, percentage, plan.Devices, preview: false)), publish);
         }, cancellationToken);
         return (outcome, results);

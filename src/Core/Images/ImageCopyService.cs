@@ -108,7 +108,13 @@ public sealed class ImageCopyService(
                 return OperationResult.NotFound($"{channelName}/{deviceName} has no full image {version}.");
             }
 
-            var next = device.Images.Max(i => i.Version) + 1;
+            var latest = device.Images.Max(i => i.Version);
+            if (version == latest && VersionDetail.Split(source.VersionDetail).Any(kv => kv.Key == "tag" && kv.Value == tag))
+            {
+                return Mutation.Unchanged($"Nothing changed: version {version} of {channelName}/{deviceName} is the latest and already is tagged '{tag}'.");
+            }
+
+            var next = latest + 1;
             if (next > ImageService.MaxVersion)
             {
                 return OperationResult.Invalid($"Version {next} would be out of range (0–{ImageService.MaxVersion}): {channelName}/{deviceName} has no version number left.");

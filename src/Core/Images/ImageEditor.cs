@@ -39,6 +39,11 @@ public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditL
             }
 
             var before = entries.Select(e => e.PhasedPercentage ?? 100).Max();
+            if (entries.All(e => (e.PhasedPercentage ?? 100) == percentage))
+            {
+                return Mutation.Unchanged($"Nothing changed: version {version} of {channel}/{device} already is phased at {percentage}%.");
+            }
+
             foreach (var entry in entries)
             {
                 entry.PhasedPercentage = percentage == 100 ? null : percentage;
@@ -75,6 +80,11 @@ public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditL
             }
 
             var before = Describe(entries[0]);
+            if (entries.All(e => e.Description == description && (translations is null || SameTranslations(e.Translations, translations))))
+            {
+                return Mutation.Unchanged($"Nothing changed: version {version} of {channel}/{device} already has this description.");
+            }
+
             foreach (var entry in entries)
             {
                 entry.Description = description;
@@ -109,6 +119,9 @@ public sealed class ImageEditor(TreeMutator mutator, AliasSync aliasSync, AuditL
                 AuditChange.Removed($"{what} ({string.Join(", ", image.Files.OrderBy(f => f.Order).Select(f => Path.GetFileName(f.Path)))})"));
             return new Mutation(OperationResult.Ok($"Removed {what} from {channel}/{device}."), await RepublishAsync(db, owner!, device, cancellationToken));
         }, cancellationToken);
+
+    private static bool SameTranslations(IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> wanted) =>
+        current.Count == wanted.Count && wanted.All(t => current.TryGetValue(t.Key, out var text) && text == t.Value);
 
     private static string Describe(Image image) =>
         $"'{image.Description}'" + string.Concat(image.Translations.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $", {t.Key} '{t.Value}'"));

@@ -98,7 +98,7 @@ public sealed class ImageService(
             && latest.Files.Where(f => f.PartName != ImageComposer.VersionPart).OrderBy(f => f.Order).Select(f => f.Path).SequenceEqual(paths);
         if (sameFiles && request.Version is null && request.Tag is null)
         {
-            return new Mutation(OperationResult.Ok($"Nothing new: version {latest!.Version} of {request.Channel}/{request.Device} already has these files."), PublishRequest.ChannelsOnly);
+            return Mutation.Unchanged($"Nothing new: version {latest!.Version} of {request.Channel}/{request.Device} already has these files.");
         }
 
         var version = request.Version ?? (latest is null ? 1 : latest.Version + 1);

@@ -54,6 +54,13 @@ public sealed class ImporterConfigService(
             }
 
             var before = target.Type == ChannelType.Auto ? DescribeFully(ImporterConfig.Of(target)) : "manual";
+            var unchanged = new Channel { Name = channel };
+            Apply(unchanged, config);
+            if (Settings(ImporterConfig.Of(target)) == Settings(ImporterConfig.Of(unchanged)))
+            {
+                return Mutation.Unchanged($"Nothing changed: the importer configuration of {channel} already is {Describe(config)}.");
+            }
+
             Apply(target, config);
             audit.Record(db, actor, "set-importer-config", channel, channel, new AuditChange(before, DescribeFully(config)));
             return new Mutation(OperationResult.Ok($"Saved the importer configuration of {channel} ({Describe(config)})."), PublishRequest.ChannelsOnly);
@@ -76,7 +83,7 @@ public sealed class ImporterConfigService(
 
             if (target.ImportPaused == paused)
             {
-                return new Mutation(OperationResult.Ok($"Imports of {channel} already are {(paused ? "paused" : "running")}."), PublishRequest.ChannelsOnly);
+                return Mutation.Unchanged($"Imports of {channel} already are {(paused ? "paused" : "running")}.");
             }
 
             target.ImportPaused = paused;
@@ -244,6 +251,10 @@ public sealed class ImporterConfigService(
         channel.ImportSchedule = string.IsNullOrWhiteSpace(config.Schedule) ? null : config.Schedule.Trim();
         channel.ImportPaused = config.Paused;
     }
+
+    /// <summary>Every stored setting, whatever the type, to tell a save that changes nothing.</summary>
+    private static string Settings(ImporterConfig config) =>
+        $"{config.Type} {DescribeFully(config with { Type = ChannelType.Auto })}";
 
     /// <summary>Every setting, for the audit log's before/after.</summary>
     private static string DescribeFully(ImporterConfig config) =>

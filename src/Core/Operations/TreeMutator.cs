@@ -13,8 +13,8 @@ namespace SystemImage.Core.Operations;
 /// (compressing, making deltas, signing) outside the publish root and without a write transaction; SQLite's write
 /// lock is taken only from its first save (or at the end) to the commit, so other writers (tokens, sign-ins, job
 /// progress) never wait for the heavy work. The commit carries a pending-publish marker; then the staged files go
-/// in place and the affected part of the tree is published. A refused or failed change commits nothing and leaves
-/// no file behind.
+/// in place and the affected part of the tree is published. A refused or failed change, or one that finds nothing to
+/// change (<see cref="Mutation.Unchanged"/>), commits nothing, publishes nothing and leaves no file behind.
 /// </summary>
 public sealed class TreeMutator(
     IDbContextFactory<SystemImageDbContext> dbFactory, TreeLock treeLock, PendingPublishes pending, IOptions<SystemImageOptions> options)
@@ -64,7 +64,7 @@ public sealed class TreeMutator(
             db.Staged = staged;
             db.TransactionOnFirstSave = true;
             var mutation = await change(db);
-            if (!mutation.Result.Succeeded)
+            if (!mutation.Result.Succeeded || mutation.IsUnchanged)
             {
                 staged.Dispose();
                 return (mutation.Result, null);

@@ -84,8 +84,13 @@ public static class AdminApi
     private static async Task<Ok<CleanupResult>> CleanupAsync(TreeMaintenance maintenance, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         TypedResults.Ok(await maintenance.CleanupAsync(user.ToActor(), cancellationToken));
 
+    /// <summary>
+    /// The audit log, newest first, searched by the database: <c>channel</c>, <c>device</c>, <c>q</c> (words every entry
+    /// contains, any case, in its actor, action, target or change text) and <c>since</c>. Pages of <c>limit</c> entries
+    /// (default 200): the next page is <c>before</c> the last entry's <c>id</c>, also given as a <c>Link: rel="next"</c> header.
+    /// </summary>
     private static async Task<Results<Ok<IReadOnlyList<AuditRecord>>, ProblemHttpResult>> AuditAsync(
-        string? channel, string? since, int? limit, AuditQueries audit, CancellationToken cancellationToken)
+        string? channel, string? device, string? q, string? since, long? before, int? limit, AuditQueries audit, HttpContext http, CancellationToken cancellationToken)
     {
         DateTimeOffset? from = null;
         if (since is not null)
@@ -98,12 +103,31 @@ public static class AdminApi
             from = parsed;
         }
 
-        if (AuditQueries.ValidateLimit(limit ?? 200) is { } invalid)
+        var search = new AuditSearch
+        {
+            Channel = string.IsNullOrEmpty(channel) ? null : channel,
+            Device = string.IsNullOrEmpty(device) ? null : device,
+            Text = string.IsNullOrWhiteSpace(q) ? null : q,
+            Since = from,
+            Before = before,
+            Limit = limit ?? 200,
+        };
+        if (search.Validate() is { } invalid)
         {
             return ApiResults.BadRequest(invalid);
         }
 
-        return TypedResults.Ok(await audit.ListAsync(channel, from, limit ?? 200, cancellationToken));
+        var page = await audit.SearchAsync(search, cancellationToken);
+        if (page.Next is { } next)
+        {
+            var query = http.Request.Query
+                .Where(p => p.Key != "before")
+                .SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? "")}"))
+                .Append($"before={next}");
+            http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}?{string.Join('&', query)}>; rel=\"next\"";
+        }
+
+        return TypedResults.Ok(page.Entries);
     }
 
     private static async Task<Ok<IReadOnlyList<TokenInfo>>> ListTokensAsync(TokenService tokens, CancellationToken cancellationToken) =>

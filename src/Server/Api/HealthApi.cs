@@ -8,7 +8,7 @@ internal static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], GetHealthAsync);
+        app.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], GetHealthAsync).WithTags("Health");
         return app;
     }
 

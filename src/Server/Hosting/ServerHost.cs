@@ -65,6 +65,7 @@ internal static class ServerHost
         app.UseExceptionHandler();
         app.UseStaticFiles();
         app.UseStatusCodePages();
+        app.UseAdminErrorPages();
         app.UseSignInRateLimits();
         app.UseRouting();
         app.UseAuthentication();

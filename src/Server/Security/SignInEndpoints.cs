@@ -16,8 +16,9 @@ public static class SignInEndpoints
 {
     public static IEndpointRouteBuilder MapSignInEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(SingleSignOn.StartPath, StartSingleSignOn).AllowAnonymous();
-        app.MapPost(AdminRoutes.SignOut, SignOutAsync).RequireAuthorization(SecurityExtensions.Viewer);
+        // Browser steps of the admin UI, not API operations: the API reference leaves them out.
+        app.MapGet(SingleSignOn.StartPath, StartSingleSignOn).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost(AdminRoutes.SignOut, SignOutAsync).RequireAuthorization(SecurityExtensions.Viewer).ExcludeFromDescription();
         return app;
     }
 

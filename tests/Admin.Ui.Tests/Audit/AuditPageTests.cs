@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
@@ -59,32 +60,71 @@ public sealed class AuditPageTests : UiTestContext
     }
 
     [Fact]
-    public async Task FiltersNarrowTheListByChannelSinceAndText()
+    public async Task ASearchGoesIntoTheAddressAndTheServerAnswersIt()
     {
         await Get<ChannelService>().CreateAsync("stable", false, Alice, None);
         await Get<ChannelService>().CreateAsync("devel", false, Alice, None);
         await Get<TokenService>().CreateAsync("ci", Role.Viewer, null, Bob, None);
+        var navigation = Services.GetRequiredService<NavigationManager>();
         var page = Render<AuditPage>();
         Assert.Equal(3, Targets(page).Count);
 
         page.Find("input[list]").Change("devel");
         page.Find("form").Submit();
-        Assert.Equal(["devel"], Targets(page));
+        Assert.EndsWith("/admin/audit?channel=devel", navigation.Uri, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Equal(["devel"], Targets(page)));
 
         page.Find("input[list]").Change("");
+        page.Find("input[type=search]").Change("BOB viewer");
         page.Find("form").Submit();
-        page.Find("input[type=search]").Input("bob token");
-        Assert.Equal(["ci"], Targets(page));
-        page.Find("input[type=search]").Input("nobody");
-        Assert.Equal("No audit entries match these filters.", page.Find("[data-testid=audit-empty]").TextContent);
+        Assert.EndsWith("/admin/audit?q=BOB%20viewer", navigation.Uri, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Equal(["ci"], Targets(page)));
+        page.Find("input[type=search]").Change("nobody");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Equal("No audit entries match this search.", page.Find("[data-testid=audit-empty]").TextContent));
 
-        page.Find("input[type=search]").Input("");
-        page.Find("input[type=datetime-local]").Change(DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ss"));
+        page.Find("input[type=search]").Change("");
+        page.Find("input[type=datetime-local]").Change(DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
         page.Find("form").Submit();
-        Assert.Equal("No audit entries match these filters.", page.Find("[data-testid=audit-empty]").TextContent);
-        page.Find("input[type=datetime-local]").Change(DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm"));
+        page.WaitForAssertion(() => Assert.Equal("No audit entries match this search.", page.Find("[data-testid=audit-empty]").TextContent));
+        page.Find("input[type=datetime-local]").Change(DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
         page.Find("form").Submit();
-        Assert.Equal(3, Targets(page).Count);
+        page.WaitForAssertion(() => Assert.Equal(3, Targets(page).Count));
+        Assert.Contains("since=", navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheChangeTextIsSearchedTooNotOnlyWhatIsLoaded()
+    {
+        await Get<ChannelService>().CreateAsync("stable", false, Alice, None);
+        await Get<ChannelService>().SetHiddenAsync("stable", true, Alice, None);
+        foreach (var name in new[] { "one", "two", "three" })
+        {
+            await Get<ChannelService>().CreateAsync(name, false, Alice, None);
+        }
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"{AdminRoutes.Audit}?q=visible%20HIDDEN");
+        var page = Render<AuditPage>(p => p.Add(a => a.PageSize, 1));
+
+        Assert.Equal(["stable"], Targets(page));
+        Assert.Equal("hide-channel", page.Find("td.action").TextContent);
+        Assert.Equal("visible HIDDEN", page.Find("input[type=search]").GetAttribute("value"));
+        Assert.Empty(page.FindAll("button:contains('more')"));
+    }
+
+    [Fact]
+    public async Task OpensADevicesHistoryFromItsAddress()
+    {
+        await Get<ChannelService>().CreateAsync("ubuntu/stable", false, Alice, None);
+        await Get<DeviceService>().CreateAsync("ubuntu/stable", "mako", false, Alice, None);
+        await Get<DeviceService>().CreateAsync("ubuntu/stable", "flo", false, Alice, None);
+        Services.GetRequiredService<NavigationManager>().NavigateTo(AdminRoutes.AuditOf("ubuntu/stable", "mako"));
+
+        var page = Render<AuditPage>();
+
+        Assert.Equal(["ubuntu/stable/mako"], Targets(page));
+        Assert.Equal("mako", page.Find("input[placeholder='any device']").GetAttribute("value"));
+        Assert.Equal("/admin/audit?channel=ubuntu%2Fstable&device=mako", AdminRoutes.AuditOf("ubuntu/stable", "mako"));
     }
 
     [Fact]
@@ -126,7 +166,7 @@ public sealed class AuditPageTests : UiTestContext
         var page = Render<AuditPage>();
 
         Assert.Equal(["stable"], Targets(page));
-        Assert.Equal(["Filter"], page.FindAll("button").Select(b => b.TextContent));
+        Assert.Equal(["Search"], page.FindAll("button").Select(b => b.TextContent));
     }
 
     private static List<string> Targets(IRenderedComponent<AuditPage> page) =>

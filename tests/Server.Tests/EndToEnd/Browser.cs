@@ -76,7 +76,14 @@ public sealed class Browser : IAsyncLifetime
     public static async Task AssertNoHorizontalOverflowAsync(IPage page)
     {
         var (scrollWidth, innerWidth) = (await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("window.innerWidth"));
-        Assert.True(scrollWidth <= innerWidth + 1, $"{page.Url} is {scrollWidth} px wide in a {innerWidth} px viewport.");
+        if (scrollWidth > innerWidth + 1)
+        {
+            var culprits = await page.EvaluateAsync<string[]>(
+                "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+                + ".filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1)).slice(0, 5)"
+                + ".map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + e.className : ''} ends at ${Math.round(e.getBoundingClientRect().right)} px`)");
+            Assert.Fail($"{page.Url} is {scrollWidth} px wide in a {innerWidth} px viewport: {string.Join("; ", culprits)}");
+        }
     }
 
     /// <summary>Fails when a one-line field (input or select) is drawn taller than a line or two, e.g. stretched by a flex rule.</summary>

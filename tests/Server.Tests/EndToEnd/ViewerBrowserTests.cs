@@ -11,8 +11,8 @@ namespace SystemImage.Server.Tests.EndToEnd;
 [Collection(InProcessServerCollection.Name)]
 public sealed class ViewerBrowserTests(InProcessServer server, Browser browser) : IClassFixture<InProcessServer>, IClassFixture<Browser>
 {
-    /// <summary>The only buttons a viewer may meet: copying a checksum to the clipboard, and the audit filter.</summary>
-    private static readonly string[] HarmlessButtons = ["Copy", "Filter"];
+    /// <summary>The only buttons a viewer may meet: copying a checksum to the clipboard, and the audit search.</summary>
+    private static readonly string[] HarmlessButtons = ["Copy", "Search"];
 
     [Fact]
     public async Task AViewerSeesEveryPageWithoutMutatingControlsAndCannotChangeAnything()
