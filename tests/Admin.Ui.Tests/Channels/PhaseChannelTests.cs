@@ -16,6 +16,7 @@ public sealed class PhaseChannelTests : ChannelTestContext
         var page = Open("stable");
 
         page.Find("input[type=checkbox][data-device=grouper]").Change(false);
+        Assert.Equal("Devices to phase (2 of 3)", Text(page.Find("section[aria-labelledby=phase-channel] legend")));
         page.Find("#phase-channel-percentage").Change(10);
         await ClickAsync(Button(page, "Preview phasing"));
 

@@ -46,6 +46,30 @@ public sealed class RolloutSectionTests : ChannelTestContext
     }
 
     [Fact]
+    public async Task ARampCoversOnlyTheTickedDevices()
+    {
+        await ChannelAsync("stable", "flo", "grouper", "mako");
+        foreach (var device in new[] { "flo", "grouper", "mako" })
+        {
+            await PublishAsync("stable", device, 1);
+        }
+
+        var page = Open("stable");
+        Assert.Equal("Devices to roll out (all 3)", Text(page.Find("section[aria-labelledby=rollout] legend")));
+
+        page.Find("section[aria-labelledby=rollout] input[type=checkbox][data-device=grouper]").Change(false);
+        Assert.Equal("Devices to roll out (2 of 3)", Text(page.Find("section[aria-labelledby=rollout] legend")));
+        await ClickAsync(Button(page, "50% now, 100% in 1 day"));
+        await ClickAsync(Button(page, "Start rollout"));
+
+        page.WaitForAssertion(() => Assert.StartsWith("Started a rollout of stable: steps 50@now,100@+1d on flo 1, mako 1.", page.Find(".notice.ok").TextContent), Patience);
+        Assert.Equal(50, Images("stable", "flo")[0]!["phased-percentage"]!.GetValue<int>());
+        Assert.Equal(50, Images("stable", "mako")[0]!["phased-percentage"]!.GetValue<int>());
+        Assert.Null(Images("stable", "grouper")[0]!["phased-percentage"]);
+        Assert.Contains("on flo 1, mako 1", Text(page.Find("section[aria-labelledby=rollout]")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ABadWindowIsRefusedWithItsReason()
     {
         await ChannelAsync("stable", "mako");

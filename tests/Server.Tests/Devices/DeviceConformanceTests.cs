@@ -9,7 +9,8 @@ namespace SystemImage.Server.Tests.Devices;
 /// path it chose, and for downloads which files it fetched. Cases run one at a time, in no set order: those that
 /// change the tree work on channels no other case reads.
 /// </summary>
-public sealed class DeviceConformanceTests(DeviceFleet fleet) : IClassFixture<DeviceFleet>
+[Collection(DeviceFleetCollection.Name)]
+public sealed class DeviceConformanceTests(DeviceFleet fleet)
 {
     private const string Stable = DeviceFleet.Stable;
 

@@ -40,7 +40,9 @@ public sealed class DeviceFleet : IAsyncLifetime
         }
 
         DeviceClient.Require();
-        Server = await StartAsync();
+
+        // Download counts reach the database a second after a download, for the adoption browser test.
+        Server = await StartAsync(("SystemImage__Adoption__FlushSeconds", "1"));
         Builds = new DeviceBuilds(Path.Combine(Server.DataDir, "builds"));
         (_publisher, _admin) = (await TokenClientAsync(Server, "ci", "publisher"), await TokenClientAsync(Server, "ops", "admin"));
         await PublishFleetAsync();
@@ -56,13 +58,21 @@ public sealed class DeviceFleet : IAsyncLifetime
         }
     }
 
-    /// <summary>A server of its own (for cases that change what the whole tree trusts), with channel.ini naming it.</summary>
-    public static async Task<ServerProcess> StartAsync()
+    /// <summary>
+    /// A server of its own (for cases that change what the whole tree trusts), with channel.ini naming it and
+    /// <paramref name="settings"/> as environment variables (e.g. <c>SystemImage__Adoption__FlushSeconds</c>).
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(params (string Name, string Value)[] settings)
     {
         var server = new ServerProcess();
         server.Environment["SystemImage__PublicHost"] = "127.0.0.1";
         server.Environment["SystemImage__PublicHttpPort"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         server.Environment["SystemImage__PublicHttpsPort"] = "disabled";
+        foreach (var (name, value) in settings)
+        {
+            server.Environment[name] = value;
+        }
+
         await server.StartAsync();
         return server;
     }
@@ -78,7 +88,7 @@ public sealed class DeviceFleet : IAsyncLifetime
     }
 
     /// <summary>Uploads <paramref name="rootfs"/> as the <c>ubuntu</c> part of a new image, as CI does; returns the image.</summary>
-    public async Task<JsonNode> UploadAsync(string channel, string device, string rootfs, int? phasedPercentage = null)
+    public async Task<JsonNode> UploadAsync(string channel, string device, string rootfs, int? phasedPercentage = null, string? description = null)
     {
         using var form = new MultipartFormDataContent();
         var content = new StreamContent(File.OpenRead(rootfs));
@@ -87,6 +97,11 @@ public sealed class DeviceFleet : IAsyncLifetime
         if (phasedPercentage is { } percentage)
         {
             form.Add(new StringContent(percentage.ToString(System.Globalization.CultureInfo.InvariantCulture)), "phasedPercentage");
+        }
+
+        if (description is not null)
+        {
+            form.Add(new StringContent(description), "description");
         }
 
         return await ApiClient.JsonAsync(Publisher.PostAsync(new Uri($"/api/v1/channels/{Segment(channel)}/devices/{Segment(device)}/images", UriKind.Relative), form));

@@ -10,7 +10,10 @@ using static SystemImage.Server.Tests.EndToEnd.PublishedTree;
 
 namespace SystemImage.Server.Tests.EndToEnd;
 
-/// <summary>A release manager ramps a build with the preset, the test clock moves a day on, then they pause and halt it; index.json follows.</summary>
+/// <summary>
+/// A release manager ramps a build with the preset, the test clock moves a day on, then they pause and halt it; and
+/// phases a whole channel at once from its page. index.json follows.
+/// </summary>
 [Collection(InProcessServerCollection.Name)]
 public sealed class RolloutBrowserTests(RolloutClockServer server, Browser browser) : IClassFixture<RolloutClockServer>, IClassFixture<Browser>
 {
@@ -79,5 +82,62 @@ public sealed class RolloutBrowserTests(RolloutClockServer server, Browser brows
         }
 
         await Browser.ScreenshotAsync(page, "rollout-2-halted");
+    }
+
+    [Fact]
+    public async Task AThreeDeviceChannelIsPhasedFromItsPageInTwoClicksAfterAPreviewOfEachDevice()
+    {
+        const string channel = "ubuntu-touch/phase-all";
+        var setup = new Actor("tests", "cli");
+        Assert.True((await server.Get<UserService>().AddAsync("phaser", Role.Publisher, Password, setup, CancellationToken.None)).Succeeded);
+        Assert.True((await server.Get<Core.Channels.ChannelService>().CreateAsync(channel, false, setup, CancellationToken.None)).Succeeded);
+        using var ci = await ApiClient.WithRoleAsync(server, Role.Publisher);
+        foreach (var device in Fleet)
+        {
+            Assert.True((await server.Get<Core.Channels.DeviceService>().CreateAsync(channel, device, false, setup, CancellationToken.None)).Succeeded);
+            await UploadAsync(server, ci, channel, device, build: 2, "Shared build");
+        }
+
+        // The three devices got the same build: their images share its pool files.
+        var shared = BuildFiles(Latest((await IndexOrNullAsync(server, channel, Fleet[0]))!));
+        foreach (var device in Fleet.Skip(1))
+        {
+            Assert.Equal(shared, BuildFiles(Latest((await IndexOrNullAsync(server, channel, device))!)));
+        }
+
+        var page = await browser.NewPageAsync(server.BaseAddress);
+        await Browser.SignInAsync(page, "phaser", Password, $"/admin/channels/{Uri.EscapeDataString(channel)}");
+        var clicks = 0;
+        async Task ClickAsync(string button)
+        {
+            clicks++;
+            await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+        }
+
+        var section = page.Locator("section[aria-labelledby=phase-channel]");
+        await Expect(section.Locator("legend")).ToHaveTextAsync("Devices to phase (all 3)");
+        await section.GetByLabel("Percentage").FillAsync("30");
+        await ClickAsync("Preview phasing");
+        var rows = section.Locator("table.phasing tbody tr");
+        await Expect(rows).ToHaveCountAsync(3);
+        foreach (var device in Fleet)
+        {
+            await Expect(section.Locator($"tr[data-device={device}]")).ToContainTextAsync("version 1: 100% → 30%");
+            Assert.Null(FullImage((await IndexOrNullAsync(server, channel, device))!, 1)!["phased-percentage"]);
+        }
+
+        await section.EvaluateAsync("e => window.scrollBy(0, e.getBoundingClientRect().top - 16)");
+        await Browser.ScreenshotAsync(page, "channel-phasing", fullPage: false);
+
+        await ClickAsync("Phase 3 device(s) at 30%");
+        await Expect(section.Locator(".notice.ok")).ToContainTextAsync("Phased 3 of 3 device(s)");
+        foreach (var device in Fleet)
+        {
+            await IndexWhereAsync(server, channel, device, i => (int?)FullImage(i, 1)?["phased-percentage"] == 30, $"{device} at 30%");
+            await Expect(page.Locator($"tr[data-device={device}]").First).ToContainTextAsync("v1 · 30%");
+        }
+
+        Assert.Equal(2, clicks);
+        await page.Context.CloseAsync();
     }
 }
