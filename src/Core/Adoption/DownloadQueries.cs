@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using SystemImage.Core.Persistence;
 
@@ -43,6 +44,28 @@ public sealed class DownloadQueries(IDbContextFactory<SystemImageDbContext> dbFa
             .ToList();
         return new ChannelDownloads(channel, first, last, Daily(rows), devices);
     }
+
+    /// <summary>Reads a day written <c>yyyy-MM-dd</c>; no text is no day (the query's default).</summary>
+    public static bool TryParseDay(string? text, out DateOnly? day)
+    {
+        day = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            return false;
+        }
+
+        day = parsed;
+        return true;
+    }
+
+    /// <summary>Whether a query can cover from <paramref name="from"/> to <paramref name="to"/>: in order, at most <see cref="MaxDays"/> days.</summary>
+    public static bool IsSpan(DateOnly? from, DateOnly? to) =>
+        from is not { } f || to is not { } l || (f <= l && l.DayNumber - f.DayNumber < MaxDays);
 
     private static List<DailyDownloads> Daily(IEnumerable<Row> rows) =>
     [

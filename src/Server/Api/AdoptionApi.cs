@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SystemImage.Core.Adoption;
 using SystemImage.Core.Releases;
@@ -20,12 +19,12 @@ public static class AdoptionApi
     private static async Task<Results<Ok<ChannelDownloads>, ProblemHttpResult>> DownloadsAsync(
         string c, string? from, string? to, string? device, DownloadQueries queries, CancellationToken cancellationToken)
     {
-        if (!TryDay(from, out var first) || !TryDay(to, out var last))
+        if (!DownloadQueries.TryParseDay(from, out var first) || !DownloadQueries.TryParseDay(to, out var last))
         {
             return ApiResults.BadRequest("'from' and 'to' are days written yyyy-MM-dd.");
         }
 
-        if (first is { } f && last is { } l && (f > l || l.DayNumber - f.DayNumber >= DownloadQueries.MaxDays))
+        if (!DownloadQueries.IsSpan(first, last))
         {
             return ApiResults.BadRequest($"'from' must be on or before 'to', at most {DownloadQueries.MaxDays} days apart.");
         }
@@ -39,21 +38,4 @@ public static class AdoptionApi
     /// <summary>Per device, each build that is a channel's latest full image, with where it is (version, age, description, phase, downloads).</summary>
     private static async Task<Ok<ReleaseOverview>> ReleasesAsync(ReleaseQueries queries, CancellationToken cancellationToken) =>
         TypedResults.Ok(await queries.OverviewAsync(cancellationToken));
-
-    private static bool TryDay(string? text, out DateOnly? day)
-    {
-        day = null;
-        if (string.IsNullOrEmpty(text))
-        {
-            return true;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-        {
-            day = parsed;
-            return true;
-        }
-
-        return false;
-    }
 }

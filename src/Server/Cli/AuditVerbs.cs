@@ -23,7 +23,7 @@ internal static class AuditVerbs
             {
                 if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
                 {
-                    return Task.FromResult(Usage($"--since must be a date and time such as 2026-11-26T10:00:00Z, not '{text}'."));
+                    return Task.FromResult(Verb.Usage($"--since must be a date and time such as 2026-11-26T10:00:00Z, not '{text}'."));
                 }
 
                 from = parsed;
@@ -40,7 +40,7 @@ internal static class AuditVerbs
             };
             if (query.Validate() is { } invalid)
             {
-                return Task.FromResult(Usage(invalid));
+                return Task.FromResult(Verb.Usage(invalid));
             }
 
             return Verb.RunAsync(parse, async (s, token) =>
@@ -65,11 +65,5 @@ internal static class AuditVerbs
             }, ct);
         });
         return [audit];
-    }
-
-    private static int Usage(string message)
-    {
-        Console.Error.WriteLine($"usage error: {message}");
-        return 2;
     }
 }

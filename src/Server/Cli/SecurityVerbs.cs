@@ -18,7 +18,7 @@ internal static class SecurityVerbs
         var expiresDays = new Option<int?>("--expires-days") { Description = "Days until the token expires (default: never)" };
         var create = Verb.Create("create", "Create an API token and print its secret (shown only this once)", name, role, expiresDays);
         create.SetAction((parse, ct) => Roles.Parse(parse.GetRequiredValue(role)) is not { } parsed
-            ? Task.FromResult(Usage($"--role must be {Roles.Known}."))
+            ? Task.FromResult(Verb.Usage($"--role must be {Roles.Known}."))
             : parse.GetValue(expiresDays) is < 1 or > MaxExpiresDays
             ? Task.FromResult(Verb.Fail($"--expires-days must be between 1 and {MaxExpiresDays}, not {parse.GetValue(expiresDays)}."))
             : Verb.RunAsync(parse, async (s, token) =>
@@ -66,11 +66,5 @@ internal static class SecurityVerbs
         tokensCommand.Subcommands.Add(revoke);
 
         return [tokensCommand];
-    }
-
-    private static int Usage(string message)
-    {
-        Console.Error.WriteLine($"usage error: {message}");
-        return 2;
     }
 }

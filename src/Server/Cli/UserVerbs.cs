@@ -18,7 +18,7 @@ internal static class UserVerbs
 
         var add = Verb.Create("add", "Add a user of the admin UI with a one-time password", name, role, passwordStdin);
         add.SetAction((parse, ct) => Roles.Parse(parse.GetRequiredValue(role)) is not { } parsed
-            ? Task.FromResult(Usage($"--role must be {Roles.Known}."))
+            ? Task.FromResult(Verb.Usage($"--role must be {Roles.Known}."))
             : WithPasswordAsync(parse, passwordStdin, (s, password, token) =>
                 s.GetRequiredService<UserService>().AddAsync(parse.GetRequiredValue(name), parsed, password, Actor.CommandLine(), token, mustChangePassword: true), ct));
 
@@ -47,7 +47,7 @@ internal static class UserVerbs
 
         var setRole = Verb.Create("set-role", "Give a user another role (their sessions end)", name, role);
         setRole.SetAction((parse, ct) => Roles.Parse(parse.GetRequiredValue(role)) is not { } parsed
-            ? Task.FromResult(Usage($"--role must be {Roles.Known}."))
+            ? Task.FromResult(Verb.Usage($"--role must be {Roles.Known}."))
             : Verb.RunOperationAsync(parse, (s, actor, token) => s.GetRequiredService<UserService>().SetRoleAsync(parse.GetRequiredValue(name), parsed, actor, token), ct));
 
         var disable = Verb.Create("disable", "Disable a user: no sign-in, every session ends", name);
@@ -89,11 +89,5 @@ internal static class UserVerbs
             Console.Out.WriteLine(password);
             return 0;
         }, cancellationToken);
-    }
-
-    private static int Usage(string message)
-    {
-        Console.Error.WriteLine($"usage error: {message}");
-        return 2;
     }
 }

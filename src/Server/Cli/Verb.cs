@@ -97,5 +97,12 @@ internal static class Verb
         return 1;
     }
 
+    /// <summary>Reports input the verb cannot take (before any service runs): exit code 2.</summary>
+    public static int Usage(string message)
+    {
+        Console.Error.WriteLine($"usage error: {message}");
+        return 2;
+    }
+
     public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOutput));
 }

@@ -3,7 +3,10 @@ using Xunit;
 
 namespace SystemImage.Server.Tests.Adoption;
 
-/// <summary>The <c>ingest-access-log</c> verb as operators run it: a gzipped log, read twice, counted once.</summary>
+/// <summary>
+/// The <c>ingest-access-log</c> verb as operators run it: a gzipped log, read twice, counted once; <c>downloads</c> then
+/// shows the count per version.
+/// </summary>
 public sealed class IngestAccessLogVerbTests : IAsyncLifetime
 {
     private readonly ServerProcess _data = new();
@@ -34,5 +37,20 @@ public sealed class IngestAccessLogVerbTests : IAsyncLifetime
         var missing = await _data.RunVerbAsync("ingest-access-log", Path.Combine(_data.DataDir, "nothing.log"));
         Assert.Equal(1, missing.ExitCode);
         Assert.Equal(2, (await _data.RunVerbAsync("ingest-access-log")).ExitCode);
+
+        // The check-in counts for the version the tree had (none published: version 0), on the log's UTC day.
+        var shown = await _data.RunVerbAsync("downloads", "stable", "--from", "2026-12-01", "--to", "2026-12-06");
+        Assert.Equal(0, shown.ExitCode);
+        Assert.Equal(
+            [
+                "Downloads of stable from 2026-12-01 to 2026-12-06 (UTC):",
+                "  version     full    delta  check-ins",
+                "        0        0        0          1",
+                "Per day:",
+                "  2026-12-05       0        0        0          1",
+            ],
+            shown.Stdout.TrimEnd().Split('\n'));
+        Assert.Contains("usage error: --from and --to are days written yyyy-MM-dd.", (await _data.RunVerbAsync("downloads", "stable", "--from", "5 Dec")).Stderr);
+        Assert.Contains("error: channel 'nowhere' does not exist.", (await _data.RunVerbAsync("downloads", "nowhere")).Stderr);
     }
 }
