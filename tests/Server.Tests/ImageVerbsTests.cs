@@ -24,7 +24,8 @@ public sealed class ImageVerbsTests(ServerProcess server) : IClassFixture<Server
         Assert.DoesNotContain("info:", quiet.Stderr);
         var verbose = await Verb(0, "publish-image", "devel", "mako", $"ubuntu={build2}", "--verbose");
         Assert.Contains("Nothing new", verbose.Stdout);
-        Assert.Contains("info: SystemImage.Core.Publishing.TreePublisher", verbose.Stderr);
+        // Nothing new is neither committed nor published; --verbose still shows the services' progress.
+        Assert.Contains("info: SystemImage.Core.Hosting.DataDirectory", verbose.Stderr);
 
         var listed = await Verb(0, "list-images", "devel", "mako");
         Assert.Contains("3 image(s)", listed.Stdout);
