@@ -77,8 +77,9 @@ public class InProcessServer : IAsyncLifetime
         catch
         {
             // A host that fails to start (e.g. on invalid options) is cleaned up here: the caller gets only the exception.
+            var pool = SqlitePool.OfStarted(_app.Services);
             await _app.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            pool?.Clear();
             Directory.Delete(DataDir, recursive: true);
             throw;
         }
@@ -93,8 +94,9 @@ public class InProcessServer : IAsyncLifetime
     {
         Http.Dispose();
         await _app.StopAsync();
+        var pool = SqlitePool.Of(_app.Services);
         await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        pool.Clear();
         Directory.Delete(DataDir, recursive: true);
     }
 

@@ -7,12 +7,12 @@ using Xunit;
 namespace SystemImage.Server.Tests;
 
 /// <summary>
-/// Runs the real <c>systemimage</c> executable (built next to the tests) as a child process: the server on a free
+/// Runs the real <c>systemimage</c> executable (published precompiled into <c>server/</c> beside the tests) as a child process: the server on a free
 /// port of 127.0.0.1 over a temporary data directory, and command-line verbs against the same directory.
 /// </summary>
 public sealed class ServerProcess : IAsyncLifetime
 {
-    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "systemimage.dll");
+    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "server", "systemimage.dll");
     private readonly StringBuilder _log = new();
     private Process? _server;
 

@@ -73,6 +73,7 @@ public sealed class TestDataDirectory : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var pool = SqlitePool.Of(Services);
         if (_host is IAsyncDisposable asyncDisposable)
         {
             await asyncDisposable.DisposeAsync();
@@ -82,7 +83,7 @@ public sealed class TestDataDirectory : IAsyncDisposable
             _host.Dispose();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        pool.Clear();
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -97,8 +97,8 @@ public sealed class PrivatePathsTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// A connection of the test's own keeps the -wal and -shm files: another test class disposing its data directory
-    /// clears every connection pool, and SQLite removes the -wal file when the last connection closes.
+    /// A connection of the test's own keeps the -wal and -shm files whatever the pool does with idle connections:
+    /// SQLite removes the -wal file when the last connection closes.
     /// </summary>
     private async Task<Microsoft.Data.Sqlite.SqliteConnection> HoldDatabaseOpenAsync()
     {
