@@ -100,6 +100,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IFileGenerator, RemoteSystemImageGenerator>();
         services.AddSingleton<GeneratorRegistry>();
         services.AddSingleton<ImporterConfigService>();
+        services.AddSingleton<Classic.TreeAdoption>();
         services.AddSingleton<MirrorSync>();
         services.AddSingleton<ImportService>();
         services.AddSingleton<RunLeases>();

@@ -35,7 +35,8 @@ public sealed class PoolWriter(OpenPgpSigner signer)
         StageSidecar(staged, treePath, sidecar);
     }
 
-    private void StageSidecar(StagedFiles staged, string treePath, JsonObject sidecar)
+    /// <summary>Stages the signed <c>.json</c> sidecar of <paramref name="treePath"/> alone (the file itself is staged otherwise).</summary>
+    public void StageSidecar(StagedFiles staged, string treePath, JsonObject sidecar)
     {
         var json = CanonicalJson.Serialize(sidecar);
         var path = SidecarOf(treePath);

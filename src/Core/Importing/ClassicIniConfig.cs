@@ -48,6 +48,13 @@ public static partial class ClassicIniConfig
         return channels.Select(channel => (channel, sections.TryGetValue($"channel_{channel}", out var keys) ? ReadChannel(channel, keys) : new ImporterConfig())).ToList();
     }
 
+    /// <summary>The keys of the <c>[global]</c> section (lower-case names), e.g. <c>publish_path</c> and <c>gpg_key_path</c>.</summary>
+    /// <exception cref="FormatException">The text is not INI; the message names the line.</exception>
+    public static IReadOnlyDictionary<string, string> ReadGlobal(string text) =>
+        ReadSections(text).TryGetValue("global", out var global)
+            ? global.ToDictionary(pair => pair.Key, pair => pair.Value.Value, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+
     private static ImporterConfig ReadChannel(string channel, Dictionary<string, (string Value, int Line)> keys)
     {
         foreach (var (key, (_, line)) in keys)

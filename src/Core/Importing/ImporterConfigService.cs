@@ -241,7 +241,7 @@ public sealed class ImporterConfigService(
         return null;
     }
 
-    private static void Apply(Channel channel, ImporterConfig config)
+    internal static void Apply(Channel channel, ImporterConfig config)
     {
         channel.Type = config.Type;
         channel.VersionBase = config.VersionBase;

@@ -36,7 +36,7 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, TreeSi
             }
 
             var content = name == KeyNames.Blacklist ? BuildBlacklist(revoked) : Build(name, model: null);
-            staged += StageIfChanged(batch, path, content, KeyHierarchy.SignerOf(name), forceSign);
+            staged += StageIfChanged(batch, path, content, KeyHierarchy.SignerOf(name), forceSign, strict: false);
         }
 
         return staged;
@@ -52,7 +52,8 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, TreeSi
             ? Compress(tar => KeyringTarball.Write(tar, KeyNames.DeviceSigning, UploadedKeyring.Rings(uploaded), device.UploadedKeyringExpiry, device.Name,
                 device.UploadedKeyringAt ?? device.CreatedAt))
             : Build(KeyNames.DeviceSigning, device.Name);
-        return StageIfChanged(batch, TreeLayout.DeviceKeyring(channel, device.Name), content, KeyHierarchy.SignerOf(KeyNames.DeviceSigning), forceSign);
+        return StageIfChanged(batch, TreeLayout.DeviceKeyring(channel, device.Name), content, KeyHierarchy.SignerOf(KeyNames.DeviceSigning), forceSign,
+            strict: device.UploadedKeyring is not null);
     }
 
     /// <summary>The compressed keyring tarball; its entries carry the key's creation time so equal keys give equal bytes.</summary>
@@ -85,11 +86,19 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, TreeSi
         return compressed.ToArray();
     }
 
-    private int StageIfChanged(TreeBatch batch, string path, byte[] content, string signerKey, bool forceSign)
+    /// <summary>
+    /// Stages the keyring unless the published one is the same keyring: the same bytes, or the same type and keys (each
+    /// with its validity), as one written by another server (an adopted classic tree) is, whose tar headers and
+    /// keyring.json differ. Devices then keep the bytes they have. A keyring of the server's own keys takes its expiry
+    /// from them, so only the keys are compared; an uploaded one (<paramref name="strict"/>) must also have the same
+    /// expiry, and the same model unless the published one names none.
+    /// </summary>
+    private int StageIfChanged(TreeBatch batch, string path, byte[] content, string signerKey, bool forceSign, bool strict)
     {
         var full = Full(path);
-        var same = File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(content);
-        if (same && !forceSign && signatures.Verifies(path, content))
+        var published = File.Exists(full) ? File.ReadAllBytes(full) : null;
+        var same = published is not null && (published.AsSpan().SequenceEqual(content) || SameKeyring(published, content, strict));
+        if (same && !forceSign && signatures.Verifies(path, published))
         {
             return 0;
         }
@@ -99,8 +108,41 @@ public sealed class KeyringPublisher(KeyStore keys, OpenPgpSigner signer, TreeSi
             batch.Stage(path, content);
         }
 
-        batch.Stage(TreeLayout.Signature(path), signer.SignDetached(content, signerKey));
+        batch.Stage(TreeLayout.Signature(path), signer.SignDetached(same ? published! : content, signerKey));
         return 1;
+    }
+
+    private static bool SameKeyring(byte[] published, byte[] intended, bool strict)
+    {
+        if (Read(published) is not { } old || Read(intended) is not { } wanted || old.Type != wanted.Type)
+        {
+            return false;
+        }
+
+        if (strict && (old.Expiry != wanted.Expiry || (old.Model is not null && old.Model != wanted.Model)))
+        {
+            return false;
+        }
+
+        static HashSet<(string, long)> Keys(KeyringContents contents) =>
+            [.. contents.Keys.GetKeyRings().Select(r => (Convert.ToHexString(r.GetPublicKey().GetFingerprint()), r.GetPublicKey().GetValidSeconds()))];
+        return Keys(old).SetEquals(Keys(wanted));
+    }
+
+    private static KeyringContents? Read(byte[] compressed)
+    {
+        try
+        {
+            using var xz = new XzDecoderStream(new MemoryStream(compressed));
+            using var tar = new MemoryStream();
+            xz.CopyTo(tar);
+            tar.Position = 0;
+            return KeyringTarball.Read(tar);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or PgpException)
+        {
+            return null;
+        }
     }
 
     private string Full(string path) => TreePath.Resolve(options.Value.PublishRootFullPath, path);

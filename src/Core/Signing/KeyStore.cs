@@ -8,7 +8,8 @@ namespace SystemImage.Core.Signing;
 /// The server's OpenPGP keys in the secrets directory (mode 0700): for each key in <see cref="KeyNames.All"/>,
 /// <c>&lt;name&gt;.sec</c> (binary secret key ring, unprotected) and <c>&lt;name&gt;.pub</c> (binary public key ring),
 /// both mode 0600. Other files there (such as the <c>blacklist.sec</c> of earlier versions) are ignored and left alone.
-/// Keys are loaded once and are safe to use from many threads.
+/// Keys are loaded once and are safe to use from many threads; a key file replaced by another process (a verb rotating
+/// or adopting keys while the server runs) is read again on the key's next use.
 /// Private key material is never logged and never appears in ToString.
 /// </summary>
 public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options, KeyGenerator generator, ILogger<KeyStore> logger) : IDisposable
@@ -58,7 +59,7 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
                 logger.LogDebug("Wrote {Key} key {Fingerprint}", name, Convert.ToHexString(ring.GetPublicKey().GetFingerprint()));
             }
 
-            Replace(rings.ToDictionary(pair => pair.Key, pair => new LoadedKey(pair.Key, pair.Value), StringComparer.Ordinal));
+            Replace(rings.ToDictionary(pair => pair.Key, pair => new LoadedKey(pair.Key, pair.Value, StampOf(SecretPath(pair.Key))), StringComparer.Ordinal));
             return KeyGenerationResult.Generated;
         }
     }
@@ -76,12 +77,39 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
             var ring = generator.Generate(name, KeyHierarchy.BitsOf(name, options.Value), KeyHierarchy.ValidityOf(name, options.Value));
             SecretFile.Write(SecretPath(name), ring.GetEncoded());
             SecretFile.Write(PublicPath(name), PublicRingOf(ring).GetEncoded());
-            current[name] = new LoadedKey(name, ring);
+            current[name] = new LoadedKey(name, ring, StampOf(SecretPath(name)));
             Replace(current);
             logger.LogInformation("Replaced the {Key} key with {Fingerprint}", name, Convert.ToHexString(ring.GetPublicKey().GetFingerprint()));
         }
 
         return Describe(name);
+    }
+
+    /// <summary>
+    /// Replaces every key with <paramref name="rings"/> (one unprotected secret key ring per name of
+    /// <see cref="KeyNames.All"/>, e.g. another server's keys being adopted) and writes them. The caller re-signs the tree.
+    /// </summary>
+    public void Install(IReadOnlyDictionary<string, PgpSecretKeyRing> rings)
+    {
+        if (KeyNames.All.FirstOrDefault(name => !rings.ContainsKey(name)) is { } missing)
+        {
+            throw new ArgumentException($"The key '{missing}' is missing.", nameof(rings));
+        }
+
+        lock (_gate)
+        {
+            SecretFile.EnsurePrivateDirectory(SecretsDir);
+            var loaded = new Dictionary<string, LoadedKey>(StringComparer.Ordinal);
+            foreach (var name in KeyNames.All)
+            {
+                SecretFile.Write(SecretPath(name), rings[name].GetEncoded());
+                SecretFile.Write(PublicPath(name), PublicRingOf(rings[name]).GetEncoded());
+                loaded[name] = new LoadedKey(name, rings[name], StampOf(SecretPath(name)));
+                logger.LogInformation("Installed the {Key} key {Fingerprint}", name, Convert.ToHexString(rings[name].GetPublicKey().GetFingerprint()));
+            }
+
+            Replace(loaded);
+        }
     }
 
     /// <summary>(Re)reads every key from the secrets directory. Throws when a key file is missing or unreadable.</summary>
@@ -147,11 +175,11 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
     private LoadedKey Get(string name)
     {
         Known(name);
-        if (_keys is null)
+        if (_keys is not { } keys || IsReplaced(name, keys[name]))
         {
             lock (_gate)
             {
-                if (_keys is null)
+                if (_keys is not { } current || IsReplaced(name, current[name]))
                 {
                     LoadLocked();
                 }
@@ -159,6 +187,16 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
         }
 
         return _keys![name];
+    }
+
+    /// <summary>True when the loaded key's file has been replaced since it was read (a file gone is not a replacement).</summary>
+    private bool IsReplaced(string name, LoadedKey key) => StampOf(SecretPath(name)) is { } now && now != key.Stamp;
+
+    /// <summary>When the key file was last replaced (every write is a rename of a new file), or null when it is gone.</summary>
+    private static DateTime? StampOf(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? info.LastWriteTimeUtc : null;
     }
 
     private void LoadLocked() => LoadAllUnlocked();
@@ -174,7 +212,8 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
                 throw new InvalidOperationException($"Signing key '{name}' is missing: {path} does not exist. Run 'systemimage generate-keys'.");
             }
 
-            keys[name] = new LoadedKey(name, new PgpSecretKeyRing(File.ReadAllBytes(path)));
+            var stamp = StampOf(path);
+            keys[name] = new LoadedKey(name, new PgpSecretKeyRing(File.ReadAllBytes(path)), stamp);
         }
 
         Replace(keys);
@@ -200,9 +239,12 @@ public sealed class KeyStore(string secretsDir, IOptions<SigningOptions> options
     private static string Known(string name) =>
         KeyNames.IsKnown(name) ? name : throw new ArgumentException($"Unknown key name '{name}'.", nameof(name));
 
-    private sealed class LoadedKey(string name, PgpSecretKeyRing ring)
+    private sealed class LoadedKey(string name, PgpSecretKeyRing ring, DateTime? stamp)
     {
         public PgpSecretKeyRing Ring { get; } = ring;
+
+        /// <summary>The key file's write time when it was read.</summary>
+        public DateTime? Stamp { get; } = stamp;
 
         public PgpPublicKeyRing PublicRing { get; } = PublicRingOf(ring);
 

@@ -115,6 +115,28 @@ public sealed class StagedFiles : IDisposable
         Add(treePath, file);
     }
 
+    /// <summary>
+    /// Stages a copy of <paramref name="source"/> (a file that is not the server's, e.g. of a tree being adopted, which
+    /// stays as it is) as <paramref name="treePath"/>: a reflink where the filesystem shares blocks, else a streamed copy.
+    /// </summary>
+    public async Task StageCopyAsync(string treePath, string source, CancellationToken cancellationToken)
+    {
+        var file = NewFile(treePath);
+        if (!FileLinks.TryReflink(source, file))
+        {
+            await using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            await using var to = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await from.CopyToAsync(to, 1 << 20, cancellationToken);
+        }
+
+        using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.FlushToDisk(handle);
+        }
+
+        Add(treePath, file);
+    }
+
     /// <summary>True when this change stages <paramref name="treePath"/>.</summary>
     public bool Contains(string treePath)
     {
