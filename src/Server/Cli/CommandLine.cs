@@ -26,7 +26,7 @@ internal static class CommandLine
         root.Options.Add(Verb.DataDir);
         root.Options.Add(Verb.Verbose);
         root.Subcommands.Add(new Command("serve", "Run the server (default)"));
-        foreach (var command in ChannelVerbs.Create().Concat(DeviceVerbs.Create()).Concat(ImageVerbs.Create()).Concat(TreeVerbs.Create()).Concat(KeyVerbs.Create()).Concat(ImportVerbs.Create()).Concat(SecurityVerbs.Create()).Concat(UserVerbs.Create()).Concat(AdoptionVerbs.Create()).Concat(RolloutVerbs.Create()).Concat(AuditVerbs.Create()))
+        foreach (var command in ChannelVerbs.Create().Concat(DeviceVerbs.Create()).Concat(ImageVerbs.Create()).Concat(TreeVerbs.Create()).Concat(KeyVerbs.Create()).Concat(ImportVerbs.Create()).Concat(SecurityVerbs.Create()).Concat(UserVerbs.Create()).Concat(AdoptionVerbs.Create()).Concat(RolloutVerbs.Create()).Concat(AuditVerbs.Create()).Concat(ClassicVerbs.Create()))
         {
             root.Subcommands.Add(command);
         }
