@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SystemImage.Core.Classic;
 using SystemImage.Core.Importing;
 using SystemImage.Core.Maintenance;
 using SystemImage.Core.Operations;
@@ -10,7 +11,7 @@ namespace SystemImage.Admin.Ui.Tests;
 /// The host's background jobs without Hangfire: each job is queued as a run exactly as the server does, then run on the
 /// thread pool through the same Core services. <see cref="WhenIdleAsync"/> waits for everything queued so far.
 /// </summary>
-public sealed class InlineBackgroundJobs(ImportRuns runs, ImportService importer, TreeMaintenance maintenance, KeyService keys) : IBackgroundJobs
+public sealed class InlineBackgroundJobs(ImportRuns runs, ImportService importer, TreeMaintenance maintenance, KeyService keys, TreeAdoption adoption) : IBackgroundJobs
 {
     private readonly ConcurrentBag<Task> _running = [];
 
@@ -43,6 +44,13 @@ public sealed class InlineBackgroundJobs(ImportRuns runs, ImportService importer
         var runId = await runs.QueueAsync("", $"rotate {key}", actor, cancellationToken, ImportRun.RotateKind);
         Start(() => runs.RunWorkAsync(runId, (_, token) => keys.RotateAsync(key, actor, token), CancellationToken.None));
         return (OperationResult.Ok($"Queued the rotation of {key} as job {runId}."), runId, $"inline-{runId}");
+    }
+
+    public async Task<(int RunId, string JobId)> AdoptNowAsync(AdoptionRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        var runId = await runs.QueueAsync("", $"adopt-tree {request.Root}", actor, cancellationToken, ImportRun.AdoptKind);
+        Start(() => runs.RunWorkAsync(runId, async (_, token) => (await adoption.AdoptAsync(request, actor, null, token)).Result, CancellationToken.None));
+        return (runId, $"inline-{runId}");
     }
 
     /// <summary>Waits until every job queued so far has finished.</summary>

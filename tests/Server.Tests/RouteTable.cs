@@ -348,6 +348,15 @@ internal static class RouteTable
             Expect = (_, response, json) => Assert.Equal($"/api/v1/jobs/{json!["jobId"]}", response.Headers.Location!.OriginalString),
             AfterAsync = async (w, json) => Assert.Equal(ImportRunState.Succeeded, await w.FinishedJobAsync(json!["jobId"]!.GetValue<int>())),
         },
+        new("POST", "/adopt-tree", Role.Admin, HttpStatusCode.OK)
+        {
+            Body = () => Json(new { root = "/nonexistent/classic", dryRun = true }),
+            Expect = (_, _, json) =>
+            {
+                Assert.False(json!["canAdopt"]!.GetValue<bool>());
+                Assert.Contains("is not a directory", json["problems"]![0]!.GetValue<string>());
+            },
+        },
         new("GET", "/keyrings/blacklist", Role.Viewer, HttpStatusCode.OK)
         {
             ArrangeAsync = w => w.RevokedKeyAsync(),

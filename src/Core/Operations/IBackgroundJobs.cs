@@ -14,4 +14,7 @@ public interface IBackgroundJobs
 
     /// <summary>Queues the rotation of the signing key <paramref name="key"/>; refuses keys that cannot be rotated.</summary>
     Task<(OperationResult Result, int? RunId, string? JobId)> RotateNowAsync(string key, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>Queues the adoption of a classic installation on the server's disk (adopt-tree).</summary>
+    Task<(int RunId, string JobId)> AdoptNowAsync(Classic.AdoptionRequest request, Actor actor, CancellationToken cancellationToken);
 }

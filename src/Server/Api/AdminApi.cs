@@ -21,6 +21,7 @@ public static class AdminApi
         api.MapPost("/keyrings/{name}/rotate", RotateAsync).RequireAuthorization(SecurityExtensions.Admin).WithTags("Keys");
         api.MapGet("/keyrings/blacklist", BlacklistAsync).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Keys");
         api.MapPost("/keyrings/blacklist", RevokeKeyAsync).RequireAuthorization(SecurityExtensions.Admin).WithTags("Keys");
+        api.MapPost("/adopt-tree", AdoptTreeAsync).RequireAuthorization(SecurityExtensions.Admin).WithTags("Keys");
         api.MapGet("/audit", AuditAsync).RequireAuthorization(SecurityExtensions.Viewer).WithTags("Audit");
         var tokens = api.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization(SecurityExtensions.Admin);
         tokens.MapGet("/", ListTokensAsync);
@@ -60,6 +61,30 @@ public static class AdminApi
             ? TypedResults.Ok(new RevokedKeyDto(revoked!.Fingerprint, revoked.Label, revoked.RevokedAt, revoked.RevokedBy, revoked.Reason, result.Message))
             : ApiResults.Problem(result);
     }
+
+    /// <summary>
+    /// Adopts a classic installation already on the server's disk (<c>adopt-tree</c>): with <c>dryRun</c> the plan (what
+    /// would be adopted and every problem) at once; otherwise a background job whose log shows the stages.
+    /// </summary>
+    private static async Task<Results<Ok<Core.Classic.AdoptionPlan>, Accepted<ImportQueuedDto>, ProblemHttpResult>> AdoptTreeAsync(
+        AdoptTreeRequest request, Core.Classic.TreeAdoption adoption, Jobs.ImportJobs jobs, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Root))
+        {
+            return ApiResults.BadRequest("'root' is required: the classic server's directory on this server's disk (holding etc/config and www/).");
+        }
+
+        var adopt = new Core.Classic.AdoptionRequest(request.Root, NullIfBlank(request.Config), NullIfBlank(request.Keys), request.Merge ?? false);
+        if (request.DryRun ?? false)
+        {
+            return TypedResults.Ok(await adoption.PlanAsync(adopt, null, cancellationToken));
+        }
+
+        var (runId, jobId) = await jobs.AdoptNowAsync(adopt, user.ToActor(), cancellationToken);
+        return TypedResults.Accepted($"/api/v1/jobs/{runId}", new ImportQueuedDto(runId, jobId));
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>Missing, orphaned and foreign files; with <c>?verify=true</c> also the signatures that do not verify (reads every file).</summary>
     private static async Task<Ok<TreeCheck>> CheckAsync(bool? verify, TreeMaintenance maintenance, CancellationToken cancellationToken) =>
@@ -162,6 +187,9 @@ public sealed record KeyringDto(string Name, IReadOnlyList<string> Fingerprints,
 
 /// <summary>A key to revoke: its fingerprint, its ASCII-armored public key (gpg --export --armor) when the server does not hold it, and why.</summary>
 public sealed record RevokeKeyRequest(string? Fingerprint, string? PublicKey, string? Reason);
+
+/// <summary>What to adopt: the classic root on the server's disk, optionally its config file and key directory.</summary>
+public sealed record AdoptTreeRequest(string? Root, string? Config, string? Keys, bool? Merge, bool? DryRun);
 
 /// <summary>A key just put on the blacklist, with the outcome's message (which says when devices now need a rotation).</summary>
 public sealed record RevokedKeyDto(string Fingerprint, string Label, DateTimeOffset RevokedAt, string RevokedBy, string? Reason, string Message);

@@ -51,6 +51,15 @@ public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, Impor
         return (OperationResult.Ok($"Queued the rotation of {key} as job {runId}."), runId, jobId);
     }
 
+    /// <summary>Queues the adoption of a classic installation on the server's disk as a background job.</summary>
+    public async Task<(int RunId, string JobId)> AdoptNowAsync(SystemImage.Core.Classic.AdoptionRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        var runId = await runs.QueueAsync("", $"adopt-tree {request.Root}", actor, cancellationToken, ImportRun.AdoptKind);
+        var jobId = jobs.Enqueue<MaintenanceJob>(job => job.AdoptAsync(runId, request.Root, request.Config, request.Keys, request.Merge, actor.Name, actor.Surface, CancellationToken.None));
+        await runs.SetJobIdAsync(runId, jobId, cancellationToken);
+        return (runId, jobId);
+    }
+
     /// <summary>Why <paramref name="channel"/> cannot be imported now (unknown, manual, alias, redirect, paused), or null.</summary>
     public Task<OperationResult?> CheckAsync(string channel, CancellationToken cancellationToken) => importer.CheckAsync(channel, cancellationToken);
 }

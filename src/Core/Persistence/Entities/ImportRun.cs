@@ -9,9 +9,11 @@ public sealed class ImportRun
 
     public const string RotateKind = "rotate";
 
+    public const string AdoptKind = "adopt-tree";
+
     public int Id { get; set; }
 
-    /// <summary>What the job does: <see cref="ImportKind"/>, <see cref="ResignKind"/> or <see cref="RotateKind"/>.</summary>
+    /// <summary>What the job does: <see cref="ImportKind"/>, <see cref="ResignKind"/>, <see cref="RotateKind"/> or <see cref="AdoptKind"/>.</summary>
     public string Kind { get; set; } = ImportKind;
 
     /// <summary>The channel imported; empty for tree-wide jobs.</summary>
