@@ -23,7 +23,7 @@ start=$(date +%s%N)
 python3 "$root/bench/adopt-tree/generate.py" "$fixture" "$out/classic" "$CHANNELS" "$DEVICES" "$IMAGES" $((POOL_MB * 1024 * 1024))
 generated=$(date +%s%N)
 files=$(find "$out/classic/www" -type f | wc -l)
-bytes=$(find "$out/classic/www" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+bytes=$(find "$out/classic/www" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
 echo "classic tree: $CHANNELS channels x $DEVICES devices x $IMAGES images, $files files, $((bytes / 1024 / 1024)) MiB (made in $(seconds "$start" "$generated") s)"
 
 # Warm the page cache the same way for both sides.

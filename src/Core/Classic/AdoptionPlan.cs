@@ -33,6 +33,6 @@ public sealed record AdoptionPlan(
 
     /// <summary>One line: what is (or would be) adopted.</summary>
     public string Summary =>
-        $"{Channels.Count} channel(s) ({string.Join(", ", Channels)}), {Devices} device(s), {Images} image(s), {Files} file(s) of {Bytes:N0} bytes"
+        $"{Channels.Count} channel(s) ({string.Join(", ", Channels.Take(10))}{(Channels.Count > 10 ? ", …" : "")}), {Devices} device(s), {Images} image(s), {Files} file(s) of {Bytes:N0} bytes"
         + (Kept.Count == 0 ? "" : $"; kept this server's {string.Join(", ", Kept)}");
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
@@ -8,6 +9,8 @@ namespace SystemImage.Core.Signing;
 /// Checks detached OpenPGP signatures (armored or binary) the way devices do (SPEC §2): the signature counts only
 /// when it is a binary-document signature made by a trusted PRIMARY key that is neither revoked nor expired, with a
 /// hash no weaker than SHA-256 (MD5, SHA-1 and RIPEMD-160 are refused), and when it matches the data.
+/// RSA signatures with a SHA-2 hash (what GnuPG and this server make) are hashed and checked with the platform's
+/// cryptography, several times faster than the managed digests; anything else goes through BouncyCastle.
 /// </summary>
 public static class OpenPgpVerifier
 {
@@ -24,7 +27,7 @@ public static class OpenPgpVerifier
 
         foreach (var candidate in candidates)
         {
-            candidate.Signature.Update(data);
+            candidate.Update(data);
         }
 
         return Result(candidates);
@@ -47,7 +50,7 @@ public static class OpenPgpVerifier
             {
                 foreach (var candidate in candidates)
                 {
-                    candidate.Signature.Update(buffer, 0, read);
+                    candidate.Update(buffer.AsSpan(0, read));
                 }
             }
         }
@@ -61,15 +64,15 @@ public static class OpenPgpVerifier
 
     private static SignatureCheck Result(List<Candidate> candidates)
     {
+        var valid = candidates.FirstOrDefault(c => c.Verify());
         foreach (var candidate in candidates)
         {
-            if (candidate.Signature.Verify())
-            {
-                return SignatureCheck.Valid(Convert.ToHexString(candidate.Key.GetFingerprint()));
-            }
+            candidate.Dispose();
         }
 
-        return SignatureCheck.Invalid("the signature does not match the data");
+        return valid is null
+            ? SignatureCheck.Invalid("the signature does not match the data")
+            : SignatureCheck.Valid(Convert.ToHexString(valid.Key.GetFingerprint()));
     }
 
     /// <summary>The signatures that a trusted key could have made, initialised for verification; or why there is none.</summary>
@@ -101,8 +104,7 @@ public static class OpenPgpVerifier
             };
             if (refusal.Length == 0)
             {
-                signature.InitVerify(key);
-                candidates.Add(new Candidate(signature, key!));
+                candidates.Add(Candidate.For(signature, key!));
             }
         }
 
@@ -135,5 +137,78 @@ public static class OpenPgpVerifier
         return seconds > 0 ? new DateTimeOffset(DateTime.SpecifyKind(key.CreationTime, DateTimeKind.Utc)).AddSeconds(seconds) : null;
     }
 
-    private sealed record Candidate(PgpSignature Signature, PgpPublicKey Key);
+    /// <summary>A signature being checked over the data: with the platform's SHA-2 and RSA where it can, else BouncyCastle.</summary>
+    private sealed class Candidate : IDisposable
+    {
+        private readonly PgpSignature _signature;
+        private readonly IncrementalHash? _hash;
+
+        private Candidate(PgpSignature signature, PgpPublicKey key, IncrementalHash? hash)
+        {
+            _signature = signature;
+            Key = key;
+            _hash = hash;
+        }
+
+        public PgpPublicKey Key { get; }
+
+        public static Candidate For(PgpSignature signature, PgpPublicKey key)
+        {
+            // The key packet's own numbers: PgpPublicKey.GetKey() validates the modulus (a primality test) on every call.
+            if (signature.Version == 4 && key.PublicKeyPacket.Key is RsaPublicBcpgKey && NativeHash(signature.HashAlgorithm) is { } name)
+            {
+                return new Candidate(signature, key, IncrementalHash.CreateHash(name));
+            }
+
+            signature.InitVerify(key);
+            return new Candidate(signature, key, null);
+        }
+
+        public void Update(ReadOnlySpan<byte> data)
+        {
+            if (_hash is not null)
+            {
+                _hash.AppendData(data);
+            }
+            else
+            {
+                _signature.Update(data);
+            }
+        }
+
+        public bool Verify()
+        {
+            if (_hash is null)
+            {
+                return _signature.Verify();
+            }
+
+            // A v4 signature hashes the data, then its hashed subpackets and a final trailer (RFC 4880 §5.2.4).
+            _hash.AppendData(_signature.GetSignatureTrailer());
+            var digest = _hash.GetHashAndReset();
+            var rsa = (RsaPublicBcpgKey)Key.PublicKeyPacket.Key;
+            var modulus = rsa.Modulus.ToByteArrayUnsigned();
+            var value = _signature.GetSignature();
+            if (value.Length > modulus.Length)
+            {
+                return false;
+            }
+
+            // The signature is an MPI: leading zero bytes are dropped, and RSA wants it as long as the modulus.
+            var padded = new byte[modulus.Length];
+            value.CopyTo(padded, modulus.Length - value.Length);
+            using var key = RSA.Create(new RSAParameters { Modulus = modulus, Exponent = rsa.PublicExponent.ToByteArrayUnsigned() });
+            return key.VerifyHash(digest, padded, _hash.AlgorithmName, RSASignaturePadding.Pkcs1);
+        }
+
+        public void Dispose() => _hash?.Dispose();
+
+        private static HashAlgorithmName? NativeHash(HashAlgorithmTag tag) => tag switch
+        {
+            HashAlgorithmTag.Sha256 => HashAlgorithmName.SHA256,
+            HashAlgorithmTag.Sha384 => HashAlgorithmName.SHA384,
+            HashAlgorithmTag.Sha512 => HashAlgorithmName.SHA512,
+            _ => null,
+        };
+    }
 }
