@@ -39,6 +39,47 @@ public sealed class ClassicFixture : IDisposable
         return new ClassicFixture(path);
     }
 
+    /// <summary>
+    /// Signs the tree file <paramref name="treePath"/> again with the classic image-signing key (GnuPG, from a private copy
+    /// of its home), as the classic server does after writing it: for tests that edit the classic tree.
+    /// </summary>
+    public void Sign(string treePath)
+    {
+        var home = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "si-gpg-" + Guid.NewGuid().ToString("N")[..8]);
+        Copy(System.IO.Path.Combine(Path, "secret", "gpg", "keys", "image-signing"), home);
+        try
+        {
+            using var gpg = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
+                "gpg", ["--homedir", home, "--batch", "--yes", "--armor", "--detach-sign", "-o", File(treePath) + ".asc", File(treePath)])
+            {
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            })!;
+            var error = gpg.StandardError.ReadToEnd();
+            gpg.WaitForExit();
+            if (gpg.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"gpg could not sign {treePath}: {error}");
+            }
+        }
+        finally
+        {
+            using (var stop = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("gpgconf", ["--homedir", home, "--kill", "gpg-agent"]) { UseShellExecute = false }))
+            {
+                stop?.WaitForExit();
+            }
+
+            try
+            {
+                Directory.Delete(home, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The agent's socket going away meanwhile; the temp cleaner gets the rest.
+            }
+        }
+    }
+
     /// <summary>The tree file <paramref name="treePath"/> (e.g. <c>/testing/mako/index.json</c>) of the copy.</summary>
     public string File(string treePath) => System.IO.Path.Combine(Www, treePath.TrimStart('/'));
 

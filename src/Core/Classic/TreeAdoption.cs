@@ -427,11 +427,16 @@ public sealed partial class TreeAdoption(
             }
         }
 
-        foreach (var signed in new[] { TreeLayout.ChannelsJson }.Concat(survey.Channels.SelectMany(c =>
-                     c.Devices.Where(d => d.Redirect is null).Select(d => TreeLayout.Index(c.Name, d.Name)))))
+        survey.Checks.Add(new FileCheck(TreeLayout.ChannelsJson, Source(TreeLayout.ChannelsJson), null, null) { Copy = false });
+        foreach (var channel in survey.Channels)
         {
-            // Not copied (this server renders them), but their signatures must hold too: they show the keys are the tree's.
-            survey.Checks.Add(new FileCheck(signed, Source(signed), null, null) { Copy = false });
+            foreach (var device in channel.Devices.Where(d => d.Redirect is null))
+            {
+                // Not copied (this server renders them), but their signatures must hold too: they show the keys are the
+                // tree's. A device with a keyring of its own may have its index signed by device-signing.
+                var index = TreeLayout.Index(channel.Name, device.Name);
+                survey.Checks.Add(new FileCheck(index, Source(index), null, null) { Copy = false, DeviceSigned = device.HasKeyring });
+            }
         }
     }
 
@@ -475,6 +480,7 @@ public sealed partial class TreeAdoption(
     private async Task CheckFilesAsync(Survey survey, IProgress<AdoptionProgress>? progress, CancellationToken cancellationToken)
     {
         var publicKeys = survey.Keys.ToDictionary(k => k.Key, k => new TrustedKeys([k.Value.GetPublicKey()]), StringComparer.Ordinal);
+        var deviceSigned = new TrustedKeys([survey.Keys[KeyNames.ImageSigning].GetPublicKey(), survey.Keys[KeyNames.DeviceSigning].GetPublicKey()]);
         var problems = new ConcurrentBag<string>();
         var copies = new ConcurrentBag<Copy>();
         var written = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -485,7 +491,8 @@ public sealed partial class TreeAdoption(
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(survey.Checks, parallel, async (check, token) =>
         {
-            var problem = await CheckFileAsync(check, publicKeys[TreeLayout.SignerOf(check.TreePath)], written, token);
+            var signers = check.DeviceSigned ? deviceSigned : publicKeys[TreeLayout.SignerOf(check.TreePath)];
+            var problem = await CheckFileAsync(check, signers, written, token);
             if (problem is not null)
             {
                 problems.Add($"{check.TreePath}: {problem}");
@@ -556,7 +563,7 @@ public sealed partial class TreeAdoption(
 
             if (!verified.IsValid)
             {
-                return $"its signature does not verify with the {TreeLayout.SignerOf(check.TreePath)} key: {verified.Error}";
+                return $"its signature does not verify with the {(check.DeviceSigned ? "image-signing or device-signing" : TreeLayout.SignerOf(check.TreePath))} key: {verified.Error}";
             }
 
             written[check.TreePath] = new DateTimeOffset(File.GetLastWriteTimeUtc(check.Source), TimeSpan.Zero);
@@ -603,6 +610,9 @@ public sealed partial class TreeAdoption(
     private sealed record FileCheck(string TreePath, string Source, string? Checksum, long? Size)
     {
         public bool Copy { get; init; } = true;
+
+        /// <summary>An index that device-signing may have signed instead of image-signing.</summary>
+        public bool DeviceSigned { get; init; }
     }
 
     private sealed record Copy(string TreePath, string Source, long Size);

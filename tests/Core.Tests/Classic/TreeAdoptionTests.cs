@@ -148,6 +148,49 @@ public sealed class TreeAdoptionTests : IAsyncLifetime, IDisposable
         Assert.Contains(merged.Problems, p => p.Contains("cannot be merged", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task HiddenChannelsAliasesRedirectsPhasingTranslationsBootmeAndMinversionAreKeptFieldByField()
+    {
+        var channels = JsonNode.Parse(File.ReadAllText(_classic.File("/channels.json")))!.AsObject();
+        channels["testing"]!["hidden"] = true;
+        channels["stable"] = new JsonObject
+        {
+            ["alias"] = "testing",
+            ["devices"] = new JsonObject
+            {
+                ["mako"] = new JsonObject { ["index"] = "/stable/mako/index.json" },
+                ["flo"] = new JsonObject { ["index"] = "/testing/flo/index.json", ["redirect"] = "testing" },
+            },
+        };
+        channels["old"] = new JsonObject { ["devices"] = channels["testing"]!["devices"]!.DeepClone(), ["hidden"] = true, ["redirect"] = "testing" };
+        File.WriteAllText(_classic.File("/channels.json"), channels.ToJsonString());
+        var mako = JsonNode.Parse(File.ReadAllText(_classic.File("/testing/mako/index.json")))!;
+        var latest = mako["images"]!.AsArray().Single(i => i!["type"]!.GetValue<string>() == "full" && i["version"]!.GetValue<int>() == 2)!;
+        latest["phased-percentage"] = 40;
+        latest["description_fr"] = "deux";
+        latest["bootme"] = true;
+        latest["minversion"] = 1;
+        File.WriteAllText(_classic.File("/testing/mako/index.json"), mako.ToJsonString());
+        Directory.CreateDirectory(Path.GetDirectoryName(_classic.File("/stable/mako/index.json"))!);
+        File.WriteAllText(_classic.File("/stable/mako/index.json"), mako.ToJsonString());
+        foreach (var edited in new[] { "/channels.json", "/testing/mako/index.json", "/stable/mako/index.json" })
+        {
+            _classic.Sign(edited);
+        }
+
+        var (result, plan) = await Adoption.AdoptAsync(Request, Operator, null, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Message + string.Join("\n", plan.Problems));
+        foreach (var index in new[] { "/testing/mako/index.json", "/testing/flo/index.json", "/stable/mako/index.json" })
+        {
+            var (classic, ours) = (WithoutGeneratedAt(_classic.File(index)), WithoutGeneratedAt(_data.File(index)));
+            Assert.True(JsonNode.DeepEquals(classic, ours), $"{index}:\n{classic.ToJsonString()}\n{ours.ToJsonString()}");
+        }
+
+        var published = JsonNode.Parse(File.ReadAllText(_data.File("/channels.json")));
+        Assert.True(JsonNode.DeepEquals(channels, published), $"{channels.ToJsonString()}\n{published!.ToJsonString()}");
+    }
+
     private static JsonObject WithoutGeneratedAt(string indexFile)
     {
         var node = JsonNode.Parse(File.ReadAllText(indexFile))!.AsObject();
