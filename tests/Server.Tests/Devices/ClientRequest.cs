@@ -4,6 +4,9 @@ namespace SystemImage.Server.Tests.Devices;
 /// <param name="Mode"><c>dry-run</c>, <c>download</c> or <c>list-channels</c>.</param>
 public sealed record ClientRequest(string Channel, string Device, int Build, string Mode)
 {
+    /// <summary>The trust anchor baked into the device (default: the archive-master keyring the server publishes).</summary>
+    public string? ArchiveMaster { get; init; }
+
     /// <summary>The winning path the harness must see (<c>3</c>, <c>2:3</c>), or <c>none</c> for "Already up-to-date".</summary>
     public string? ExpectPath { get; init; }
 

@@ -54,7 +54,7 @@ public static class DeviceClient
             {
                 Path.Combine(ExpectedPath, "run-client.sh"), Path.Combine(ExpectedPath, "system-image"), "127.0.0.1",
                 server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Path.Combine(server.DataDir, "www", "gpg", "archive-master.tar.xz"),
+                request.ArchiveMaster ?? Path.Combine(server.DataDir, "www", "gpg", "archive-master.tar.xz"),
                 request.Channel, request.Device, request.Build.ToString(System.Globalization.CultureInfo.InvariantCulture), work, request.Mode,
             })
             {
