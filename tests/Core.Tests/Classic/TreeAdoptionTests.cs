@@ -191,6 +191,40 @@ public sealed class TreeAdoptionTests : IAsyncLifetime, IDisposable
         Assert.True(JsonNode.DeepEquals(channels, published), $"{channels.ToJsonString()}\n{published!.ToJsonString()}");
     }
 
+    [Fact]
+    public async Task MergingASecondTreeWithTheSameKeysAddsItsChannelsAndKeepsTheExistingOnes()
+    {
+        Assert.True((await Adoption.AdoptAsync(Request, Operator, null, CancellationToken.None)).Result.Succeeded);
+        var testing = File.ReadAllBytes(_data.File("/testing/mako/index.json"));
+
+        // A second installation signed with the same keys: the fixture with a channel 'devel' beside 'testing'.
+        using var second = ClassicFixture.Create();
+        var channels = JsonNode.Parse(File.ReadAllText(second.File("/channels.json")))!.AsObject();
+        channels["devel"] = new JsonObject { ["devices"] = new JsonObject { ["mako"] = new JsonObject { ["index"] = "/devel/mako/index.json" } } };
+        File.WriteAllText(second.File("/channels.json"), channels.ToJsonString());
+        Directory.CreateDirectory(Path.GetDirectoryName(second.File("/devel/mako/index.json"))!);
+        var mako = JsonNode.Parse(File.ReadAllText(second.File("/testing/mako/index.json")))!;
+        mako["images"]![0]!["description"] = "devel build";
+        File.WriteAllText(second.File("/devel/mako/index.json"), mako.ToJsonString());
+        File.WriteAllText(second.File("/testing/mako/index.json"), mako.ToJsonString());
+        foreach (var edited in new[] { "/channels.json", "/devel/mako/index.json", "/testing/mako/index.json" })
+        {
+            second.Sign(edited);
+        }
+
+        var refused = await Adoption.PlanAsync(new AdoptionRequest(second.Path), null, CancellationToken.None);
+        Assert.Contains(refused.Problems, p => p.Contains("--merge", StringComparison.Ordinal));
+
+        var (result, plan) = await Adoption.AdoptAsync(new AdoptionRequest(second.Path, Merge: true), Operator, null, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal(["devel"], plan.Channels);
+        Assert.Equal(["testing"], plan.Kept);
+        Assert.Equal(testing, File.ReadAllBytes(_data.File("/testing/mako/index.json")));
+        Assert.Equal("devel build", JsonNode.Parse(File.ReadAllText(_data.File("/devel/mako/index.json")))!["images"]![0]!["description"]!.GetValue<string>());
+        Assert.Empty((await _data.Get<TreeMaintenance>().CheckAsync(verifySignatures: true, CancellationToken.None)).BadSignatures!);
+    }
+
     private static JsonObject WithoutGeneratedAt(string indexFile)
     {
         var node = JsonNode.Parse(File.ReadAllText(indexFile))!.AsObject();
