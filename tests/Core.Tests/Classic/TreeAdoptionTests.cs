@@ -225,6 +225,26 @@ public sealed class TreeAdoptionTests : IAsyncLifetime, IDisposable
         Assert.Empty((await _data.Get<TreeMaintenance>().CheckAsync(verifySignatures: true, CancellationToken.None)).BadSignatures!);
     }
 
+    [Fact]
+    public async Task AFileWithoutASidecarGetsOneOfOursSignedWithTheAdoptedKey()
+    {
+        var sidecar = "/testing/mako/version-1.json";
+        File.Delete(_classic.File(sidecar));
+        File.Delete(_classic.File(sidecar) + ".asc");
+
+        var (result, _) = await Adoption.AdoptAsync(Request, Operator, null, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Message);
+        var written = JsonNode.Parse(File.ReadAllText(_data.File(sidecar)))!;
+        Assert.Equal(("adopt-tree", "394b62560db326aad18625b783af2f7acecdb47f4a1b61aa5458ecca8d808483"),
+            (written["generator"]!.GetValue<string>(), written["checksum"]!.GetValue<string>()));
+        var imageSigning = File.ReadAllBytes(Path.Combine(_classic.Path, "secret", "gpg", "keyrings", "image-signing", "pubring.gpg"));
+        Assert.True(_gpg.Verify(imageSigning, File.ReadAllBytes(_data.File(sidecar) + ".asc"), File.ReadAllBytes(_data.File(sidecar))).IsValid);
+        var check = await _data.Get<TreeMaintenance>().CheckAsync(verifySignatures: true, CancellationToken.None);
+        Assert.Empty(check.Missing);
+        Assert.Empty(check.BadSignatures!);
+    }
+
     private static JsonObject WithoutGeneratedAt(string indexFile)
     {
         var node = JsonNode.Parse(File.ReadAllText(indexFile))!.AsObject();
