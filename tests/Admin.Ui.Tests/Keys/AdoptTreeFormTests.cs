@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components.Web;
 using SystemImage.Admin.Ui.Keys;
 using SystemImage.Core.Importing;
 using SystemImage.Core.Persistence.Entities;
@@ -27,14 +28,14 @@ public sealed class AdoptTreeFormTests : UiTestContext
         Assert.Empty(page.FindAll(".adopt-tree button.danger"));
 
         page.Find("#adopt-root").Change(_classic.Path);
-        page.Find("form.adopt-tree").Submit();
-
-        // The check exports four keys with gpg and reads every file: seconds, not a render.
-        page.WaitForAssertion(() => Assert.StartsWith("Would adopt 1 channel(s) (testing), 2 device(s), 6 image(s)", page.Find(".adopt-plan p.notice").TextContent), Checking);
+        // The check exports four keys with gpg and reads every file: seconds, not a render. Each handler is awaited, so
+        // no click lands while the renderer is still busy with the check's last render.
+        await page.Find("form.adopt-tree").SubmitAsync().WaitAsync(Checking);
+        Assert.StartsWith("Would adopt 1 channel(s) (testing), 2 device(s), 6 image(s)", page.Find(".adopt-plan p.notice").TextContent);
         Assert.Contains(page.FindAll(".adopt-plan li"), li => li.TextContent == "image-signing 3FD6ECCED7146ADEA4F171915B6F9F755DECE667");
-        page.Find(".adopt-tree button.danger").Click();
+        await page.Find(".adopt-tree button.danger").ClickAsync(new MouseEventArgs()).WaitAsync(Checking);
         Assert.Contains("replace this server's signing keys", page.Find("[role=dialog]").TextContent);
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("[role=dialog] button.danger").ClickAsync(new MouseEventArgs()).WaitAsync(Checking);
 
         var run = Assert.Single(await Get<ImportRunQueries>().RecentAsync(null, null, 10, CancellationToken.None));
         Assert.Equal((ImportRun.AdoptKind, "tester (ui)"), (run.Kind, run.Actor));
