@@ -44,6 +44,7 @@ internal static class ServerHost
         builder.Services.AddApiV1(builder.Configuration);
         builder.Services.AddApiReference();
         builder.Services.AddMetrics(builder.Configuration);
+        builder.Services.AddStaticTree(builder.Configuration);
         builder.Services.AddAdoption();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<FailureProblems>();

@@ -12,7 +12,7 @@ namespace SystemImage.Server.StaticTree;
 /// the Range, so the whole current file is sent. The file is pinned for the request, so what was checked is what is
 /// served. See: RFC 9110 §13.1 and §13.2.2.
 /// </summary>
-internal sealed class ContentTagPreconditions(RequestDelegate next, CachingFileProvider files, IContentTypeProvider contentTypes)
+internal sealed class ContentTagPreconditions(RequestDelegate next, CachingFileProvider files, IContentTypeProvider contentTypes, TreeCaching caching)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -60,6 +60,7 @@ internal sealed class ContentTagPreconditions(RequestDelegate next, CachingFileP
                 context.Response.StatusCode = StatusCodes.Status304NotModified;
                 context.Response.Headers.ETag = file.ETagHeader;
                 context.Response.Headers.AcceptRanges = "bytes";
+                context.Response.Headers.CacheControl = caching.For(file.Subpath);
                 return;
             }
 
@@ -80,11 +81,12 @@ internal sealed class ContentTagPreconditions(RequestDelegate next, CachingFileP
     }
 
     /// <summary>
-    /// The static file middleware's response hook: the content tag replaces its tag, and Last-Modified is left out while
-    /// it could still name two versions (the file changed within the current second), so that a date a client
-    /// revalidates or resumes with (If-Modified-Since, If-Range) always names one version.
+    /// The static file middleware's response hook (200, 206 and its own 304): the content tag replaces its tag, the
+    /// file's Cache-Control is set, and Last-Modified is left out while it could still name two versions (the file changed
+    /// within the current second), so that a date a client revalidates or resumes with (If-Modified-Since, If-Range)
+    /// always names one version.
     /// </summary>
-    public static void PrepareResponse(StaticFileResponseContext context)
+    public static void PrepareResponse(StaticFileResponseContext context, TreeCaching caching)
     {
         if (context.File is not TreeFile file)
         {
@@ -93,6 +95,7 @@ internal sealed class ContentTagPreconditions(RequestDelegate next, CachingFileP
 
         var headers = context.Context.Response.Headers;
         headers.ETag = file.ETagHeader;
+        headers.CacheControl = caching.For(file.Subpath);
         var secondOfChange = file.LastModified.UtcTicks - (file.LastModified.UtcTicks % TimeSpan.TicksPerSecond);
         if (DateTimeOffset.UtcNow.UtcTicks < secondOfChange + TimeSpan.TicksPerSecond)
         {
