@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using SystemImage.Core.Publishing;
 using SystemImage.Core.Storage;
 
@@ -18,47 +17,13 @@ internal sealed class VerifiedSignatures(string stateDir, string root)
     /// <summary>The files of <paramref name="paths"/> not recorded as verified in their present state.</summary>
     public IReadOnlyList<string> Unverified(IEnumerable<string> paths)
     {
-        var known = Load();
+        var known = StateRecord.Load(RecordPath);
         return [.. paths.Where(p => Stamp(p) is not { } stamp || !known.TryGetValue(p, out var recorded) || recorded != stamp)];
     }
 
     /// <summary>Records <paramref name="paths"/>, all verified now, replacing the previous record.</summary>
-    public void Record(IEnumerable<string> paths)
-    {
-        var text = new StringBuilder();
-        foreach (var path in paths)
-        {
-            if (Stamp(path) is { } stamp)
-            {
-                text.Append(path).Append('\t').Append(stamp).Append('\n');
-            }
-        }
-
-        PrivatePaths.CreateDirectory(stateDir);
-        var temp = $"{RecordPath}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temp, text.ToString());
-        File.Move(temp, RecordPath, overwrite: true);
-    }
-
-    private Dictionary<string, string> Load()
-    {
-        var known = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!File.Exists(RecordPath))
-        {
-            return known;
-        }
-
-        foreach (var line in File.ReadLines(RecordPath))
-        {
-            var tab = line.IndexOf('\t', StringComparison.Ordinal);
-            if (tab > 0)
-            {
-                known[line[..tab]] = line[(tab + 1)..];
-            }
-        }
-
-        return known;
-    }
+    public void Record(IEnumerable<string> paths) =>
+        StateRecord.Save(RecordPath, paths.Select(p => (Path: p, Stamp: Stamp(p))).Where(e => e.Stamp is not null).Select(e => KeyValuePair.Create(e.Path, e.Stamp!)));
 
     /// <summary>Length and modification time of the file and of its signature, or null when either is missing.</summary>
     private string? Stamp(string path)
