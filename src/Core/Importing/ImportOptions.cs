@@ -57,8 +57,9 @@ public sealed class ImportOptions : IValidatableObject
     public Dictionary<string, string> RemoteKeyrings { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Program run after every import that published something (e.g. a script that rsyncs the tree to mirrors);
-    /// its exit status is logged and a failure does not undo the publish. Default none.
+    /// Program run when the tree changed (after an import that published something, and in the server's background
+    /// after any other publish or change), told which paths changed (see <see cref="Publishing.MirrorSync"/>), e.g.
+    /// <c>docs/mirror-rsync.sh</c>; its exit status is logged and a failure does not undo the publish. Default none.
     /// </summary>
     public string? MirrorSyncCommand { get; set; }
 
@@ -68,6 +69,13 @@ public sealed class ImportOptions : IValidatableObject
     /// <summary>Seconds the mirror sync may run before it is killed. Default 600.</summary>
     [Range(1, 86400)]
     public int MirrorSyncTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>
+    /// Seconds between two looks of the server at the tree for changes no publish of its own announced (a verb's, or
+    /// ones a failed sync left), which the mirror-sync command is then run for. Default 300.
+    /// </summary>
+    [Range(1, 86400)]
+    public int MirrorSyncIntervalSeconds { get; set; } = 300;
 
     /// <summary>
     /// Seconds between two renewals of a running job's lease by the process running it; the same beat notices a cancel

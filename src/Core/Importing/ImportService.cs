@@ -286,7 +286,7 @@ public sealed partial class ImportService(
             reporter.Log($"Removed {removed.Count} orphaned file(s)");
         }
 
-        if (await mirrorSync.RunAsync(CancellationToken.None) is { } mirror)
+        if (await mirrorSync.RunAsync(everything: false, CancellationToken.None) is { } mirror)
         {
             reporter.Log(mirror);
         }

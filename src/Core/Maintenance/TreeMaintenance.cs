@@ -25,6 +25,7 @@ public sealed partial class TreeMaintenance(
     KeyStore keys,
     TarManifestStore manifests,
     AuditLog audit,
+    MirrorSync mirrorSync,
     IOptions<SystemImageOptions> options,
     ILogger<TreeMaintenance> logger)
 {
@@ -120,6 +121,11 @@ public sealed partial class TreeMaintenance(
         foreach (var path in removed)
         {
             File.Delete(TreePath.Resolve(Root, path));
+        }
+
+        if (removed.Count > 0)
+        {
+            mirrorSync.Request();
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

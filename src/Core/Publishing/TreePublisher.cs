@@ -27,6 +27,7 @@ public sealed partial class TreePublisher(
     TimeProvider time,
     SystemImageMetrics metrics,
     Adoption.DownloadTargets downloadTargets,
+    MirrorSync mirrorSync,
     ILogger<TreePublisher> logger)
 {
     private string Root => options.Value.PublishRootFullPath;
@@ -90,6 +91,7 @@ public sealed partial class TreePublisher(
         LogPublished(logger, written, unchanged, removed.Count, stopwatch.ElapsedMilliseconds);
         metrics.RecordPublish(written, stopwatch.Elapsed);
         downloadTargets.Invalidate();
+        mirrorSync.Request();
         return new PublishReport(written, unchanged, removed, stopwatch.Elapsed);
     }
 

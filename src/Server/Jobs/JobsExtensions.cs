@@ -47,6 +47,7 @@ public static class JobsExtensions
         services.AddHostedService(provider => provider.GetRequiredService<RecurringImports>());
         services.AddSingleton<RolloutJob>();
         services.AddHostedService<RolloutSchedule>();
+        services.AddHostedService<MirrorSyncService>();
         return services;
     }
 
