@@ -42,11 +42,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SystemImageOptions>, SystemImageOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddDbContextFactory<SystemImageDbContext>((provider, builder) =>
-            builder.UseSqlite(
-                ConnectionString(provider.GetRequiredService<IOptions<SystemImageOptions>>().Value),
-                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-            .AddInterceptors(new SqliteBusyTimeout()));
+        AddDatabase(services, configuration);
 
         services.AddSingleton<KeyGenerator>();
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<KeyStore>(
@@ -119,6 +115,32 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AccessLogIngest>();
         services.AddSingleton<Releases.ReleaseQueries>();
         return services;
+    }
+
+    /// <summary>
+    /// The metadata database of <c>SystemImage:Database:Provider</c>. Everything asks for
+    /// <see cref="IDbContextFactory{SystemImageDbContext}"/>; on PostgreSQL it makes <see cref="PostgreSqlDbContext"/>s,
+    /// so migrations are that context's own.
+    /// </summary>
+    private static void AddDatabase(IServiceCollection services, IConfiguration configuration)
+    {
+        var database = configuration.GetSection($"{SystemImageOptions.SectionName}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (database.IsPostgreSql)
+        {
+            services.AddDbContextFactory<PostgreSqlDbContext>((provider, builder) =>
+                builder.UseNpgsql(
+                    provider.GetRequiredService<IOptions<SystemImageOptions>>().Value.Database.ConnectionString,
+                    npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+            services.AddSingleton<IDbContextFactory<SystemImageDbContext>>(provider =>
+                new PostgreSqlContexts(provider.GetRequiredService<IDbContextFactory<PostgreSqlDbContext>>()));
+            return;
+        }
+
+        services.AddDbContextFactory<SystemImageDbContext>((provider, builder) =>
+            builder.UseSqlite(
+                ConnectionString(provider.GetRequiredService<IOptions<SystemImageOptions>>().Value),
+                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+            .AddInterceptors(new SqliteBusyTimeout()));
     }
 
     /// <summary>How long a write waits for another writer before it fails with "database is locked".</summary>

@@ -66,6 +66,7 @@ public class InProcessServer : IAsyncLifetime
                 "--SystemImage:Jobs:SchedulePollingIntervalSeconds=1",
                 "--SystemImage:Jobs:ScheduleSyncSeconds=1",
                 "--Logging:LogLevel:Default=Warning",
+                .. TestDatabase.NewSettings().Select(e => $"--{e.Key}={e.Value}"),
                 .. ExtraArguments,
                 .. _extraArgs,
             ],
@@ -77,7 +78,7 @@ public class InProcessServer : IAsyncLifetime
         catch
         {
             // A host that fails to start (e.g. on invalid options) is cleaned up here: the caller gets only the exception.
-            var pool = SqlitePool.OfStarted(_app.Services);
+            var pool = DatabasePool.OfStarted(_app.Services);
             await _app.DisposeAsync();
             pool?.Clear();
             Directory.Delete(DataDir, recursive: true);
@@ -94,7 +95,7 @@ public class InProcessServer : IAsyncLifetime
     {
         Http.Dispose();
         await _app.StopAsync();
-        var pool = SqlitePool.Of(_app.Services);
+        var pool = DatabasePool.Of(_app.Services);
         await _app.DisposeAsync();
         pool.Clear();
         Directory.Delete(DataDir, recursive: true);

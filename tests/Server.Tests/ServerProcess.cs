@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Xunit;
+using SystemImage.TestUtilities;
 
 namespace SystemImage.Server.Tests;
 
@@ -20,6 +21,10 @@ public sealed class ServerProcess : IAsyncLifetime
     {
         DataDir = Path.Combine(Path.GetTempPath(), "si-server-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataDir);
+        foreach (var (key, value) in TestDatabase.NewSettings())
+        {
+            Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
     }
 
     public string DataDir { get; }
@@ -146,6 +151,11 @@ public sealed class ServerProcess : IAsyncLifetime
         }
 
         _server?.Dispose();
+        if (Environment.TryGetValue("SystemImage__Database__ConnectionString", out var database))
+        {
+            TestPostgres.Instance.DropDatabase(database);
+        }
+
         try
         {
             Directory.Delete(DataDir, recursive: true);

@@ -49,6 +49,11 @@ public sealed class TestDataDirectory : IAsyncDisposable
             ["SystemImage:DataDir"] = path,
             ["SystemImage:PublicHost"] = "system-image.example.com",
         };
+        foreach (var (key, value) in TestDatabase.NewSettings())
+        {
+            config[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;
@@ -73,7 +78,7 @@ public sealed class TestDataDirectory : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        var pool = SqlitePool.Of(Services);
+        var pool = DatabasePool.Of(Services);
         if (_host is IAsyncDisposable asyncDisposable)
         {
             await asyncDisposable.DisposeAsync();

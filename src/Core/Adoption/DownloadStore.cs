@@ -26,11 +26,12 @@ public sealed class DownloadStore(IDbContextFactory<SystemImageDbContext> dbFact
         {
             var hour = HourOf(at);
             var kind = (int)target.Kind;
+            // One upsert that SQLite and PostgreSQL both take (quoted names; the row's own count named by its table).
             await db.Database.ExecuteSqlInterpolatedAsync(
                 $"""
-                INSERT INTO DownloadCounts (Channel, HourStart, Device, Version, Kind, Count)
+                INSERT INTO "DownloadCounts" ("Channel", "HourStart", "Device", "Version", "Kind", "Count")
                 VALUES ({target.Channel}, {hour}, {target.Device}, {target.Version}, {kind}, {count})
-                ON CONFLICT (Channel, HourStart, Device, Version, Kind) DO UPDATE SET Count = Count + excluded.Count
+                ON CONFLICT ("Channel", "HourStart", "Device", "Version", "Kind") DO UPDATE SET "Count" = "DownloadCounts"."Count" + excluded."Count"
                 """,
                 cancellationToken);
         }

@@ -37,13 +37,14 @@ public sealed class AuditQueries(IDbContextFactory<SystemImageDbContext> dbFacto
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = Filter(db.AuditEntries.AsNoTracking(), search);
+        var query = Filter(db.AuditEntries.AsNoTracking(), search, db.Database.IsNpgsql());
         var entries = await query.OrderByDescending(e => e.Id).Take(search.Limit + 1).ToListAsync(cancellationToken);
         var page = entries.Take(search.Limit).Select(e => new AuditRecord(e.Id, e.At, e.Actor, e.Surface, e.Action, e.Target, e.Channel, e.Detail, e.Before, e.After)).ToList();
         return new AuditSearchResult(page, entries.Count > search.Limit ? page[^1].Id : null);
     }
 
-    private static IQueryable<AuditEntry> Filter(IQueryable<AuditEntry> query, AuditSearch search)
+    /// <param name="postgreSql">Whether words are matched by PostgreSQL, whose LIKE minds case (SQLite's does not, for ASCII): ILIKE there.</param>
+    private static IQueryable<AuditEntry> Filter(IQueryable<AuditEntry> query, AuditSearch search, bool postgreSql)
     {
         if (search.Channel is { } channel)
         {
@@ -71,10 +72,15 @@ public sealed class AuditQueries(IDbContextFactory<SystemImageDbContext> dbFacto
         foreach (var word in search.Words)
         {
             var pattern = $"%{EscapeLike(word)}%";
-            query = query.Where(e => EF.Functions.Like(
-                e.Actor + " " + e.Surface + " " + e.Action + " " + e.Target + " " + (e.Channel ?? "") + " " + (e.Detail ?? "") + " " + (e.Before ?? "") + " " + (e.After ?? ""),
-                pattern,
-                LikeEscape));
+            query = postgreSql
+                ? query.Where(e => EF.Functions.ILike(
+                    e.Actor + " " + e.Surface + " " + e.Action + " " + e.Target + " " + (e.Channel ?? "") + " " + (e.Detail ?? "") + " " + (e.Before ?? "") + " " + (e.After ?? ""),
+                    pattern,
+                    LikeEscape))
+                : query.Where(e => EF.Functions.Like(
+                    e.Actor + " " + e.Surface + " " + e.Action + " " + e.Target + " " + (e.Channel ?? "") + " " + (e.Detail ?? "") + " " + (e.Before ?? "") + " " + (e.After ?? ""),
+                    pattern,
+                    LikeEscape));
         }
 
         return query;

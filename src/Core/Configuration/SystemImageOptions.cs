@@ -26,6 +26,9 @@ public sealed class SystemImageOptions
     [Required, RegularExpression("^([0-9]{1,5}|disabled)$", ErrorMessage = "PublicHttpsPort must be a port number or 'disabled'.")]
     public string PublicHttpsPort { get; set; } = "443";
 
+    /// <summary>The metadata database (<c>SystemImage:Database</c>): SQLite by default.</summary>
+    public DatabaseOptions Database { get; set; } = new();
+
     /// <summary>Apply EF Core migrations when the host starts. Default true.</summary>
     public bool RunMigrationsAtStartup { get; set; } = true;
 

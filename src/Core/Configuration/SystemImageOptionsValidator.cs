@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace SystemImage.Core.Configuration;
 
-/// <summary>Cross-field rules: the publish root must never expose the data directory's secrets or database.</summary>
+/// <summary>Cross-field rules: the publish root must never expose the data directory's secrets or database; PostgreSQL needs a connection string.</summary>
 internal sealed class SystemImageOptionsValidator : IValidateOptions<SystemImageOptions>
 {
     public ValidateOptionsResult Validate(string? name, SystemImageOptions options)
@@ -14,6 +14,12 @@ internal sealed class SystemImageOptionsValidator : IValidateOptions<SystemImage
         {
             return ValidateOptionsResult.Fail(
                 $"SystemImage:PublishRoot '{options.PublishRootFullPath}' contains the data directory's secrets or database; choose a publish root outside '{options.DataDirFullPath}' or its www/ subdirectory.");
+        }
+
+        if (options.Database.IsPostgreSql && string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+        {
+            return ValidateOptionsResult.Fail(
+                "SystemImage:Database:Provider is PostgreSql but SystemImage:Database:ConnectionString is empty; give the Npgsql connection string (Host=…;Database=…;Username=…;Password=…).");
         }
 
         return ValidateOptionsResult.Success;

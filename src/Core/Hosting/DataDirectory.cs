@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -40,14 +40,20 @@ public sealed partial class DataDirectory(
         PrivatePaths.SecureDirectoryTree(settings.StateDir);
         Directory.CreateDirectory(settings.PublishRootFullPath);
         CreatePrivateDirectory(settings.SecretsDir);
-        PrivatePaths.SecureDatabase(settings.DatabasePath);
-        PrivatePaths.SecureDatabase(settings.HangfireDatabasePath);
+        if (!settings.Database.IsPostgreSql)
+        {
+            PrivatePaths.SecureDatabase(settings.DatabasePath);
+            PrivatePaths.SecureDatabase(settings.HangfireDatabasePath);
+        }
 
         if (settings.RunMigrationsAtStartup)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
         }
 
         if (generateDevelopmentKeys && !keys.HasKeys)
@@ -108,7 +114,7 @@ public sealed partial class DataDirectory(
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             databaseOk = await db.Database.CanConnectAsync(cancellationToken) && !(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any();
         }
-        catch (SqliteException e)
+        catch (DbException e)
         {
             databaseOk = false;
             detail.Add(e.Message);

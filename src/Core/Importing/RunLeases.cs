@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -68,7 +68,7 @@ public sealed partial class RunLeases(
                     LogInterrupted(logger, run.Id, reason);
                 }
             }
-            catch (SqliteException e)
+            catch (DbException e)
             {
                 LogNotJudged(logger, e, run.Id);
             }
@@ -101,7 +101,7 @@ public sealed partial class RunLeases(
             await db.ImportRuns.Where(r => r.Id == runId && r.State == ImportRunState.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, lease), cancellationToken);
         }
-        catch (SqliteException e)
+        catch (DbException e)
         {
             LogNotRenewed(logger, e, runId);
         }

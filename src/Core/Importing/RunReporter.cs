@@ -91,7 +91,7 @@ internal sealed class RunReporter(ImportRuns runs, int runId, IImportReporter? a
         {
             FlushAsync(null).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is DbUpdateException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)
         {
             // Progress is best effort: the import must not fail because of its own bookkeeping; the lines stay
             // in the run's log only if a later flush succeeds, and the final one is not best effort.

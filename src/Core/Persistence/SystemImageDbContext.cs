@@ -5,12 +5,25 @@ using SystemImage.Core.Persistence.Entities;
 namespace SystemImage.Core.Persistence;
 
 /// <summary>
-/// The metadata database: the source of truth the published tree is projected from.
-/// Add a migration with:
-/// <c>dotnet ef migrations add NAME --project src/Core --startup-project src/Server --output-dir Persistence/Migrations</c>
+/// The metadata database: the source of truth the published tree is projected from. This type is the SQLite one;
+/// <see cref="PostgreSqlDbContext"/> is the same model on PostgreSQL, with its own migrations. A model change needs a
+/// migration for each (a test fails otherwise):
+/// <c>dotnet ef migrations add NAME --project src/Core --startup-project src/Server --context SystemImageDbContext --output-dir Persistence/Migrations</c>
+/// <c>dotnet ef migrations add NAME --project src/Core --startup-project src/Server --context PostgreSqlDbContext --output-dir Persistence/PostgreSqlMigrations</c>
 /// </summary>
-public sealed class SystemImageDbContext(DbContextOptions<SystemImageDbContext> options) : DbContext(options)
+public class SystemImageDbContext : DbContext
 {
+    public SystemImageDbContext(DbContextOptions<SystemImageDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's own context type (its migrations are found by that type).</summary>
+    protected SystemImageDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Channel> Channels => Set<Channel>();
 
     public DbSet<Device> Devices => Set<Device>();

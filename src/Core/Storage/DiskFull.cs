@@ -1,10 +1,11 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace SystemImage.Core.Storage;
 
 /// <summary>
 /// Recognises a full disk (or an exhausted quota) in whatever a write failed with: an <see cref="IOException"/> with
-/// ENOSPC or EDQUOT, SQLite's SQLITE_FULL, possibly wrapped (EF Core's update exception, an aggregate). The API answers
+/// ENOSPC or EDQUOT, SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100), possibly wrapped (EF Core's update exception, an aggregate). The API answers
 /// it with 507 and the verbs with one line, instead of a stack trace.
 /// </summary>
 public static class DiskFull
@@ -27,6 +28,8 @@ public static class DiskFull
                 case AggregateException aggregate:
                     return aggregate.InnerExceptions.Select(CauseOrNull).FirstOrDefault(cause => cause is not null);
                 case SqliteException { SqliteErrorCode: SqliteFull }:
+                    return current;
+                case PostgresException { SqlState: PostgresErrorCodes.DiskFull }:
                     return current;
                 case IOException { HResult: Enospc or Edquot or WindowsDiskFull or WindowsHandleDiskFull }:
                     return current;

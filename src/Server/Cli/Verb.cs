@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Hosting;
@@ -65,10 +65,10 @@ internal static class Verb
         {
             return Fail(DiskFull.Describe(cause));
         }
-        catch (Exception e) when (e is SqliteException or DbUpdateException)
+        catch (Exception e) when (e is DbException or DbUpdateException)
         {
-            // A damaged, locked or unwritable database: the reason, not a stack trace.
-            return Fail($"the database failed: {(e.InnerException as SqliteException ?? e).Message}");
+            // A damaged, locked, unwritable or unreachable database: the reason, not a stack trace.
+            return Fail($"the database failed: {(e.InnerException as DbException ?? e).Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

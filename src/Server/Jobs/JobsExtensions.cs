@@ -1,5 +1,7 @@
 using SystemImage.Core.Operations;
 using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Configuration;
@@ -8,7 +10,7 @@ using SystemImage.Core.Storage;
 
 namespace SystemImage.Server.Jobs;
 
-/// <summary>Hangfire for imports: SQLite storage in the data directory, the job server, recurring imports and the dashboard.</summary>
+/// <summary>Hangfire for imports: SQLite storage in the data directory (or PostgreSQL's, beside the metadata), the job server, recurring imports and the dashboard.</summary>
 public static class JobsExtensions
 {
     /// <summary>Where the dashboard is mounted.</summary>
@@ -23,6 +25,18 @@ public static class JobsExtensions
         {
             var data = provider.GetRequiredService<IOptions<SystemImageOptions>>().Value;
             var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
+            if (data.Database.IsPostgreSql)
+            {
+                // Beside the metadata, in their own schema; Hangfire's distributed locks make a recurring import run once across nodes.
+                var postgres = new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollIntervalSeconds),
+                };
+                return new PostgreSqlStorage(new NpgsqlConnectionFactory(data.Database.ConnectionString!, postgres), postgres);
+            }
+
             Directory.CreateDirectory(data.DataDirFullPath);
             PrivatePaths.SecureDatabase(data.HangfireDatabasePath);
             return new SQLiteStorage(data.HangfireDatabasePath, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollIntervalSeconds) });

@@ -102,8 +102,9 @@ public static class ChangeWatcherTests
             Assert.Equal((false, 0, 0), (Watcher.Polling, Watcher.Listeners, leaving.Count));
         }
 
-        private SystemImageDbContext OtherProcessContext() =>
-            new(new DbContextOptionsBuilder<SystemImageDbContext>().UseSqlite($"Data Source={_data.Options.DatabasePath};Pooling=False").Options);
+        private SystemImageDbContext OtherProcessContext() => _data.Options.Database.IsPostgreSql
+            ? new PostgreSqlDbContext(new DbContextOptionsBuilder<PostgreSqlDbContext>().UseNpgsql($"{_data.Options.Database.ConnectionString};Pooling=False").Options)
+            : new SystemImageDbContext(new DbContextOptionsBuilder<SystemImageDbContext>().UseSqlite($"Data Source={_data.Options.DatabasePath};Pooling=False").Options);
     }
 
     /// <summary>Counts notifications; <see cref="Next"/> completes at the next one.</summary>

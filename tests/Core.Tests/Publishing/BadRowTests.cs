@@ -1,10 +1,10 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Hosting;
 using SystemImage.Core.Images;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Persistence;
+using SystemImage.Core.Persistence.Entities;
 using SystemImage.Core.Publishing;
 using SystemImage.TestUtilities;
 using Xunit;
@@ -12,7 +12,7 @@ using Xunit;
 namespace SystemImage.Core.Tests.Publishing;
 
 /// <summary>
-/// Rows the naming rules refuse (written into SQLite by hand, or left by a version without the rules) and foreign
+/// Rows the naming rules refuse (written into the database by hand, or left by a version without the rules) and foreign
 /// files in the publish root: the start-up repair and every later publish serve the rest and say what they left out.
 /// </summary>
 public sealed class BadRowTests : IAsyncLifetime
@@ -44,9 +44,9 @@ public sealed class BadRowTests : IAsyncLifetime
         await InsertDeviceAsync(stable, "../../escape");
         await InsertDeviceAsync(stable, "index.json");
         // What the old server left when adding the device failed after its commit: a pending publish that asks for it.
-        await ExecuteAsync(
-            "INSERT INTO PendingPublishes (Staging, Request, CreatedAt) VALUES ('20260101000000-0123456789abcdef', $request, 0)",
-            ("$request", PublishRequest.ForDevices([new DeviceRef("channels.json.asc", "mako"), new DeviceRef("stable", "../../escape")], ["/gpg", "/../../escape"]).ToJson()));
+        await InsertPendingPublishAsync(
+            "20260101000000-0123456789abcdef",
+            PublishRequest.ForDevices([new DeviceRef("channels.json.asc", "mako"), new DeviceRef("stable", "../../escape")], ["/gpg", "/../../escape"]).ToJson());
 
         var report = await _data.Get<DataDirectory>().RepairTreeAsync(None);
 
@@ -81,10 +81,8 @@ public sealed class BadRowTests : IAsyncLifetime
         File.WriteAllText(Path.Combine(outside, "manifest.json"), "[]");
         try
         {
-            await ExecuteAsync("INSERT INTO PendingPublishes (Staging, Request, CreatedAt) VALUES ('20260101000000-00', 'not json', 0)");
-            await ExecuteAsync(
-                "INSERT INTO PendingPublishes (Staging, Request, CreatedAt) VALUES ($staging, '{}', 0)",
-                ("$staging", Path.GetRelativePath(Path.Combine(_data.Options.StateDir, "staging"), outside)));
+            await InsertPendingPublishAsync("20260101000000-00", "not json");
+            await InsertPendingPublishAsync(Path.GetRelativePath(Path.Combine(_data.Options.StateDir, "staging"), outside), "{}");
 
             await _data.Get<DataDirectory>().RepairTreeAsync(None);
 
@@ -176,41 +174,29 @@ public sealed class BadRowTests : IAsyncLifetime
         Assert.False(Directory.Exists(_data.File("/pool")) && Directory.EnumerateFiles(_data.File("/pool")).Any());
     }
 
-    private async Task<long> InsertChannelAsync(string name)
+    // Rows go in through EF Core directly, past every service's naming rules, on whichever database the tests use.
+    private async Task<int> InsertChannelAsync(string name)
     {
-        await ExecuteAsync("INSERT INTO Channels (Name, Hidden, CreatedAt) VALUES ($name, 0, 0)", ("$name", name));
-        return await ChannelIdAsync(name);
+        var channel = new Channel { Name = name };
+        await SaveAsync(db => db.Channels.Add(channel));
+        return channel.Id;
     }
 
-    private Task InsertDeviceAsync(long channelId, string name) =>
-        ExecuteAsync("INSERT INTO Devices (ChannelId, Name, HasKeyring, CreatedAt) VALUES ($channel, $name, 0, 0)", ("$channel", channelId), ("$name", name));
+    private Task InsertDeviceAsync(int channelId, string name) => SaveAsync(db => db.Devices.Add(new Device { ChannelId = channelId, Name = name }));
 
-    private async Task<long> ChannelIdAsync(string name)
+    private Task InsertPendingPublishAsync(string staging, string request) =>
+        SaveAsync(db => db.PendingPublishes.Add(new PendingPublish { Staging = staging, Request = request, CreatedAt = DateTimeOffset.UnixEpoch }));
+
+    private async Task<int> ChannelIdAsync(string name)
     {
-        await using var connection = await OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Id FROM Channels WHERE Name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        return (long)(await command.ExecuteScalarAsync())!;
+        await using var db = await _data.Get<IDbContextFactory<SystemImageDbContext>>().CreateDbContextAsync();
+        return await db.Channels.Where(c => c.Name == name).Select(c => c.Id).SingleAsync();
     }
 
-    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    private async Task SaveAsync(Action<SystemImageDbContext> add)
     {
-        await using var connection = await OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<SqliteConnection> OpenAsync()
-    {
-        var connection = new SqliteConnection($"Data Source={_data.Options.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        return connection;
+        await using var db = await _data.Get<IDbContextFactory<SystemImageDbContext>>().CreateDbContextAsync();
+        add(db);
+        await db.SaveChangesAsync();
     }
 }

@@ -12,6 +12,7 @@ namespace SystemImage.Core.Tests.Storage;
 /// The databases (password and token hashes, the audit log) and everything under <c>state/</c> are the server's alone,
 /// 0600 and 0700 like <c>secrets/</c>, whatever the umask; the published tree stays readable by everyone.
 /// </summary>
+[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
 public sealed class PrivatePathsTests : IAsyncLifetime
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;

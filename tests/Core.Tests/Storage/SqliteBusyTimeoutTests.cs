@@ -8,6 +8,7 @@ using Xunit;
 
 namespace SystemImage.Core.Tests.Storage;
 
+[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
 public sealed class SqliteBusyTimeoutTests
 {
     [Fact]

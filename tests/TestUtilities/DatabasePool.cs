@@ -7,24 +7,31 @@ namespace SystemImage.TestUtilities;
 
 /// <summary>
 /// The pooled connections of one test's metadata database. Clearing them after its host is disposed closes the file
-/// (so its directory can be deleted) without touching the pools of tests still running in the same process.
+/// (so its directory can be deleted) without touching the pools of tests still running in the same process; on
+/// PostgreSQL the test's own database is dropped.
 /// </summary>
-public sealed class SqlitePool
+public sealed class DatabasePool
 {
     private readonly string _connectionString;
+    private readonly bool _postgreSql;
 
-    private SqlitePool(string connectionString) => _connectionString = connectionString;
+    private DatabasePool(string connectionString, bool postgreSql)
+    {
+        _connectionString = connectionString;
+        _postgreSql = postgreSql;
+    }
 
     /// <summary>The pool of the database the given services use (read before they are disposed).</summary>
-    public static SqlitePool Of(IServiceProvider services)
+    public static DatabasePool Of(IServiceProvider services)
     {
         using var db = services.GetRequiredService<IDbContextFactory<SystemImageDbContext>>().CreateDbContext();
-        return new SqlitePool(db.Database.GetConnectionString()
-            ?? throw new InvalidOperationException("The metadata database has no connection string."));
+        return new DatabasePool(
+            db.Database.GetConnectionString() ?? throw new InvalidOperationException("The metadata database has no connection string."),
+            db.Database.IsNpgsql());
     }
 
     /// <summary>As <see cref="Of"/>, or none for services whose options failed validation (a host that did not start).</summary>
-    public static SqlitePool? OfStarted(IServiceProvider services)
+    public static DatabasePool? OfStarted(IServiceProvider services)
     {
         try
         {
@@ -38,6 +45,12 @@ public sealed class SqlitePool
 
     public void Clear()
     {
+        if (_postgreSql)
+        {
+            TestPostgres.Instance.DropDatabase(_connectionString);
+            return;
+        }
+
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
