@@ -1,17 +1,50 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 using SystemImage.Core.Configuration;
 using SystemImage.Core.Publishing;
+using SystemImage.TestUtilities;
 using Xunit;
 
 namespace SystemImage.Core.Tests.Publishing;
 
-public sealed class PublishLockTests
+/// <summary>Two publish locks (two processes' views) on one data directory, or one PostgreSQL database: never both held.</summary>
+public sealed class PublishLockTests : IDisposable
 {
-    [Fact]
-    public async Task TwoLocksOnTheSameDataDirectoryNeverOverlap()
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "si-lock-" + Guid.NewGuid().ToString("N"));
+    private readonly List<string> _databases = [];
+
+    public void Dispose()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "si-lock-" + Guid.NewGuid().ToString("N"));
-        var options = Options.Create(new SystemImageOptions { DataDir = dir });
+        foreach (var database in _databases)
+        {
+            TestPostgres.Instance.DropDatabase(database);
+        }
+
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private IOptions<SystemImageOptions> Options(DatabaseProvider provider)
+    {
+        var options = new SystemImageOptions { DataDir = _dir };
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            var database = TestPostgres.Instance.CreateDatabase();
+            _databases.Add(database);
+            options.Database = new DatabaseOptions { Provider = provider, ConnectionString = database };
+        }
+
+        return Microsoft.Extensions.Options.Options.Create(options);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task TwoLocksNeverOverlap(DatabaseProvider provider)
+    {
+        var options = Options(provider);
         using var first = new PublishLock(options);
         using var second = new PublishLock(options);
 
@@ -19,6 +52,7 @@ public sealed class PublishLockTests
         var waiting = second.AcquireAsync(CancellationToken.None);
         await Task.Delay(300);
         Assert.False(waiting.IsCompleted, "the second lock (another process's view) must wait");
+        Assert.Null(await second.TryAcquireAsync(CancellationToken.None));
 
         await held.DisposeAsync();
         await using (await waiting.WaitAsync(TimeSpan.FromSeconds(10)))
@@ -26,6 +60,44 @@ public sealed class PublishLockTests
             Assert.True(waiting.IsCompletedSuccessfully);
         }
 
-        Directory.Delete(dir, recursive: true);
+        await using var again = await first.TryAcquireAsync(CancellationToken.None);
+        Assert.NotNull(again);
+    }
+
+    [Fact]
+    public async Task OnPostgreSqlAHolderWhoseSessionDiesLosesTheLock()
+    {
+        var options = Options(DatabaseProvider.PostgreSql);
+        using var dying = new PublishLock(options);
+        using var other = new PublishLock(options);
+        await dying.AcquireAsync(CancellationToken.None);
+        var waiting = other.AcquireAsync(CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+
+        // What a node killed by SIGKILL (or cut off) leaves: its session ends on the server.
+        await using (var admin = new NpgsqlConnection(options.Value.Database.ConnectionString + ";Pooling=false"))
+        {
+            await admin.OpenAsync();
+            await using var terminate = new NpgsqlCommand(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()", admin);
+            Assert.Equal(true, await terminate.ExecuteScalarAsync());
+        }
+
+        await using var taken = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(waiting.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task WaitingForTheLockCanBeCancelled()
+    {
+        var options = Options(DatabaseProvider.PostgreSql);
+        using var first = new PublishLock(options);
+        using var second = new PublishLock(options);
+        await using var held = await first.AcquireAsync(CancellationToken.None);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.AcquireAsync(cancel.Token));
+        Assert.Null(await second.TryAcquireAsync(CancellationToken.None));
     }
 }
