@@ -48,7 +48,7 @@ public sealed class InlineBackgroundJobs(ImportRuns runs, ImportService importer
 
     public async Task<(int RunId, string JobId)> AdoptNowAsync(AdoptionRequest request, Actor actor, CancellationToken cancellationToken)
     {
-        var runId = await runs.QueueAsync("", $"adopt-tree {request.Root}", actor, cancellationToken, ImportRun.AdoptKind);
+        var runId = await runs.QueueAsync("", "adopt-tree", actor, cancellationToken, ImportRun.AdoptKind);
         Start(() => runs.RunWorkAsync(runId, async (_, token) => (await adoption.AdoptAsync(request, actor, null, token)).Result, CancellationToken.None));
         return (runId, $"inline-{runId}");
     }

@@ -54,7 +54,7 @@ public sealed class ImportJobs(IBackgroundJobClient jobs, ImportRuns runs, Impor
     /// <summary>Queues the adoption of a classic installation on the server's disk as a background job.</summary>
     public async Task<(int RunId, string JobId)> AdoptNowAsync(SystemImage.Core.Classic.AdoptionRequest request, Actor actor, CancellationToken cancellationToken)
     {
-        var runId = await runs.QueueAsync("", $"adopt-tree {request.Root}", actor, cancellationToken, ImportRun.AdoptKind);
+        var runId = await runs.QueueAsync("", "adopt-tree", actor, cancellationToken, ImportRun.AdoptKind);
         var jobId = jobs.Enqueue<MaintenanceJob>(job => job.AdoptAsync(runId, request.Root, request.Config, request.Keys, request.Merge, actor.Name, actor.Surface, CancellationToken.None));
         await runs.SetJobIdAsync(runId, jobId, cancellationToken);
         return (runId, jobId);

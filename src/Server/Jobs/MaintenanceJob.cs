@@ -24,6 +24,7 @@ public sealed class MaintenanceJob(ImportRuns runs, TreeMaintenance maintenance,
     public Task AdoptAsync(int runId, string root, string? config, string? keyDirectory, bool merge, string actorName, string surface, CancellationToken cancellationToken) =>
         runs.RunWorkAsync(runId, async (reporter, token) =>
         {
+            reporter.Log($"Adopting {root}{(merge ? " beside this server's channels" : "")}");
             var (result, _) = await adoption.AdoptAsync(new AdoptionRequest(root, config, keyDirectory, merge), new Actor(actorName, surface), new ReporterProgress(reporter), token);
             return result;
         }, cancellationToken);

@@ -19,7 +19,7 @@ public sealed class ImportRun
     /// <summary>The channel imported; empty for tree-wide jobs.</summary>
     public required string Channel { get; set; }
 
-    /// <summary>What started it: <c>schedule</c>, <c>import-now</c> or <c>cli</c>.</summary>
+    /// <summary>What started it: <c>schedule</c>, <c>import-now</c>, <c>cli</c>, <c>resign</c>, <c>rotate KEY</c> or <c>adopt-tree</c> (at most 32 characters).</summary>
     public required string Trigger { get; set; }
 
     /// <summary>Who started it (a user, a token's name, the operator running the verb, or <c>system</c>).</summary>
