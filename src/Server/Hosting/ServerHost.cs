@@ -36,6 +36,7 @@ internal static class ServerHost
         }
 
         builder.Services.AddSystemImageCore(builder.Configuration);
+        builder.Services.AddSharedDataProtection();
         builder.Services.AddHostedService<StartupRepair>();
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSecurity(builder.Configuration);
