@@ -17,6 +17,7 @@ public sealed class DataFileModesTests(InProcessServer server) : IClassFixture<I
     private const UnixFileMode PrivateDirectory = Private | UnixFileMode.UserExecute;
 
     [Fact]
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     public async Task DatabasesAndStateAreTheServersAloneAndTheTreeIsEveryones()
     {
         using var admin = await ApiClient.WithRoleAsync(server, Role.Admin);

@@ -43,6 +43,7 @@ public sealed class HostileInputVerbsTests(ServerProcess server) : IClassFixture
     }
 
     [Fact]
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     public async Task AServerWhoseDatabaseHoldsRowsItCannotPublishStillStartsAndServesTheRest()
     {
         await Verb(0, "create-channel", "kept");

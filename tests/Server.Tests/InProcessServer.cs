@@ -16,6 +16,7 @@ namespace SystemImage.Server.Tests;
 public class InProcessServer : IAsyncLifetime
 {
     private readonly string[] _extraArgs = [];
+    private readonly IReadOnlyDictionary<string, string> _database = TestDatabase.NewSettings();
     private WebApplication _app = null!;
 
     /// <summary>A server with the test defaults (the constructor xunit uses for fixtures).</summary>
@@ -37,6 +38,10 @@ public class InProcessServer : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The environment a verb in another process needs to use this server's database (none on SQLite: it is in the data directory).</summary>
+    public IReadOnlyDictionary<string, string> DatabaseEnvironment =>
+        _database.ToDictionary(e => e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value);
 
     /// <summary>What the host logged, at the levels <c>Logging:LogLevel</c> lets through (Warning by default here).</summary>
     public CapturedLog Log { get; } = new();
@@ -66,7 +71,7 @@ public class InProcessServer : IAsyncLifetime
                 "--SystemImage:Jobs:SchedulePollingIntervalSeconds=1",
                 "--SystemImage:Jobs:ScheduleSyncSeconds=1",
                 "--Logging:LogLevel:Default=Warning",
-                .. TestDatabase.NewSettings().Select(e => $"--{e.Key}={e.Value}"),
+                .. _database.Select(e => $"--{e.Key}={e.Value}"),
                 .. ExtraArguments,
                 .. _extraArgs,
             ],

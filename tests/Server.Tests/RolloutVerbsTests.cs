@@ -90,6 +90,7 @@ public sealed class RolloutVerbsTests(ServerProcess server) : IClassFixture<Serv
     }
 
     [Fact]
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     public async Task AStepThatCameDueWhileTheServerWasDownRunsWhenItStarts()
     {
         await Verb(0, "create-channel", "restarted");

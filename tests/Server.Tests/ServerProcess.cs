@@ -17,15 +17,41 @@ public sealed class ServerProcess : IAsyncLifetime
     private readonly StringBuilder _log = new();
     private Process? _server;
 
+    private readonly bool _ownsData = true;
+
+    /// <summary>A server on a data directory of its own and the tests' database (<see cref="TestDatabase"/>).</summary>
     public ServerProcess()
+        : this(TestDatabase.NewSettings())
+    {
+    }
+
+    private ServerProcess(IReadOnlyDictionary<string, string> database)
     {
         DataDir = Path.Combine(Path.GetTempPath(), "si-server-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataDir);
-        foreach (var (key, value) in TestDatabase.NewSettings())
+        foreach (var (key, value) in database)
         {
             Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
     }
+
+    /// <summary>Another node of <paramref name="first"/>'s installation: its data directory and database, its own port and process.</summary>
+    private ServerProcess(ServerProcess first)
+    {
+        DataDir = first.DataDir;
+        Environment = new Dictionary<string, string>(first.Environment);
+        _ownsData = false;
+    }
+
+    /// <summary>A server on a database of its own on the tests' PostgreSQL, whatever <see cref="TestDatabase"/> says.</summary>
+    public static ServerProcess OnPostgreSql() => new(new Dictionary<string, string>
+    {
+        ["SystemImage:Database:Provider"] = "PostgreSql",
+        ["SystemImage:Database:ConnectionString"] = TestPostgres.Instance.CreateDatabase(),
+    });
+
+    /// <summary>A second node sharing this one's data directory and database (start it with <see cref="StartAsync"/>; disposing it leaves both).</summary>
+    public ServerProcess AnotherNode() => new(this);
 
     public string DataDir { get; }
 
@@ -116,10 +142,10 @@ public sealed class ServerProcess : IAsyncLifetime
     public Task<VerbResult> RunVerbWithInputAsync(string? input, params string[] args) => RunVerbAsync(DataDir, Environment, input, args);
 
     /// <summary>
-    /// Runs one verb in a process of its own against <paramref name="dataDir"/>, e.g. an <see cref="InProcessServer"/>'s,
+    /// Runs one verb in a process of its own against an <see cref="InProcessServer"/>'s data directory and database,
     /// as an operator on the server's machine would while the server runs.
     /// </summary>
-    public static Task<VerbResult> RunVerbInAsync(string dataDir, params string[] args) => RunVerbAsync(dataDir, new Dictionary<string, string>(), null, args);
+    public static Task<VerbResult> RunVerbInAsync(InProcessServer server, params string[] args) => RunVerbAsync(server.DataDir, server.DatabaseEnvironment, null, args);
 
     private static async Task<VerbResult> RunVerbAsync(string dataDir, IReadOnlyDictionary<string, string> environment, string? input, string[] args)
     {
@@ -151,6 +177,11 @@ public sealed class ServerProcess : IAsyncLifetime
         }
 
         _server?.Dispose();
+        if (!_ownsData)
+        {
+            return;
+        }
+
         if (Environment.TryGetValue("SystemImage__Database__ConnectionString", out var database))
         {
             TestPostgres.Instance.DropDatabase(database);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using SystemImage.Core.Persistence.Entities;
+using SystemImage.TestUtilities;
 using Xunit;
 
 namespace SystemImage.Server.Tests;
@@ -13,6 +14,7 @@ namespace SystemImage.Server.Tests;
 public sealed class TokenSecrecyTests
 {
     [Fact]
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     public async Task TheSecretAppearsNowhereButInTheCreationResponse()
     {
         var server = InProcessServer.WithArguments("--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Microsoft=Trace");

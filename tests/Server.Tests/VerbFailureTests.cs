@@ -1,3 +1,4 @@
+using SystemImage.TestUtilities;
 using Xunit;
 
 namespace SystemImage.Server.Tests;
@@ -12,6 +13,7 @@ public sealed class VerbFailureTests : IAsyncLifetime
     public async Task DisposeAsync() => await _data.DisposeAsync();
 
     [Fact]
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     public async Task ADamagedDatabaseIsOneLineNotAStackTrace()
     {
         Assert.Equal(0, (await _data.RunVerbAsync("create-channel", "stable")).ExitCode);

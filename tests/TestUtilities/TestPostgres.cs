@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using SystemImage.Core.Persistence;
 
 namespace SystemImage.TestUtilities;
 
@@ -9,7 +11,7 @@ namespace SystemImage.TestUtilities;
 /// A throwaway PostgreSQL server for the tests of one process, made with Debian's <c>postgresql</c> package
 /// (<c>initdb</c> and <c>pg_ctl</c> in a temporary folder, listening on 127.0.0.1 on a free port, no durability) and
 /// stopped when the process exits. Run as root (CI), the server runs as the <c>postgres</c> user, which the package
-/// creates. Each test gets a database of its own (<see cref="CreateDatabase"/>), dropped after it.
+/// creates. Each test gets a database of its own (<see cref="CreateDatabase"/>), emptied after it for a later test.
 /// </summary>
 public sealed class TestPostgres
 {
@@ -24,6 +26,7 @@ public sealed class TestPostgres
         _bin = bin;
         _runAs = runAs;
         Port = port;
+        _template = new Lazy<bool>(MigrateTemplate, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public int Port { get; }
@@ -33,24 +36,73 @@ public sealed class TestPostgres
 
     private string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false;Timeout=30";
 
-    /// <summary>Creates an empty database and answers its connection string.</summary>
+    /// <summary>
+    /// Creates a database with the server's schema (a copy of a template migrated once per process, which takes a
+    /// fraction of the time migrating each takes; the server still checks its migrations) and answers its connection string.
+    /// </summary>
     public string CreateDatabase()
     {
+        _ = _template.Value;
+        if (_clean.TryTake(out var reused))
+        {
+            return ConnectionString(reused);
+        }
+
         var name = "si_" + Guid.NewGuid().ToString("N")[..16];
-        Execute($"CREATE DATABASE {name}");
-        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name};Timeout=30;Command Timeout=60;Maximum Pool Size=40";
+        Execute($"CREATE DATABASE {name} TEMPLATE {TemplateName}");
+        return ConnectionString(name);
     }
 
-    /// <summary>Drops the database of <paramref name="connectionString"/>, closing whatever connections it still has.</summary>
+    /// <summary>Databases emptied after their test, ready for the next (dropping one makes the server checkpoint).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _clean = [];
+
+    private const string TemplateName = "si_template";
+
+    private readonly Lazy<bool> _template;
+
+    private string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=30;Command Timeout=60;Maximum Pool Size=40";
+
+    private bool MigrateTemplate()
+    {
+        Execute($"CREATE DATABASE {TemplateName}");
+        var connectionString = ConnectionString(TemplateName) + ";Pooling=false";
+        using (var db = new PostgreSqlDbContext(new DbContextOptionsBuilder<PostgreSqlDbContext>().UseNpgsql(connectionString).Options))
+        {
+            db.Database.Migrate();
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Done with the database of <paramref name="connectionString"/>: its connections are closed, its rows removed
+    /// (counters restarted) and the jobs' schema dropped, and it goes back as a clean database for another test.
+    /// </summary>
     public void DropDatabase(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
         using (var connection = new NpgsqlConnection(connectionString))
         {
             NpgsqlConnection.ClearPool(connection);
         }
 
-        Execute($"DROP DATABASE IF EXISTS {builder.Database} WITH (FORCE)");
+        using (var admin = new NpgsqlConnection(ConnectionString(database) + ";Pooling=false"))
+        {
+            admin.Open();
+            using var command = new NpgsqlCommand(
+                """
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid();
+                DROP SCHEMA IF EXISTS hangfire CASCADE;
+                DO $$ BEGIN
+                  EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('%I.%I', schemaname, tablename), ', ') || ' RESTART IDENTITY CASCADE'
+                           FROM pg_tables WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory');
+                END $$;
+                """, admin);
+            command.ExecuteNonQuery();
+        }
+
+        _clean.Add(database);
     }
 
     private void Execute(string sql)

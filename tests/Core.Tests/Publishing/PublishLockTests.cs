@@ -70,22 +70,28 @@ public sealed class PublishLockTests : IDisposable
         var options = Options(DatabaseProvider.PostgreSql);
         using var dying = new PublishLock(options);
         using var other = new PublishLock(options);
-        await dying.AcquireAsync(CancellationToken.None);
+        // Held on to (never released): a lock nobody references could be closed by the garbage collector.
+        var held = await dying.AcquireAsync(CancellationToken.None);
         var waiting = other.AcquireAsync(CancellationToken.None);
         await Task.Delay(300);
-        Assert.False(waiting.IsCompleted);
+        Assert.False(waiting.IsCompleted, waiting.Exception?.ToString());
 
         // What a node killed by SIGKILL (or cut off) leaves: its session ends on the server.
         await using (var admin = new NpgsqlConnection(options.Value.Database.ConnectionString + ";Pooling=false"))
         {
             await admin.OpenAsync();
             await using var terminate = new NpgsqlCommand(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()", admin);
+                """
+                SELECT pg_terminate_backend(pid) FROM pg_locks
+                WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """, admin);
             Assert.Equal(true, await terminate.ExecuteScalarAsync());
         }
 
         await using var taken = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(waiting.IsCompletedSuccessfully);
+        GC.KeepAlive(held);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class LivePagesBrowserTests(InProcessServer server, Browser browse
         await Expect(page.GetByTestId("version-1")).Not.ToContainTextAsync("phased");
         await page.EvaluateAsync("window.stillTheSamePage = true");
 
-        var phased = await ServerProcess.RunVerbInAsync(server.DataDir, "set-phased-percentage", Channel, "mako", "1", "30");
+        var phased = await ServerProcess.RunVerbInAsync(server, "set-phased-percentage", Channel, "mako", "1", "30");
         Assert.True(phased.ExitCode == 0, phased.ToString());
 
         await Expect(page.GetByTestId("version-1")).ToContainTextAsync("phased 30%");
@@ -47,7 +47,7 @@ public sealed class LivePagesBrowserTests(InProcessServer server, Browser browse
         await Expect(page.Locator($"tr[data-channel='{Channel}']")).ToBeVisibleAsync();
         await page.EvaluateAsync("window.stillTheSamePage = true");
 
-        var created = await ServerProcess.RunVerbInAsync(server.DataDir, "create-channel", "live-too");
+        var created = await ServerProcess.RunVerbInAsync(server, "create-channel", "live-too");
         Assert.True(created.ExitCode == 0, created.ToString());
 
         await Expect(page.Locator("tr[data-channel='live-too']")).ToBeVisibleAsync();
