@@ -69,26 +69,26 @@ public sealed class AuditPageTests : UiTestContext
         var page = Render<AuditPage>();
         Assert.Equal(3, Targets(page).Count);
 
-        page.Find("input[list]").Change("devel");
-        page.Find("form").Submit();
+        await page.Find("input[list]").ChangeAsync("devel");
+        await page.Find("form").SubmitAsync();
         Assert.EndsWith("/admin/audit?channel=devel", navigation.Uri, StringComparison.Ordinal);
         page.WaitForAssertion(() => Assert.Equal(["devel"], Targets(page)));
 
-        page.Find("input[list]").Change("");
-        page.Find("input[type=search]").Change("BOB viewer");
-        page.Find("form").Submit();
+        await page.Find("input[list]").ChangeAsync("");
+        await page.Find("input[type=search]").ChangeAsync("BOB viewer");
+        await page.Find("form").SubmitAsync();
         Assert.EndsWith("/admin/audit?q=BOB%20viewer", navigation.Uri, StringComparison.Ordinal);
         page.WaitForAssertion(() => Assert.Equal(["ci"], Targets(page)));
-        page.Find("input[type=search]").Change("nobody");
-        page.Find("form").Submit();
+        await page.Find("input[type=search]").ChangeAsync("nobody");
+        await page.Find("form").SubmitAsync();
         page.WaitForAssertion(() => Assert.Equal("No audit entries match this search.", page.Find("[data-testid=audit-empty]").TextContent));
 
-        page.Find("input[type=search]").Change("");
-        page.Find("input[type=datetime-local]").Change(DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
-        page.Find("form").Submit();
+        await page.Find("input[type=search]").ChangeAsync("");
+        await page.Find("input[type=datetime-local]").ChangeAsync(DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
+        await page.Find("form").SubmitAsync();
         page.WaitForAssertion(() => Assert.Equal("No audit entries match this search.", page.Find("[data-testid=audit-empty]").TextContent));
-        page.Find("input[type=datetime-local]").Change(DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
-        page.Find("form").Submit();
+        await page.Find("input[type=datetime-local]").ChangeAsync(DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
+        await page.Find("form").SubmitAsync();
         page.WaitForAssertion(() => Assert.Equal(3, Targets(page).Count));
         Assert.Contains("since=", navigation.Uri, StringComparison.Ordinal);
     }
@@ -138,7 +138,7 @@ public sealed class AuditPageTests : UiTestContext
         var page = Render<AuditPage>(p => p.Add(a => a.PageSize, 2));
         Assert.Equal(["three", "two"], Targets(page));
 
-        page.Find("button:contains('Load 2 more')").Click();
+        await page.Find("button:contains('Load 2 more')").ClickAsync();
 
         page.WaitForAssertion(() => Assert.Equal(["three", "two", "one"], Targets(page)));
         Assert.Empty(page.FindAll("button:contains('more')"));

@@ -12,8 +12,8 @@ public sealed class ChannelDevicesTests : ChannelTestContext
         await ChannelAsync("stable");
         var page = Open("stable");
 
-        page.Find("#device-name").Input("mako");
-        page.Find("#device-keyring").Change(true);
+        await page.Find("#device-name").InputAsync("mako");
+        await page.Find("#device-keyring").ChangeAsync(true);
         await ClickAsync(Button(page, "Add device"));
 
         page.WaitForAssertion(() => Assert.Equal("Created device 'mako' in channel 'stable'.", page.Find(".notice.ok").TextContent), Patience);
@@ -29,11 +29,11 @@ public sealed class ChannelDevicesTests : ChannelTestContext
         await ChannelAsync("stable", "mako");
         var page = Open("stable");
 
-        page.Find("#device-name").Input("mako");
+        await page.Find("#device-name").InputAsync("mako");
         await ClickAsync(Button(page, "Add device"));
 
         page.WaitForAssertion(() => Assert.Equal("Device 'mako' already exists in channel 'stable'.", page.Find(".notice.error").TextContent), Patience);
-        page.Find("#device-name").Input("bad/name");
+        await page.Find("#device-name").InputAsync("bad/name");
         await ClickAsync(Button(page, "Add device"));
         page.WaitForAssertion(() => Assert.Equal("Invalid device name 'bad/name': a device name cannot contain '/'.", page.Find(".notice.error").TextContent), Patience);
         Assert.Single(PublishedChannels()["stable"]!["devices"]!.AsObject());
@@ -47,8 +47,8 @@ public sealed class ChannelDevicesTests : ChannelTestContext
         await ChannelAsync("rc");
         var page = Open("rc");
 
-        page.Find("#device-name").Input("mako");
-        page.Find("#device-redirect").Change("stable");
+        await page.Find("#device-name").InputAsync("mako");
+        await page.Find("#device-redirect").ChangeAsync("stable");
         await ClickAsync(Button(page, "Add device"));
 
         page.WaitForAssertion(() => Assert.Equal("Device 'mako' of 'rc' now uses channel 'stable'.", page.Find(".notice.ok").TextContent), Patience);

@@ -80,7 +80,7 @@ public sealed class ChannelPageTests : ChannelTestContext
         await PublishAsync("stable", "mako", 1);
         var page = Open("stable");
 
-        page.Find("#rename-to").Input("ubuntu-touch/stable");
+        await page.Find("#rename-to").InputAsync("ubuntu-touch/stable");
         await ClickAsync(Button(page, "Rename"));
 
         Assert.Equal("http://localhost/admin/channels/ubuntu-touch%2Fstable", Services.GetRequiredService<BunitNavigationManager>().Uri);
@@ -99,8 +99,8 @@ public sealed class ChannelPageTests : ChannelTestContext
         var page = Open("stable");
         Assert.True(page.Find("#rename-redirect").HasAttribute("checked"));
 
-        page.Find("#rename-redirect").Change(false);
-        page.Find("#rename-to").Input("candidate");
+        await page.Find("#rename-redirect").ChangeAsync(false);
+        await page.Find("#rename-to").InputAsync("candidate");
         await ClickAsync(Button(page, "Rename"));
 
         Assert.Null(await Get<ChannelQueries>().FindOrNullAsync("stable", None));
@@ -113,7 +113,7 @@ public sealed class ChannelPageTests : ChannelTestContext
         await ChannelAsync("stable");
         var page = Open("stable");
 
-        page.Find("#rename-to").Input("admin");
+        await page.Find("#rename-to").InputAsync("admin");
         await ClickAsync(Button(page, "Rename"));
 
         page.WaitForAssertion(() => Assert.Equal(
@@ -131,11 +131,11 @@ public sealed class ChannelPageTests : ChannelTestContext
         await ClickAsync(Button(page, "Remove channel…"));
         var confirm = page.Find(".dialog button.danger");
         Assert.True(confirm.HasAttribute("disabled"));
-        page.Find(".dialog input").Input("stabl");
+        await page.Find(".dialog input").InputAsync("stabl");
         Assert.True(page.Find(".dialog button.danger").HasAttribute("disabled"));
         Assert.NotNull(await Get<ChannelQueries>().FindOrNullAsync("stable", None));
 
-        page.Find(".dialog input").Input("stable");
+        await page.Find(".dialog input").InputAsync("stable");
         await ClickAsync(page.Find(".dialog button.danger"));
 
         page.WaitForAssertion(() => Assert.Equal("Removed channel 'stable'.", page.Find(".notice.ok").TextContent), Patience);
@@ -152,7 +152,7 @@ public sealed class ChannelPageTests : ChannelTestContext
         var page = Open("stable");
 
         await ClickAsync(Button(page, "Remove channel…"));
-        page.Find(".dialog input").Input("stable");
+        await page.Find(".dialog input").InputAsync("stable");
         await ClickAsync(page.Find(".dialog button.danger"));
 
         page.WaitForAssertion(() => Assert.Equal(
@@ -170,7 +170,7 @@ public sealed class ChannelPageTests : ChannelTestContext
         Assert.Contains("Alias of devel: its devices and images mirror the target", page.Find(".notice.warn").TextContent);
         Assert.Empty(page.FindAll("#device-name"));
 
-        page.Find("#retarget-to").Change("stable");
+        await page.Find("#retarget-to").ChangeAsync("stable");
         await ClickAsync(Button(page, "Re-target alias"));
 
         page.WaitForAssertion(() => Assert.Equal("Alias 'daily' now points at 'stable'.", page.Find(".notice.ok").TextContent), Patience);

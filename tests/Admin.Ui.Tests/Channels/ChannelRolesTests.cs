@@ -50,7 +50,7 @@ public sealed class ChannelRolesTests : ChannelTestContext
     public async Task AnActionStartedAboveTheUsersRoleIsRefusedByItsOwnCheck()
     {
         var page = Open("devel");
-        page.Find("#device-name").Input("flo");
+        await page.Find("#device-name").InputAsync("flo");
         SignInAs("reader", Role.Viewer);
 
         await ClickAsync(Button(page, "Add device"));

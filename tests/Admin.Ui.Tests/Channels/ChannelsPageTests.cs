@@ -80,14 +80,14 @@ public sealed class ChannelsPageTests : ChannelTestContext
         var page = Render<ChannelsPage>();
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("tbody tr").Count), Patience);
 
-        page.Find("input[aria-label='Filter channels']").Input("alias");
+        await page.Find("input[aria-label='Filter channels']").InputAsync("alias");
         Assert.Equal(["daily"], page.FindAll("tbody tr").Select(r => r.GetAttribute("data-channel")));
 
-        page.Find("input[aria-label='Filter channels']").Input("TOUCH");
+        await page.Find("input[aria-label='Filter channels']").InputAsync("TOUCH");
         Assert.Equal(["ubuntu-touch/rc"], page.FindAll("tbody tr").Select(r => r.GetAttribute("data-channel")));
         Assert.Equal("1 of 3 channels", page.Find(".toolbar [role=status]").TextContent);
 
-        page.Find("input[aria-label='Filter channels']").Input("nothing-like-it");
+        await page.Find("input[aria-label='Filter channels']").InputAsync("nothing-like-it");
         Assert.Empty(page.FindAll("tbody tr"));
         Assert.Contains("No channel matches “nothing-like-it”.", page.Markup);
     }
@@ -99,8 +99,8 @@ public sealed class ChannelsPageTests : ChannelTestContext
         var page = Render<ChannelsPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr")), Patience);
 
-        page.Find("#new-channel-name").Change("ubuntu-touch/stable");
-        page.Find("#new-channel-copy").Change("devel");
+        await page.Find("#new-channel-name").ChangeAsync("ubuntu-touch/stable");
+        await page.Find("#new-channel-copy").ChangeAsync("devel");
         await page.Find("form").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.Equal(
@@ -117,19 +117,19 @@ public sealed class ChannelsPageTests : ChannelTestContext
         var page = Render<ChannelsPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr")), Patience);
 
-        page.Find("#new-channel-name").Change("daily");
-        page.Find("#new-channel-kind").Change("alias");
+        await page.Find("#new-channel-name").ChangeAsync("daily");
+        await page.Find("#new-channel-kind").ChangeAsync("alias");
         await page.Find("form").SubmitAsync();
         Assert.Equal("Choose the channel the alias mirrors.", page.Find(".validation-message").TextContent);
         Assert.Null(await Get<ChannelQueries>().FindOrNullAsync("daily", None));
 
-        page.Find("#new-channel-target").Change("stable");
-        page.Find("#new-channel-hidden").Change(true);
+        await page.Find("#new-channel-target").ChangeAsync("stable");
+        await page.Find("#new-channel-hidden").ChangeAsync(true);
         await page.Find("form").SubmitAsync();
         page.WaitForAssertion(() => Assert.Equal("Created alias 'daily' of 'stable'. It is hidden.", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal(("stable", true), (PublishedChannels()["daily"]!["alias"]!.GetValue<string>(), PublishedChannels()["daily"]!["hidden"]!.GetValue<bool>()));
 
-        page.Find("#new-channel-name").Change("stable");
+        await page.Find("#new-channel-name").ChangeAsync("stable");
         await page.Find("form").SubmitAsync();
         page.WaitForAssertion(() => Assert.Equal("Channel 'stable' already exists.", page.Find(".notice.error[role=alert]").TextContent), Patience);
     }
@@ -143,7 +143,7 @@ public sealed class ChannelsPageTests : ChannelTestContext
         await page.Find("form").SubmitAsync();
         Assert.Equal("Give the channel a name.", page.Find(".validation-message").TextContent);
 
-        page.Find("#new-channel-name").Change("api/stable");
+        await page.Find("#new-channel-name").ChangeAsync("api/stable");
         await page.Find("form").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.Contains("'api' is reserved by the server", page.Find(".notice.error").TextContent), Patience);
@@ -158,7 +158,7 @@ public sealed class ChannelsPageTests : ChannelTestContext
         var page = Render<ChannelsPage>();
         page.WaitForAssertion(() => page.Find("[data-testid=no-channels]"), Patience);
 
-        page.Find("#new-channel-name").Change(name);
+        await page.Find("#new-channel-name").ChangeAsync(name);
         await page.Find("form").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.Contains(message, page.Find(".notice.error").TextContent), Patience);

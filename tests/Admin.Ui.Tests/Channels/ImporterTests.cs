@@ -17,19 +17,19 @@ public sealed class ImporterTests : ChannelTestContext
         var page = Open("devel");
         Assert.Contains("A manual channel", page.Find("section[aria-labelledby=importer] p").TextContent);
 
-        page.Find("#config-type").Change("Auto");
-        page.Find("#config-full-count").Change(3);
-        page.Find("#config-schedule").Input("0 */6 * * *");
+        await page.Find("#config-type").ChangeAsync("Auto");
+        await page.Find("#config-full-count").ChangeAsync(3);
+        await page.Find("#config-schedule").InputAsync("0 */6 * * *");
         Assert.Equal(["2026-11-26 18:00 UTC", "2026-11-27 00:00 UTC", "2026-11-27 06:00 UTC"], page.FindAll(".next-run").Select(t => t.TextContent));
         await ClickAsync(Button(page, "Add file"));
         await ClickAsync(Button(page, "Add file"));
         var rows = page.FindAll("li.file");
-        rows[0].QuerySelector("input[id$=-name]")!.Change("version");
-        page.FindAll("li.file")[0].QuerySelector("select")!.Change(VersionGenerator.GeneratorName);
-        page.FindAll("li.file")[1].QuerySelector("input[id$=-name]")!.Change("ubuntu");
-        page.FindAll("li.file")[1].QuerySelector("select")!.Change(HttpGenerator.GeneratorName);
-        page.FindAll("li.file")[1].QuerySelector("input[id$=-arguments]")!.Change("https://images.example.com/ubuntu.tar.xz");
-        page.FindAll("li.file")[1].QuerySelector("input[id$=-options]")!.Change("monitor=https://images.example.com/build");
+        await rows[0].QuerySelector("input[id$=-name]")!.ChangeAsync("version");
+        await page.FindAll("li.file")[0].QuerySelector("select")!.ChangeAsync(VersionGenerator.GeneratorName);
+        await page.FindAll("li.file")[1].QuerySelector("input[id$=-name]")!.ChangeAsync("ubuntu");
+        await page.FindAll("li.file")[1].QuerySelector("select")!.ChangeAsync(HttpGenerator.GeneratorName);
+        await page.FindAll("li.file")[1].QuerySelector("input[id$=-arguments]")!.ChangeAsync("https://images.example.com/ubuntu.tar.xz");
+        await page.FindAll("li.file")[1].QuerySelector("input[id$=-options]")!.ChangeAsync("monitor=https://images.example.com/build");
         await ClickAsync(page.Find("button[aria-label='Move ubuntu up']"));
         Assert.Equal(["ubuntu", "version"], page.FindAll("li.file").Select(f => f.GetAttribute("data-file")));
         await ClickAsync(Button(page, "Save configuration"));
@@ -48,7 +48,7 @@ public sealed class ImporterTests : ChannelTestContext
         await ConfigureAsync("devel", AutoConfig());
         var page = Open("devel");
 
-        page.Find("#config-schedule").Input("61 * * * *");
+        await page.Find("#config-schedule").InputAsync("61 * * * *");
 
         Assert.StartsWith("'61 * * * *' is not a valid cron expression", page.Find(".cron-preview .field-error").TextContent);
         Assert.Empty(page.FindAll(".next-run"));
@@ -81,7 +81,7 @@ public sealed class ImporterTests : ChannelTestContext
         await ConfigureAsync("devel", AutoConfig());
         var page = Open("devel");
 
-        page.FindAll("li.file")[0].QuerySelector("input[id$=-options]")!.Change("monitor");
+        await page.FindAll("li.file")[0].QuerySelector("input[id$=-options]")!.ChangeAsync("monitor");
         await ClickAsync(Button(page, "Save configuration"));
 
         page.WaitForAssertion(() => Assert.Equal("File 'ubuntu': option 'monitor' is not key=value.", page.Find(".notice.error").TextContent), Patience);

@@ -15,9 +15,9 @@ public sealed class PhaseChannelTests : ChannelTestContext
         await PublishAsync("stable", "mako", 1, percentage: 50);
         var page = Open("stable");
 
-        page.Find("input[type=checkbox][data-device=grouper]").Change(false);
+        await page.Find("input[type=checkbox][data-device=grouper]").ChangeAsync(false);
         Assert.Equal("Devices to phase (2 of 3)", Text(page.Find("section[aria-labelledby=phase-channel] legend")));
-        page.Find("#phase-channel-percentage").Change(10);
+        await page.Find("#phase-channel-percentage").ChangeAsync(10);
         await ClickAsync(Button(page, "Preview phasing"));
 
         page.WaitForAssertion(() => Assert.StartsWith("Would phase 2 of 2 device(s) of stable at 10%", page.Find(".notice.ok").TextContent), Patience);
@@ -40,7 +40,7 @@ public sealed class PhaseChannelTests : ChannelTestContext
         await PublishAsync("stable", "mako", 1);
         var page = Open("stable");
 
-        page.Find("#phase-channel-percentage").Change(0);
+        await page.Find("#phase-channel-percentage").ChangeAsync(0);
         await ClickAsync(Button(page, "Preview phasing"));
 
         page.WaitForAssertion(() => Assert.Contains("no device will be offered it", page.Markup, StringComparison.Ordinal), Patience);

@@ -14,7 +14,7 @@ public sealed class PromoteChannelTests : ChannelTestContext
         await PublishAsync("devel", "mako", 2);
         var page = Open("stable");
 
-        page.Find("#promote-from").Change("devel");
+        await page.Find("#promote-from").ChangeAsync("devel");
         await ClickAsync(Button(page, "Preview"));
 
         page.WaitForAssertion(() => Assert.StartsWith("Would promote devel to stable: 1 of 3 device(s) get a new image", page.Find(".notice.ok").TextContent), Patience);
@@ -24,11 +24,11 @@ public sealed class PromoteChannelTests : ChannelTestContext
         Assert.StartsWith("Each new image is offered to every device (phased percentage 100%)", page.Find("[data-testid=promote-phased-note]").TextContent);
         Assert.Empty(Images("stable", "mako"));
 
-        page.Find("#promote-phased").Input(25);
+        await page.Find("#promote-phased").InputAsync(25);
         Assert.Equal("25%", page.Find("table.promotion tr[data-device=mako] td.phased").TextContent);
         Assert.Equal("", page.Find("table.promotion tr[data-device=flo] td.phased").TextContent);
         Assert.Equal("Each new image is offered to 25% of devices (phased percentage 25%).", page.Find("[data-testid=promote-phased-note]").TextContent);
-        page.Find("#promote-tag").Change("rc1");
+        await page.Find("#promote-tag").ChangeAsync("rc1");
         await ClickAsync(Button(page, "Promote 1 device(s)"));
 
         page.WaitForAssertion(() => Assert.StartsWith("Promoted devel to stable: 1 of 3 device(s) got a new image", page.Find(".notice.ok").TextContent), Patience);
@@ -46,10 +46,10 @@ public sealed class PromoteChannelTests : ChannelTestContext
         await ChannelAsync("stable", "mako");
         await PublishAsync("devel", "mako", 1);
         var page = Open("stable");
-        page.Find("#promote-from").Change("devel");
+        await page.Find("#promote-from").ChangeAsync("devel");
         await ClickAsync(Button(page, "Preview"));
 
-        page.Find("#promote-tag").Change("a,b");
+        await page.Find("#promote-tag").ChangeAsync("a,b");
         await ClickAsync(Button(page, "Promote 1 device(s)"));
 
         page.WaitForAssertion(() => Assert.Contains("a,b", page.Find(".notice.error").TextContent), Patience);
@@ -65,11 +65,11 @@ public sealed class PromoteChannelTests : ChannelTestContext
         await ChannelAsync("stable", "mako");
         await PublishAsync("devel", "mako", 1);
         var page = Open("stable");
-        page.Find("#promote-from").Change("devel");
+        await page.Find("#promote-from").ChangeAsync("devel");
         await ClickAsync(Button(page, "Preview"));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("table.promotion tbody tr")), Patience);
 
-        page.Find("#promote-from").Change("rc");
+        await page.Find("#promote-from").ChangeAsync("rc");
 
         Assert.Empty(page.FindAll("table.promotion"));
         Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.StartsWith("Promote ", StringComparison.Ordinal));

@@ -34,7 +34,7 @@ public sealed class RolloutSectionTests : ChannelTestContext
         page.WaitForAssertion(() => Assert.Equal("active", page.Find(".rollout-state").TextContent), Patience);
 
         await ClickAsync(Button(page, "Halt"));
-        page.Find("#halt-reason").Input("boot loop on mako");
+        await page.Find("#halt-reason").InputAsync("boot loop on mako");
         await ClickAsync(Button(page, "Halt rollout"));
 
         page.WaitForAssertion(() => Assert.Equal("halted", page.Find(".rollout-state").TextContent), Patience);
@@ -57,7 +57,7 @@ public sealed class RolloutSectionTests : ChannelTestContext
         var page = Open("stable");
         Assert.Equal("Devices to roll out (all 3)", Text(page.Find("section[aria-labelledby=rollout] legend")));
 
-        page.Find("section[aria-labelledby=rollout] input[type=checkbox][data-device=grouper]").Change(false);
+        await page.Find("section[aria-labelledby=rollout] input[type=checkbox][data-device=grouper]").ChangeAsync(false);
         Assert.Equal("Devices to roll out (2 of 3)", Text(page.Find("section[aria-labelledby=rollout] legend")));
         await ClickAsync(Button(page, "50% now, 100% in 1 day"));
         await ClickAsync(Button(page, "Start rollout"));
@@ -76,8 +76,8 @@ public sealed class RolloutSectionTests : ChannelTestContext
         await PublishAsync("stable", "mako", 1);
         var page = Open("stable");
 
-        page.Find("#rollout-steps").Change("10@now");
-        page.Find("#rollout-window").Change("Mon-Fry 08-17");
+        await page.Find("#rollout-steps").ChangeAsync("10@now");
+        await page.Find("#rollout-window").ChangeAsync("Mon-Fry 08-17");
         await ClickAsync(Button(page, "Start rollout"));
 
         page.WaitForAssertion(() => Assert.Contains("'Mon-Fry' is not a list or range of weekdays", page.Find(".notice.error").TextContent, StringComparison.Ordinal), Patience);

@@ -24,9 +24,9 @@ public sealed class DeviceActionTests : DevicePageContext
     {
         var page = RenderPage("devel", "mako");
 
-        page.Find("#phase-number").Input("30");
+        await page.Find("#phase-number").InputAsync("30");
         Assert.Equal("30", page.Find("#phase-range").GetAttribute("value"));
-        page.Find("#phase-range").Input("25");
+        await page.Find("#phase-range").InputAsync("25");
         Assert.Equal("25", page.Find("#phase-number").GetAttribute("value"));
         await ClickAsync(page, "Set phased percentage");
 
@@ -40,9 +40,9 @@ public sealed class DeviceActionTests : DevicePageContext
     {
         var page = RenderPage("devel", "mako");
 
-        page.Find("#phase-number").Input("0");
+        await page.Find("#phase-number").InputAsync("0");
         Assert.Contains("0% pulls version 3", page.Find(".notice.warn").TextContent);
-        page.Find("#phase-number").Input("101");
+        await page.Find("#phase-number").InputAsync("101");
         await ClickAsync(page, "Set phased percentage");
 
         Assert.Equal(("alert", "Phased percentage 101 is outside 0–100."), (Notice(page).GetAttribute("role"), Notice(page).TextContent));
@@ -61,7 +61,7 @@ public sealed class DeviceActionTests : DevicePageContext
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=image-full-4]")), Slow);
         Assert.StartsWith("4 · ", page.Find("[data-testid=phase-version]").TextContent);
         Assert.Equal("4", page.Find("#tag-version option").GetAttribute("value"));
-        page.Find("#phase-number").Input("50");
+        await page.Find("#phase-number").InputAsync("50");
         await ClickAsync(page, "Set phased percentage");
         Assert.Equal("Version 4 of devel/mako is now phased at 50%.", Notice(page).TextContent);
     }
@@ -72,9 +72,9 @@ public sealed class DeviceActionTests : DevicePageContext
         await Get<ImageCopyService>().CopyAsync(new CopyImageRequest("devel", "stable", "mako") { Version = 1 }, Setup, CancellationToken.None);
         var page = RenderPage("stable", "mako");
 
-        page.Find("#copy-source").Change("devel");
+        await page.Find("#copy-source").ChangeAsync("devel");
         page.WaitForAssertion(() => Assert.Equal(["3", "2", "1"], page.FindAll("#copy-version option").Select(o => o.GetAttribute("value"))));
-        page.Find("#copy-tag").Change("rc1");
+        await page.Find("#copy-tag").ChangeAsync("rc1");
         await ClickAsync(page, "Preview copy");
 
         var preview = page.Find("[data-testid=copy-preview]").TextContent;
@@ -99,7 +99,7 @@ public sealed class DeviceActionTests : DevicePageContext
         await Get<ImageCopyService>().CopyAsync(new CopyImageRequest("devel", "stable", "mako"), Setup, CancellationToken.None);
         var page = RenderPage("stable", "mako");
 
-        page.Find("#copy-source").Change("devel");
+        await page.Find("#copy-source").ChangeAsync("devel");
         await ClickAsync(page, "Preview copy");
 
         Assert.Equal("Version 3 of devel/mako already is the latest full image (1) of stable.", Notice(page).TextContent);
@@ -112,12 +112,12 @@ public sealed class DeviceActionTests : DevicePageContext
     {
         var page = RenderPage("devel", "mako");
 
-        page.Find("#tag-version").Change("2");
-        page.Find("#tag-name").Input("a,b");
+        await page.Find("#tag-version").ChangeAsync("2");
+        await page.Find("#tag-name").InputAsync("a,b");
         await ClickAsync(page, "Tag version");
         Assert.Equal("Tag 'a,b' contains ',', which would break version_detail.", Notice(page).TextContent);
 
-        page.Find("#tag-name").Input("OTA-7");
+        await page.Find("#tag-name").InputAsync("OTA-7");
         await ClickAsync(page, "Tag version");
 
         Assert.Equal("Tagged version 2 of devel/mako as 'OTA-7': published version 4.", Notice(page).TextContent);
@@ -132,13 +132,13 @@ public sealed class DeviceActionTests : DevicePageContext
     {
         var page = RenderPage("devel", "mako");
 
-        page.Find("#description-text").Input("Fixes the camera");
+        await page.Find("#description-text").InputAsync("Fixes the camera");
         await ClickAsync(page, "Add translation");
         await ClickAsync(page, "Add translation");
         await ClickAsync(page, "Add translation");
-        Translation(page, 0, "de", "Repariert die Kamera");
-        Translation(page, 1, "fr", "Répare la caméra");
-        Translation(page, 2, "not a language", "x");
+        await TranslationAsync(page, 0, "de", "Repariert die Kamera");
+        await TranslationAsync(page, 1, "fr", "Répare la caméra");
+        await TranslationAsync(page, 2, "not a language", "x");
         await ClickAsync(page, "Save description");
         Assert.Equal("'not a language' is not a language code (use e.g. de, pt_BR).", Notice(page).TextContent);
 
@@ -163,17 +163,17 @@ public sealed class DeviceActionTests : DevicePageContext
         var page = RenderPage("devel", "mako");
         var before = Images("devel", "mako").ToJsonString();
 
-        page.Find("#description-text").Input(new string('d', 4097));
+        await page.Find("#description-text").InputAsync(new string('d', 4097));
         await ClickAsync(page, "Save description");
 
         Assert.Equal("The description is 4097 bytes long; the limit is 4096 bytes (SystemImage:Descriptions:MaxBytes).", Notice(page).TextContent);
         Assert.Equal(before, Images("devel", "mako").ToJsonString());
     }
 
-    private static void Translation(IRenderedComponent<SystemImage.Admin.Ui.Devices.DevicePage> page, int row, string language, string text)
+    private static async Task TranslationAsync(IRenderedComponent<SystemImage.Admin.Ui.Devices.DevicePage> page, int row, string language, string text)
     {
-        page.FindAll("[data-testid=translation-row]")[row].QuerySelectorAll("input")[0].Input(language);
-        page.FindAll("[data-testid=translation-row]")[row].QuerySelectorAll("input")[1].Input(text);
+        await page.FindAll("[data-testid=translation-row]")[row].QuerySelectorAll("input")[0].InputAsync(language);
+        await page.FindAll("[data-testid=translation-row]")[row].QuerySelectorAll("input")[1].InputAsync(text);
     }
 
     [Fact]
@@ -226,7 +226,7 @@ public sealed class DeviceActionTests : DevicePageContext
         await Get<ImageCopyService>().TagAsync("devel", "mako", 3, "OTA-1", Setup, CancellationToken.None);
         var page = RenderPage("devel", "mako");
 
-        page.Find("#revert-version").Change("3");
+        await page.Find("#revert-version").ChangeAsync("3");
         await ClickAsync(page, "Revert…");
 
         Assert.Equal("Version 3 of devel/mako already is the latest full image (4) of devel.", Notice(page).TextContent);

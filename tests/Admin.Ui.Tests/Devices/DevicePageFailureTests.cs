@@ -25,7 +25,7 @@ public sealed class DevicePageFailureTests : DevicePageContext
 
         // Every change records a pending publish in the same commit: without the table, the change throws.
         await Breakage.DropTableAsync(Data, "PendingPublishes");
-        page.Find("#phase-number").Input("30");
+        await page.Find("#phase-number").InputAsync("30");
         await ClickAsync(page, "Set phased percentage");
 
         var notice = Notice(page);
@@ -37,7 +37,7 @@ public sealed class DevicePageFailureTests : DevicePageContext
         Assert.False(button.HasAttribute("disabled"));
 
         // The circuit lives on: the next action (a read-only preview) works.
-        page.Find("#copy-source").Change("devel");
+        await page.Find("#copy-source").ChangeAsync("devel");
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#copy-version option")));
         await ClickAsync(page, "Preview copy");
         Assert.Contains("becomes version 2 of stable/mako", page.Find("[data-testid=copy-preview]").TextContent);

@@ -63,7 +63,7 @@ public sealed class DeviceReleaseManagerTests : DevicePageContext
 
         var stable = RenderPage("stable", "mako");
         stable.WaitForAssertion(() => Assert.NotEmpty(stable.FindAll("#copy-source")), Slow);
-        stable.Find("#copy-source").Change("devel");
+        await stable.Find("#copy-source").ChangeAsync("devel");
         stable.WaitForAssertion(() => Assert.Equal(tagged, stable.Find("#copy-version option[value='4']").TextContent));
     }
 
@@ -72,12 +72,12 @@ public sealed class DeviceReleaseManagerTests : DevicePageContext
     {
         var page = RenderPage("stable", "mako");
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#copy-source")), Slow);
-        page.Find("#copy-source").Change("devel");
+        await page.Find("#copy-source").ChangeAsync("devel");
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#copy-version option")));
 
         await ClickAsync(page, "Preview copy");
         Assert.Equal("The new image is offered to every device (phased percentage 100%).", page.Find("[data-testid=copy-phased]").TextContent);
-        page.Find("#copy-phased").Change(40);
+        await page.Find("#copy-phased").ChangeAsync(40);
         Assert.Empty(page.FindAll("[data-testid=copy-preview]"));
         await ClickAsync(page, "Preview copy");
         Assert.Equal("The new image is offered to 40% of devices (phased percentage 40%).", page.Find("[data-testid=copy-phased]").TextContent);

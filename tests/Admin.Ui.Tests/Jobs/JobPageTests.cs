@@ -110,8 +110,8 @@ public sealed class JobPageTests : UiTestContext
         var runId = await Runs.QueueAsync("", "resign", Alice, None, ImportRun.ResignKind);
         var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
 
-        page.Find("[data-testid=cancel-job]").Click();
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("[data-testid=cancel-job]").ClickAsync();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
 
         page.WaitForAssertion(() => Assert.Equal("cancelled", page.Find("[data-testid=job-state]").TextContent));
         Assert.Equal($"Cancelled job {runId} (the re-sign of the tree) before it started.", page.Find("p.notice.ok").TextContent);
@@ -133,9 +133,9 @@ public sealed class JobPageTests : UiTestContext
             var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
             page.WaitForAssertion(() => Assert.Equal("running", page.Find("[data-testid=job-state]").TextContent));
 
-            page.Find("[data-testid=cancel-job]").Click();
+            await page.Find("[data-testid=cancel-job]").ClickAsync();
             Assert.Contains("It stops at its next step.", page.Find("[role=dialog]").TextContent);
-            page.Find("[role=dialog] button.danger").Click();
+            await page.Find("[role=dialog] button.danger").ClickAsync();
 
             outcome = await running.WaitAsync(TimeSpan.FromSeconds(10));
             page.WaitForAssertion(() =>

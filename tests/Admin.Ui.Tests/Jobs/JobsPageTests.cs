@@ -69,16 +69,16 @@ public sealed class JobsPageTests : UiTestContext
         var page = Render<JobsPage>();
         Assert.Equal(3, page.FindAll("tbody tr").Count);
 
-        page.Find("select").Change("devel");
+        await page.Find("select").ChangeAsync("devel");
         Assert.Equal([$"job-{devel}"], RowIds(page));
-        page.Find("select").Change(JobFilters.TreeWide);
+        await page.Find("select").ChangeAsync(JobFilters.TreeWide);
         Assert.Equal([$"job-{resign}"], RowIds(page));
-        page.Find("select").Change(JobFilters.All);
-        page.FindAll("select")[1].Change("active");
+        await page.Find("select").ChangeAsync(JobFilters.All);
+        await page.FindAll("select")[1].ChangeAsync("active");
         Assert.Equal([$"job-{resign}", $"job-{devel}"], RowIds(page));
-        page.FindAll("select")[1].Change("skipped");
+        await page.FindAll("select")[1].ChangeAsync("skipped");
         Assert.Equal([$"job-{stable}"], RowIds(page));
-        page.FindAll("select")[1].Change("failed");
+        await page.FindAll("select")[1].ChangeAsync("failed");
         Assert.Equal("No jobs match these filters.", page.Find("[data-testid=jobs-empty]").TextContent);
     }
 
@@ -166,9 +166,9 @@ public sealed class JobsPageTests : UiTestContext
         var page = Render<JobsPage>();
         Assert.Empty(page.FindAll($"[data-testid=job-{finished}] [data-testid=cancel-job]"));
 
-        page.Find($"[data-testid=job-{queued}] [data-testid=cancel-job]").Click();
+        await page.Find($"[data-testid=job-{queued}] [data-testid=cancel-job]").ClickAsync();
         Assert.Equal($"Cancel job {queued} (the whole tree)?", page.Find("[role=dialog] h2").TextContent);
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
 
         page.WaitForAssertion(() => Assert.Equal("cancelled", State(page, queued)));
         Assert.Contains("Cancelled by tester (ui) before it started.", page.Find($"[data-testid=job-{queued}]").TextContent);

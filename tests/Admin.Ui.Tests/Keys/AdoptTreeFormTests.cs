@@ -27,7 +27,7 @@ public sealed class AdoptTreeFormTests : UiTestContext
         var page = Render<KeysPage>();
         Assert.Empty(page.FindAll(".adopt-tree button.danger"));
 
-        page.Find("#adopt-root").Change(_classic.Path);
+        await page.Find("#adopt-root").ChangeAsync(_classic.Path);
         // The check exports four keys with gpg and reads every file: seconds, not a render. Each handler is awaited, so
         // no click lands while the renderer is still busy with the check's last render.
         await page.Find("form.adopt-tree").SubmitAsync().WaitAsync(Checking);
@@ -46,13 +46,13 @@ public sealed class AdoptTreeFormTests : UiTestContext
     }
 
     [Fact]
-    public void AProblemIsListedAndNothingCanBeAdopted()
+    public async Task AProblemIsListedAndNothingCanBeAdopted()
     {
         File.Delete(_classic.File("/testing/mako/version-2.tar.xz"));
         var page = Render<KeysPage>();
 
-        page.Find("#adopt-root").Change(_classic.Path);
-        page.Find("form.adopt-tree").Submit();
+        await page.Find("#adopt-root").ChangeAsync(_classic.Path);
+        await page.Find("form.adopt-tree").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.Equal("1 problem(s) stand in the way; nothing would be adopted:", page.Find(".adopt-plan [role=alert]").TextContent), Checking);
         Assert.Equal("/testing/mako/version-2.tar.xz: the file is missing", page.Find(".adopt-plan .problems li").TextContent);

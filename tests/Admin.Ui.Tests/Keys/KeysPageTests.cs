@@ -62,9 +62,9 @@ public sealed class KeysPageTests : UiTestContext
         var before = Store.Describe(KeyNames.ImageSigning).Fingerprint;
         var page = Render<KeysPage>();
 
-        page.Find("button:contains('Rotate image-signing')").Click();
+        await page.Find("button:contains('Rotate image-signing')").ClickAsync();
         Assert.Contains("signed by image-master", page.Find("[role=dialog]").TextContent);
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
 
         var runId = Assert.Single(await Get<ImportRunQueries>().RecentAsync(null, null, 10, CancellationToken.None)).Id;
         Assert.Equal($"Queued the rotation of image-signing as job {runId}.", page.Find("p.notice").TextContent);
@@ -86,8 +86,8 @@ public sealed class KeysPageTests : UiTestContext
     {
         var page = Render<KeysPage>();
 
-        page.Find("button:contains('Rotate device-signing')").Click();
-        page.Find("[role=dialog] button:not(.danger)").Click();
+        await page.Find("button:contains('Rotate device-signing')").ClickAsync();
+        await page.Find("[role=dialog] button:not(.danger)").ClickAsync();
 
         Assert.Empty(page.FindAll("[role=dialog]"));
         Assert.Empty(await Get<ImportRunQueries>().RecentAsync(null, null, 10, CancellationToken.None));
@@ -98,7 +98,7 @@ public sealed class KeysPageTests : UiTestContext
     {
         var page = Render<KeysPage>();
 
-        page.Find("button:contains('Re-sign the tree')").Click();
+        await page.Find("button:contains('Re-sign the tree')").ClickAsync();
 
         var run = Assert.Single(await Get<ImportRunQueries>().RecentAsync(null, null, 10, CancellationToken.None));
         Assert.Equal((ImportRun.ResignKind, "tester (ui)"), (run.Kind, run.Actor));
@@ -113,12 +113,12 @@ public sealed class KeysPageTests : UiTestContext
     {
         var fingerprint = Store.Describe(KeyNames.ImageSigning).Fingerprint;
         var page = Render<KeysPage>();
-        page.Find("button:contains('Rotate image-signing')").Click();
+        await page.Find("button:contains('Rotate image-signing')").ClickAsync();
         SignInAs("tester", Role.Publisher);
 
-        page.Find("button:contains('Re-sign the tree')").Click();
+        await page.Find("button:contains('Re-sign the tree')").ClickAsync();
         page.WaitForAssertion(() => Assert.Equal("Only admins may re-sign the tree.", page.Find("[role=alert]").TextContent));
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
         page.WaitForAssertion(() => Assert.Equal("Only admins may rotate keys.", page.Find("[role=alert]").TextContent));
         Assert.Empty(page.FindAll("button")); // the dialog has closed and the page now knows the role
 

@@ -49,11 +49,11 @@ public sealed class RevokedKeysTests : UiTestContext
         var page = Render<KeysPage>();
         Assert.Empty(page.FindAll("button:contains('Revoke archive-master'), button:contains('Revoke image-master')"));
 
-        page.Find("button:contains('Revoke image-signing')").Click();
+        await page.Find("button:contains('Revoke image-signing')").ClickAsync();
         var dialog = page.Find("[role=dialog]").TextContent;
         Assert.Contains("Devices then refuse everything it signs", dialog);
         Assert.Contains("until it is rotated", dialog);
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
 
         page.WaitForAssertion(() => Assert.Contains("rotate-key image-signing", page.Find("p.notice.ok").TextContent));
         Assert.Empty(page.FindAll("[role=dialog]"));
@@ -71,8 +71,8 @@ public sealed class RevokedKeysTests : UiTestContext
     {
         var page = Render<KeysPage>();
 
-        page.Find("button:contains('Revoke device-signing')").Click();
-        page.Find("[role=dialog] button:not(.danger)").Click();
+        await page.Find("button:contains('Revoke device-signing')").ClickAsync();
+        await page.Find("[role=dialog] button:not(.danger)").ClickAsync();
 
         Assert.Empty(page.FindAll("[role=dialog]"));
         Assert.Empty(await Revocation.ListAsync(CancellationToken.None));
@@ -85,10 +85,10 @@ public sealed class RevokedKeysTests : UiTestContext
         var key = ForeignKey.Create();
         var page = Render<KeysPage>();
 
-        page.Find("#revoke-fingerprint").Change(string.Join(' ', key.Fingerprint.ToLowerInvariant().Chunk(4).Select(c => new string(c))));
-        page.Find("#revoke-public-key").Change(key.Armored);
-        page.Find("#revoke-reason").Change("vendor key leaked");
-        page.Find("[data-testid=revoked-keys] form").Submit();
+        await page.Find("#revoke-fingerprint").ChangeAsync(string.Join(' ', key.Fingerprint.ToLowerInvariant().Chunk(4).Select(c => new string(c))));
+        await page.Find("#revoke-public-key").ChangeAsync(key.Armored);
+        await page.Find("#revoke-reason").ChangeAsync("vendor key leaked");
+        await page.Find("[data-testid=revoked-keys] form").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.StartsWith($"Revoked from file key {key.Fingerprint}", page.Find("p.notice.ok").TextContent, StringComparison.Ordinal));
         Assert.Equal("vendor key leaked", page.Find($"[data-testid=revoked-{key.Fingerprint}] td:last-child").TextContent);
@@ -102,8 +102,8 @@ public sealed class RevokedKeysTests : UiTestContext
         var archiveMaster = Store.Describe(KeyNames.ArchiveMaster).Fingerprint;
         var page = Render<KeysPage>();
 
-        page.Find("#revoke-fingerprint").Change(archiveMaster);
-        page.Find("[data-testid=revoked-keys] form").Submit();
+        await page.Find("#revoke-fingerprint").ChangeAsync(archiveMaster);
+        await page.Find("[data-testid=revoked-keys] form").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.Contains("archive-master key, which devices trust directly", page.Find("p.notice.error").TextContent));
         Assert.Equal(archiveMaster, page.Find("#revoke-fingerprint").GetAttribute("value"));
@@ -111,11 +111,11 @@ public sealed class RevokedKeysTests : UiTestContext
     }
 
     [Fact]
-    public void TheFormNeedsAFingerprint()
+    public async Task TheFormNeedsAFingerprint()
     {
         var page = Render<KeysPage>();
 
-        page.Find("[data-testid=revoked-keys] form").Submit();
+        await page.Find("[data-testid=revoked-keys] form").SubmitAsync();
 
         Assert.Equal("Give the key's fingerprint.", page.Find(".validation-message").TextContent);
         Assert.Empty(page.FindAll("p.notice"));
@@ -125,10 +125,10 @@ public sealed class RevokedKeysTests : UiTestContext
     public async Task RefusesToRevokeWhenTheRoleNoLongerAllowsIt()
     {
         var page = Render<KeysPage>();
-        page.Find("button:contains('Revoke image-signing')").Click();
+        await page.Find("button:contains('Revoke image-signing')").ClickAsync();
         SignInAs("tester", Role.Publisher);
 
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
 
         page.WaitForAssertion(() => Assert.Equal("Your role cannot revoke keys; it takes the admin role.", page.Find("[role=alert]").TextContent));
         Assert.Empty(await Revocation.ListAsync(CancellationToken.None));

@@ -52,7 +52,7 @@ public sealed class SharedComponentTests : UiTestContext
     }
 
     [Fact]
-    public void ConfirmDialogWaitsForTheTypedNameBeforeConfirming()
+    public async Task ConfirmDialogWaitsForTheTypedNameBeforeConfirming()
     {
         var confirmed = 0;
         var dialog = Render<ConfirmDialog>(p => p
@@ -64,10 +64,10 @@ public sealed class SharedComponentTests : UiTestContext
 
         var confirm = dialog.Find("button.danger");
         Assert.True(confirm.HasAttribute("disabled"));
-        dialog.Find("input").Input("stabl");
+        await dialog.Find("input").InputAsync("stabl");
         Assert.True(dialog.Find("button.danger").HasAttribute("disabled"));
-        dialog.Find("input").Input("stable");
-        dialog.Find("button.danger").Click();
+        await dialog.Find("input").InputAsync("stable");
+        await dialog.Find("button.danger").ClickAsync();
 
         Assert.Equal(1, confirmed);
         Assert.Equal("dialog", dialog.Find(".dialog").GetAttribute("role"));

@@ -64,10 +64,10 @@ public sealed class TokensPageTests : UiTestContext
     {
         var page = Render<TokensPage>();
 
-        page.Find("#token-name").Change("release bot");
-        page.Find("#token-role").Change(nameof(Role.Publisher));
-        page.Find("#token-expiry").Change(DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"));
-        page.Find("form").Submit();
+        await page.Find("#token-name").ChangeAsync("release bot");
+        await page.Find("#token-role").ChangeAsync(nameof(Role.Publisher));
+        await page.Find("#token-expiry").ChangeAsync(DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"));
+        await page.Find("form").SubmitAsync();
 
         var secret = page.WaitForElement("[data-testid=token-secret]").GetAttribute("value")!;
         Assert.StartsWith(TokenService.SecretPrefix, secret);
@@ -79,26 +79,26 @@ public sealed class TokensPageTests : UiTestContext
         Assert.Equal("active", page.Find($"[data-testid=token-{token.Id}] [data-testid=token-status]").TextContent);
         Assert.Equal("", page.Find("#token-name").GetAttribute("value"));
 
-        page.Find("button:contains('Done')").Click();
+        await page.Find("button:contains('Done')").ClickAsync();
         Assert.DoesNotContain(secret, page.Markup);
         Assert.DoesNotContain(secret, Render<TokensPage>().Markup); // nor when the page is opened again
     }
 
     [Fact]
-    public void CopiesTheSecretToTheClipboardOrSaysCopyingFailed()
+    public async Task CopiesTheSecretToTheClipboardOrSaysCopyingFailed()
     {
         var page = Render<TokensPage>();
-        page.Find("#token-name").Change("ci");
-        page.Find("form").Submit();
+        await page.Find("#token-name").ChangeAsync("ci");
+        await page.Find("form").SubmitAsync();
         var secret = page.WaitForElement("[data-testid=token-secret]").GetAttribute("value")!;
 
         var copy = JSInterop.SetupVoid("navigator.clipboard.writeText", secret);
         copy.SetVoidResult();
-        page.Find("button:contains('Copy secret')").Click();
+        await page.Find("button:contains('Copy secret')").ClickAsync();
         Assert.Equal("Copied", page.Find("[data-testid=new-token] .secret button").TextContent);
 
         JSInterop.SetupVoid("navigator.clipboard.writeText", secret).SetException(new JSException("Write permission denied."));
-        page.Find("button:contains('Copied')").Click();
+        await page.Find("button:contains('Copied')").ClickAsync();
         Assert.Contains("Copying failed", page.Find("[data-testid=new-token] [role=alert].field-error").TextContent);
     }
 
@@ -107,9 +107,9 @@ public sealed class TokensPageTests : UiTestContext
     {
         var page = Render<TokensPage>();
 
-        page.Find("#token-name").Change("ci");
-        page.Find("#token-expiry").Change(DateTime.UtcNow.ToString("yyyy-MM-dd"));
-        page.Find("form").Submit();
+        await page.Find("#token-name").ChangeAsync("ci");
+        await page.Find("#token-expiry").ChangeAsync(DateTime.UtcNow.ToString("yyyy-MM-dd"));
+        await page.Find("form").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.Matches("^The expiry .* is not in the future\\.$", page.Find("p.notice.error").TextContent));
         Assert.Empty(page.FindAll("[data-testid=new-token]"));
@@ -121,7 +121,7 @@ public sealed class TokensPageTests : UiTestContext
     {
         var page = Render<TokensPage>();
 
-        page.Find("form").Submit();
+        await page.Find("form").SubmitAsync();
 
         Assert.Equal("A token needs a name.", page.Find(".validation-message").TextContent);
         Assert.Empty(await Tokens.ListAsync(None));
@@ -133,9 +133,9 @@ public sealed class TokensPageTests : UiTestContext
         var (_, token, secret) = await Tokens.CreateAsync("ci", Role.Publisher, null, Operator, None);
         var page = Render<TokensPage>();
 
-        page.Find("button[aria-label='Revoke token ci']").Click();
+        await page.Find("button[aria-label='Revoke token ci']").ClickAsync();
         Assert.Equal("Revoke token 'ci'?", page.Find("[role=dialog] h2").TextContent);
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
 
         page.WaitForAssertion(() => Assert.Equal($"Revoked token {token!.Id} 'ci'.", page.Find("p.notice.ok").TextContent));
         Assert.StartsWith("revoked", page.Find($"[data-testid=token-{token!.Id}] [data-testid=token-status]").TextContent);
@@ -147,10 +147,10 @@ public sealed class TokensPageTests : UiTestContext
     {
         var (_, _, secret) = await Tokens.CreateAsync("ci", Role.Publisher, null, Operator, None);
         var page = Render<TokensPage>();
-        page.Find("button[aria-label='Revoke token ci']").Click();
+        await page.Find("button[aria-label='Revoke token ci']").ClickAsync();
         SignInAs("tester", Role.Publisher);
 
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
 
         page.WaitForAssertion(() => Assert.Equal("Only admins may revoke tokens.", page.Find("p.notice.error").TextContent));
         Assert.NotNull(await Tokens.AuthenticateAsync(secret!, None));

@@ -47,16 +47,16 @@ public sealed class UsersPageTests : UiTestContext
     {
         var page = Render<UsersPage>();
 
-        page.Find("#user-name").Change("dave");
-        page.Find("#user-role").Change(nameof(Role.Publisher));
-        page.Find("form").Submit();
+        await page.Find("#user-name").ChangeAsync("dave");
+        await page.Find("#user-role").ChangeAsync(nameof(Role.Publisher));
+        await page.Find("form").SubmitAsync();
 
         var password = page.WaitForElement("[data-testid=password]").GetAttribute("value")!;
         Assert.Equal("Added user 'dave' (publisher).", page.Find("p.notice.ok").TextContent);
         Assert.Equal("must change password", page.Find("[data-testid=user-dave] [data-testid=user-state]").TextContent);
         var session = (await Get<UserSessions>().SignInAsync("dave", password, "127.0.0.1", None)).Session;
         Assert.True(session!.User.MustChangePassword);
-        page.Find("button:contains('Done')").Click();
+        await page.Find("button:contains('Done')").ClickAsync();
         Assert.DoesNotContain(password, page.Markup);
     }
 
@@ -66,7 +66,7 @@ public sealed class UsersPageTests : UiTestContext
         Ok(await Users.AddAsync("alice", Role.Publisher, Password, Setup, None));
         var page = Render<UsersPage>();
 
-        page.WaitForElement("[data-testid=user-alice] select").Change(nameof(Role.Admin));
+        await page.WaitForElement("[data-testid=user-alice] select").ChangeAsync(nameof(Role.Admin));
 
         page.WaitForAssertion(() => Assert.Equal("User 'alice' is now admin; their sessions have ended.", page.Find("p.notice.ok").TextContent));
         Assert.Equal("admin", (await Users.GetOrNullAsync("alice", None))!.Role);
@@ -79,16 +79,16 @@ public sealed class UsersPageTests : UiTestContext
         Ok(await Users.AddAsync("alice", Role.Publisher, Password, Setup, None));
         var page = Render<UsersPage>();
 
-        page.WaitForElement("button[aria-label='Disable alice']").Click();
+        await page.WaitForElement("button[aria-label='Disable alice']").ClickAsync();
         Assert.Equal("Disable 'alice'?", page.Find("[role=dialog] h2").TextContent);
-        page.Find("[role=dialog] button:contains('Cancel')").Click();
+        await page.Find("[role=dialog] button:contains('Cancel')").ClickAsync();
         Assert.False((await Users.GetOrNullAsync("alice", None))!.Disabled);
-        page.Find("button[aria-label='Disable alice']").Click();
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("button[aria-label='Disable alice']").ClickAsync();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
         page.WaitForAssertion(() => Assert.Equal("disabled", page.Find("[data-testid=user-alice] [data-testid=user-state]").TextContent));
 
-        page.Find("button[aria-label='Set a new password for alice']").Click();
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("button[aria-label='Set a new password for alice']").ClickAsync();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
 
         var password = page.WaitForElement("[data-testid=password]").GetAttribute("value")!;
         Ok(await Users.SetDisabledAsync("alice", false, Setup, None));
@@ -100,8 +100,8 @@ public sealed class UsersPageTests : UiTestContext
     {
         var page = Render<UsersPage>();
 
-        page.WaitForElement("button[aria-label='Remove root']").Click();
-        page.Find("[role=dialog] button.danger").Click();
+        await page.WaitForElement("button[aria-label='Remove root']").ClickAsync();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
 
         page.WaitForAssertion(() => Assert.Equal(
             "User 'root' is the last enabled admin and cannot be removed; make another user admin first.", page.Find("p.notice.error").TextContent));
@@ -113,10 +113,10 @@ public sealed class UsersPageTests : UiTestContext
     {
         Ok(await Users.AddAsync("alice", Role.Publisher, Password, Setup, None));
         var page = Render<UsersPage>();
-        page.WaitForElement("button[aria-label='Remove alice']").Click();
+        await page.WaitForElement("button[aria-label='Remove alice']").ClickAsync();
         SignInAs("tester", Role.Publisher);
 
-        page.Find("[role=dialog] button.danger").Click();
+        await page.Find("[role=dialog] button.danger").ClickAsync();
 
         page.WaitForAssertion(() => Assert.Equal("Your role cannot manage users; it takes the admin role.", page.Find("p.notice.error").TextContent));
         Assert.NotNull(await Users.GetOrNullAsync("alice", None));
