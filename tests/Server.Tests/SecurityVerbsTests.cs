@@ -12,8 +12,9 @@ public sealed class SecurityVerbsTests(ServerProcess server) : IClassFixture<Ser
     public async Task ATokenMadeByTheVerbWorksUntilRevoked()
     {
         var created = await Verb(0, "tokens", "create", "ci", "--role", "viewer");
-        var secret = created.Stdout.Trim().Split('\n')[^1].Trim();
-        Assert.StartsWith("sis_", secret);
+        var secret = created.Stdout.TrimEnd('\n');
+        Assert.Matches("^sis_[A-Za-z0-9_-]+$", secret);
+        Assert.Contains("Its secret, shown only now, follows on stdout.", created.Stderr);
         Assert.DoesNotContain(secret, server.Log);
 
         using var client = new HttpClient { BaseAddress = server.BaseAddress };

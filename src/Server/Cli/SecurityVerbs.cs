@@ -30,7 +30,8 @@ internal static class SecurityVerbs
                     return Verb.Report(result);
                 }
 
-                Console.Out.WriteLine($"{result.Message} Its secret, shown only now:");
+                // The secret alone on stdout, so that TOKEN=$(systemimage tokens create …) holds it; the note for people on stderr.
+                Console.Error.WriteLine($"{result.Message} Its secret, shown only now, follows on stdout.");
                 Console.Out.WriteLine(secret);
                 return 0;
             }, ct));

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SystemImage.Core.Hosting;
 using SystemImage.Core.Operations;
 using SystemImage.Core.Storage;
+using SystemImage.Server.Hosting;
 
 namespace SystemImage.Server.Cli;
 
@@ -26,7 +27,7 @@ internal static class Verb
 
     public static readonly Option<bool> Json = new("--json") { Description = "Print machine-readable JSON" };
 
-    private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { LowerCaseNames.EnumConverter() } };
 
     public static Command Create(string name, string description, params Symbol[] symbols)
     {

@@ -29,6 +29,7 @@ internal static class ServerHost
             ApplicationName = typeof(ServerHost).Assembly.GetName().Name,
             WebRootPath = Directory.Exists(publishedWebRoot) ? publishedWebRoot : null,
         });
+        builder.Configuration.AddLoggingDefaults();
         builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
@@ -48,6 +49,7 @@ internal static class ServerHost
         builder.Services.AddStaticTree(builder.Configuration);
         builder.Services.AddAdoption();
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(LowerCaseNames.EnumConverter()));
         builder.Services.AddExceptionHandler<FailureProblems>();
         configureServices?.Invoke(builder.Services);
 
