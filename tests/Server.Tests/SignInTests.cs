@@ -33,7 +33,21 @@ public sealed class SignInTests(InProcessServer server) : IClassFixture<InProces
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/admin/sign-in", response.Headers.Location!.PathAndQuery);
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentAnswersStrangersAsTheApiDoesNotWithTheSignInPage()
+    {
+        using var browser = Browser();
+
+        var response = await browser.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+        Assert.Null(response.Headers.Location);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var viewer = await ApiClient.WithRoleAsync(server, Role.Viewer);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative))).StatusCode);
     }
 
     [Fact]

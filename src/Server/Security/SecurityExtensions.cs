@@ -49,6 +49,12 @@ public static class SecurityExtensions
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
                 options.Events.OnValidatePrincipal = SessionValidation.ValidateCookieAsync;
+                // The OpenAPI document is for tools as much as for the reference page: without a session or a token it
+                // answers 401 (or 403) as the API does, not a redirect to the sign-in page's HTML.
+                var redirectToSignIn = options.Events.OnRedirectToLogin;
+                var redirectToDenied = options.Events.OnRedirectToAccessDenied;
+                options.Events.OnRedirectToLogin = context => ForToolsOrRedirect(context, StatusCodes.Status401Unauthorized, redirectToSignIn);
+                options.Events.OnRedirectToAccessDenied = context => ForToolsOrRedirect(context, StatusCodes.Status403Forbidden, redirectToDenied);
             });
         if (singleSignOn)
         {
@@ -71,5 +77,21 @@ public static class SecurityExtensions
         services.AddSignInRateLimits(configuration);
         services.AddTrustedProxies(configuration);
         return services;
+    }
+
+    private static Task ForToolsOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status, Func<RedirectContext<CookieAuthenticationOptions>, Task> redirect)
+    {
+        if (!context.Request.Path.StartsWithSegments("/openapi"))
+        {
+            return redirect(context);
+        }
+
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        return Task.CompletedTask;
     }
 }
