@@ -80,7 +80,7 @@ public sealed partial class ImportService(
                 foreach (var device in devices)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var result = await ImportDeviceAsync(channel, device, session, actor, committed, cancellationToken);
+                    var result = await ImportDeviceAsync(held, channel, device, session, actor, committed, cancellationToken);
                     reporter.Log($"{device}: {result.Message}");
                     results.Add(result);
                 }
@@ -90,12 +90,13 @@ public sealed partial class ImportService(
         {
             // A cancel keeps the devices committed before it: they are published whole, with their aliases. An image
             // being prepared when it came was staged outside the tree, so nothing of it is left behind.
-            await FinishAsync(channel, [.. results.Where(r => r.Version is not null)], committed, actor, reporter, CancellationToken.None);
+            await FinishAsync(held, channel, [.. results.Where(r => r.Version is not null)], committed, actor, reporter, CancellationToken.None);
             throw;
         }
-        catch when (committed.Count > 0)
+        catch (Exception e) when (committed.Count > 0 && e is not PublishLockLostException)
         {
-            // Devices committed before the failure are published now rather than at the next change.
+            // Devices committed before the failure are published now rather than at the next change (unless the lock
+            // is lost: then the next holder publishes them).
             await pending.CompleteAsync(CancellationToken.None);
             throw;
         }
@@ -103,7 +104,7 @@ public sealed partial class ImportService(
         var published = results.Where(r => r.Version is not null).ToList();
         if (published.Count > 0 && !TreeMutator.CrashingAfterCommit)
         {
-            await FinishAsync(channel, published, committed, actor, reporter, cancellationToken);
+            await FinishAsync(held, channel, published, committed, actor, reporter, cancellationToken);
         }
 
         var summary = published.Count == 0
@@ -139,7 +140,7 @@ public sealed partial class ImportService(
     /// pending-publish marker, so a crash in between is published by whoever takes the lock next.
     /// </summary>
     private async Task<DeviceImport> ImportDeviceAsync(
-        string channelName, string deviceName, ImportSession session, Actor actor, List<(PendingPublish, StagedFiles)> committed, CancellationToken cancellationToken)
+        PublishLock.Hold held, string channelName, string deviceName, ImportSession session, Actor actor, List<(PendingPublish, StagedFiles)> committed, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (channel, device, refusal) = await ImageTargets.LoadWritableAsync(db, channelName, deviceName, cancellationToken);
@@ -233,6 +234,7 @@ public sealed partial class ImportService(
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
                 await db.SaveChangesAsync(cancellationToken);
+                await held.EnsureHeldAsync(cancellationToken);
                 await transaction.CommitAsync(CancellationToken.None);
             }
 
@@ -259,7 +261,7 @@ public sealed partial class ImportService(
     /// with a marker of its own, then the tree is published for every device and the markers are removed.
     /// </summary>
     private async Task FinishAsync(
-        string channelName, List<DeviceImport> published, List<(PendingPublish Pending, StagedFiles Staged)> committed, Actor actor, IImportReporter reporter, CancellationToken cancellationToken)
+        PublishLock.Hold held, string channelName, List<DeviceImport> published, List<(PendingPublish Pending, StagedFiles Staged)> committed, Actor actor, IImportReporter reporter, CancellationToken cancellationToken)
     {
         var publish = PublishRequest.ForDevices(published.Select(r => new DeviceRef(channelName, r.Device)));
         PublishReport report;
@@ -273,9 +275,11 @@ public sealed partial class ImportService(
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
                 await db.SaveChangesAsync(cancellationToken);
+                await held.EnsureHeldAsync(cancellationToken);
                 await transaction.CommitAsync(CancellationToken.None);
             }
 
+            await held.EnsureHeldAsync(CancellationToken.None);
             report = await pending.FinishAsync([.. committed, (marker, staged)], publish);
         }
 

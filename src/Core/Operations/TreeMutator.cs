@@ -24,11 +24,13 @@ public sealed class TreeMutator(
     public async Task<OperationResult> MutateAsync(Func<SystemImageDbContext, Task<Mutation>> change, CancellationToken cancellationToken)
     {
         await using var held = await treeLock.AcquireAsync(cancellationToken);
-        var (result, committed) = await CommitLockedAsync(change, cancellationToken);
+        var (result, committed) = await CommitLockedAsync(held, change, cancellationToken);
         if (committed is var (marker, staged, publish) && !StopAfterCommit.Value)
         {
             using (staged)
             {
+                // A lock lost after the commit leaves the change committed with its marker, for the next holder to publish.
+                await held.EnsureHeldAsync(CancellationToken.None);
                 await pending.FinishAsync([(marker, staged)], publish);
             }
         }
@@ -55,7 +57,7 @@ public sealed class TreeMutator(
     /// exactly that, which the next holder of the lock completes (<see cref="PendingPublishes.CompleteAsync"/>).
     /// </summary>
     private async Task<(OperationResult Result, (PendingPublish Marker, StagedFiles Staged, PublishRequest Publish)? Committed)> CommitLockedAsync(
-        Func<SystemImageDbContext, Task<Mutation>> change, CancellationToken cancellationToken)
+        PublishLock.Hold held, Func<SystemImageDbContext, Task<Mutation>> change, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var staged = StagedFiles.Create(options.Value.StateDir, options.Value.PublishRootFullPath);
@@ -78,6 +80,7 @@ public sealed class TreeMutator(
 
             var marker = pending.Record(db, staged, mutation.Publish);
             await db.SaveChangesAsync(cancellationToken);
+            await held.EnsureHeldAsync(cancellationToken);
             await db.Database.CommitTransactionAsync(CancellationToken.None);
             return (mutation.Result, (marker, staged, mutation.Publish));
         }

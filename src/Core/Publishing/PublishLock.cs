@@ -24,7 +24,7 @@ public sealed partial class PublishLock(IOptions<SystemImageOptions> options, IL
     private readonly SemaphoreSlim _local = new(1, 1);
     private readonly ILogger _logger = logger ?? NullLogger<PublishLock>.Instance;
 
-    public async Task<IAsyncDisposable> AcquireAsync(CancellationToken cancellationToken)
+    public async Task<Hold> AcquireAsync(CancellationToken cancellationToken)
     {
         await _local.WaitAsync(cancellationToken);
         try
@@ -42,7 +42,7 @@ public sealed partial class PublishLock(IOptions<SystemImageOptions> options, IL
     }
 
     /// <summary>The lock if it is free now (in this process and in every other); null when someone holds it.</summary>
-    public async Task<IAsyncDisposable?> TryAcquireAsync(CancellationToken cancellationToken)
+    public async Task<Hold?> TryAcquireAsync(CancellationToken cancellationToken)
     {
         if (!await _local.WaitAsync(0, cancellationToken))
         {
@@ -69,10 +69,10 @@ public sealed partial class PublishLock(IOptions<SystemImageOptions> options, IL
 
     public void Dispose() => _local.Dispose();
 
-    private Releaser Held(IAsyncDisposable held)
+    private Hold Held(IAsyncDisposable held)
     {
         LogAcquired(_logger, Environment.ProcessId, DateTimeOffset.UtcNow.ToString("O"));
-        return new Releaser(held, _local, _logger);
+        return new Hold(held, _local, _logger);
     }
 
     private async Task<IAsyncDisposable> LockFileAsync(CancellationToken cancellationToken)
@@ -138,8 +138,36 @@ public sealed partial class PublishLock(IOptions<SystemImageOptions> options, IL
     [LoggerMessage(Level = LogLevel.Debug, Message = "Publish lock released by process {ProcessId} at {At}")]
     private static partial void LogReleased(ILogger logger, int processId, string at);
 
-    private sealed class Releaser(IAsyncDisposable held, SemaphoreSlim local, ILogger logger) : IAsyncDisposable
+    /// <summary>
+    /// A hold of the lock; disposing it releases the lock. A file lock is held for as long as its file is open; an
+    /// advisory lock only as long as its database session lives, and a session can end under its holder (the
+    /// database restarted, the connection cut, an administrator's pg_terminate_backend), freeing the lock for another
+    /// node. So a holder asks <see cref="EnsureHeldAsync"/> before each commit and before writing the tree.
+    /// </summary>
+    public sealed class Hold(IAsyncDisposable held, SemaphoreSlim local, ILogger logger) : IAsyncDisposable
     {
+        private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(30);
+
+        /// <summary>Returns when the lock is still this holder's (a round trip on the lock's own session on PostgreSQL).</summary>
+        /// <exception cref="PublishLockLostException">The lock's database session has ended: another writer may hold the lock now.</exception>
+        public async Task EnsureHeldAsync(CancellationToken cancellationToken)
+        {
+            if (held is not NpgsqlConnection connection)
+            {
+                return;
+            }
+
+            try
+            {
+                await using var command = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = (int)CheckTimeout.TotalSeconds };
+                await command.ExecuteScalarAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new PublishLockLostException(e);
+            }
+        }
+
         public async ValueTask DisposeAsync()
         {
             LogReleased(logger, Environment.ProcessId, DateTimeOffset.UtcNow.ToString("O"));
@@ -148,3 +176,7 @@ public sealed partial class PublishLock(IOptions<SystemImageOptions> options, IL
         }
     }
 }
+
+/// <summary>The publish lock's database session ended while it was held, so the change stopped before its next step.</summary>
+public sealed class PublishLockLostException(Exception cause) : InvalidOperationException(
+    $"The publish lock was lost (its database session ended: {cause.Message.Split('\n')[0]}); the change stopped before its next step. Try again.", cause);

@@ -6,7 +6,7 @@ namespace SystemImage.Core.Publishing;
 /// </summary>
 public sealed class TreeLock(PublishLock publishLock, PendingPublishes pending)
 {
-    public async Task<IAsyncDisposable> AcquireAsync(CancellationToken cancellationToken)
+    public async Task<PublishLock.Hold> AcquireAsync(CancellationToken cancellationToken)
     {
         var held = await publishLock.AcquireAsync(cancellationToken);
         try
@@ -22,7 +22,7 @@ public sealed class TreeLock(PublishLock publishLock, PendingPublishes pending)
     }
 
     /// <summary>As <see cref="AcquireAsync"/> when the lock is free now; null when another process or change holds it.</summary>
-    public async Task<IAsyncDisposable?> TryAcquireAsync(CancellationToken cancellationToken)
+    public async Task<PublishLock.Hold?> TryAcquireAsync(CancellationToken cancellationToken)
     {
         var held = await publishLock.TryAcquireAsync(cancellationToken);
         if (held is null)

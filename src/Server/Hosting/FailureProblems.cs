@@ -22,6 +22,8 @@ internal sealed partial class FailureProblems(IProblemDetailsService problems, I
             AntiforgeryValidationException => (StatusCodes.Status400BadRequest,
                 "The form's anti-forgery token is missing or not valid: reload the page and send the form again."),
             BadHttpRequestException bad => (bad.StatusCode, bad.Message),
+            // Another node may hold the lock now: the client tries again, as after any 503.
+            SystemImage.Core.Publishing.PublishLockLostException lost => (StatusCodes.Status503ServiceUnavailable, lost.Message),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (ClientClosedRequest, null),
             _ => (0, null),
         };

@@ -94,6 +94,39 @@ public sealed class PublishLockTests : IDisposable
         GC.KeepAlive(held);
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task AHolderKnowsWhetherItStillHoldsTheLock(DatabaseProvider provider)
+    {
+        var options = Options(provider);
+        using var publishLock = new PublishLock(options);
+        await using var held = await publishLock.AcquireAsync(CancellationToken.None);
+
+        await held.EnsureHeldAsync(CancellationToken.None);
+
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            Assert.True(await TerminateHolderAsync(options.Value.Database.ConnectionString!));
+            var lost = await Assert.ThrowsAsync<PublishLockLostException>(() => held.EnsureHeldAsync(CancellationToken.None));
+            Assert.StartsWith("The publish lock was lost (its database session ended: ", lost.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Ends the session holding the advisory lock of the database, as a restart or a cut connection would; false when none holds it.</summary>
+    internal static async Task<bool> TerminateHolderAsync(string connectionString)
+    {
+        await using var admin = new NpgsqlConnection(connectionString + ";Pooling=false");
+        await admin.OpenAsync();
+        await using var terminate = new NpgsqlCommand(
+            """
+            SELECT coalesce(bool_and(pg_terminate_backend(pid)), false) FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """, admin);
+        return await terminate.ExecuteScalarAsync() is true;
+    }
+
     [Fact]
     public async Task WaitingForTheLockCanBeCancelled()
     {
