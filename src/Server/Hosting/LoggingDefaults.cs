@@ -16,6 +16,9 @@ internal static class LoggingDefaults
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
         ["Logging:LogLevel:Hangfire"] = "Warning",
+        // The keys of cookies and anti-forgery live in the data directory's private secrets/ (mode 0700); the
+        // framework's warning at every first start that they are not encrypted at rest says nothing more.
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager"] = "Error",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
     };
 
