@@ -49,19 +49,19 @@ public sealed class ImportCrashTests : IAsyncLifetime
         await Verb(0, "create-device", "crash", "mako");
 
         await _server.StartAsync();
-        Assert.True(await InProcessServer.EventuallyAsync(async () => (await RunsAsync()).Any(r => r["state"]!.GetValue<int>() == 1), 90), _server.Log);
+        Assert.True(await InProcessServer.EventuallyAsync(async () => (await RunsAsync()).Any(r => r["state"]!.GetValue<string>() == "running"), 90), _server.Log);
         await Task.Delay(1500);
         await _server.KillAsync();
         Assert.NotEmpty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work"), "import-*"));
 
         // Any verb clears the dead job's work area.
-        Assert.Contains((await RunsAsync()), r => r["state"]!.GetValue<int>() == 1);
+        Assert.Contains((await RunsAsync()), r => r["state"]!.GetValue<string>() == "running");
         Assert.Empty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work"), "import-*"));
 
         await Verb(0, "pause-import", "crash");
         await _server.StartAsync();
 
-        Assert.True(await InProcessServer.EventuallyAsync(async () => (await RunsAsync()).All(r => r["state"]!.GetValue<int>() != 1), 90), _server.Log);
+        Assert.True(await InProcessServer.EventuallyAsync(async () => (await RunsAsync()).All(r => r["state"]!.GetValue<string>() != "running"), 90), _server.Log);
         Assert.Contains("Interrupted", (await Verb(0, "list-imports")).Stdout);
         Assert.Contains("0 missing, 0 orphaned", (await Verb(0, "check-tree")).Stdout);
         Assert.Empty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work")));

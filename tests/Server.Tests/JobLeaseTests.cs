@@ -15,7 +15,7 @@ namespace SystemImage.Server.Tests;
 public sealed class JobLeaseTests : IAsyncLifetime
 {
     private const string Rootfs = "/rootfs.tar.xz";
-    private const int Failed = 4;
+    private const string Failed = "failed";
 
     private readonly LocalHttpServer _source = new();
 
@@ -187,7 +187,7 @@ public sealed class JobLeaseTests : IAsyncLifetime
     private async Task<List<JsonNode>> RunsAsync() =>
         [.. JsonNode.Parse((await Verb(0, "list-imports", "--json", "--limit", "200")).Stdout)!.AsArray().Select(r => r!)];
 
-    private static int State(JsonNode run) => run["state"]!.GetValue<int>();
+    private static string State(JsonNode run) => run["state"]!.GetValue<string>();
 
     private async Task<VerbResult> Verb(int expectedExitCode, params string[] args)
     {

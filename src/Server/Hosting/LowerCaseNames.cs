@@ -5,14 +5,10 @@ namespace SystemImage.Server.Hosting;
 
 /// <summary>
 /// How enumerations read in JSON on every surface, the REST API and the verbs' <c>--json</c> alike: the member's name
-/// in lower case (<c>"manual"</c>, <c>"publisher"</c>, <c>"active"</c>), never its number.
+/// in lower case, words joined by hyphens (<c>"manual"</c>, <c>"publisher"</c>, <c>"nothing-new"</c>), never its number.
 /// </summary>
-internal sealed class LowerCaseNames : JsonNamingPolicy
+internal static class LowerCaseNames
 {
-    private static readonly LowerCaseNames Policy = new();
-
-    public override string ConvertName(string name) => name.ToLowerInvariant();
-
-    /// <summary>A converter writing (and reading, in any case) enumerations by their lower-case names.</summary>
-    public static JsonStringEnumConverter EnumConverter() => new(Policy);
+    /// <summary>A converter writing (and reading) enumerations by those names.</summary>
+    public static JsonStringEnumConverter EnumConverter() => new(JsonNamingPolicy.KebabCaseLower);
 }
