@@ -39,9 +39,7 @@ cat "$logs/ui"
 echo "== The server: REST API, verbs, static tree, jobs, browser and device tests (about 11 minutes)"
 dotnet test tests/Server.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/server" || status=1
 echo "== Summary"
-awk '/^(Passed|Failed)! +- +Failed:/ {
-       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-     }
+awk '/^ +Passed: +[0-9]+$/ { p += $2 } /^ +Failed: +[0-9]+$/ { f += $2 } /^ +Skipped: +[0-9]+$/ { s += $2 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$logs/core" "$logs/ui" "$logs/server"
 grep -hE '^\s+Failed [A-Za-z]' "$logs/core" "$logs/ui" "$logs/server" | sort -u
 exit "$status"

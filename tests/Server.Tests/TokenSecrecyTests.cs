@@ -17,7 +17,13 @@ public sealed class TokenSecrecyTests
     [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     public async Task TheSecretAppearsNowhereButInTheCreationResponse()
     {
-        var server = InProcessServer.WithArguments("--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Microsoft=Trace");
+        // Every category at Trace, also those the server's quiet defaults name (LoggingDefaults).
+        var server = InProcessServer.WithArguments(
+            "--Logging:LogLevel:Default=Trace",
+            "--Logging:LogLevel:Microsoft=Trace",
+            "--Logging:LogLevel:Microsoft.AspNetCore=Trace",
+            "--Logging:LogLevel:Microsoft.EntityFrameworkCore=Trace",
+            "--Logging:LogLevel:Hangfire=Trace");
         await server.InitializeAsync();
         try
         {

@@ -34,11 +34,11 @@ public sealed partial class TwoNodesTests : IAsyncLifetime
         await _first.DisposeAsync();
     }
 
-    private async Task<HttpClient> AdminAsync(ServerProcess node, string secret)
+    private static HttpClient Admin(ServerProcess node, string secret)
     {
         var client = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return await Task.FromResult(client);
+        return client;
     }
 
     private static MultipartFormDataContent Upload(string build)
@@ -74,9 +74,9 @@ public sealed partial class TwoNodesTests : IAsyncLifetime
     [Fact]
     public async Task ChangesThroughBothNodesAllLandPublishOneAtATimeAndBothServeTheSameTree()
     {
-        var secret = (await _first.RunVerbAsync("tokens", "create", "two-nodes", "--role", "admin")).Stdout.Trim().Split('\n')[^1].Trim();
-        using var first = await AdminAsync(_first, secret);
-        using var second = await AdminAsync(_second, secret);
+        var secret = (await _first.RunVerbAsync("tokens", "create", "two-nodes", "--role", "admin")).Stdout.Trim();
+        using var first = Admin(_first, secret);
+        using var second = Admin(_second, secret);
 
         var work = Enumerable.Range(0, Channels).Select(i => WorkOnAsync(i % 2 == 0 ? first : second, $"c{i}", i)).ToList();
         var verb = _first.RunVerbAsync("create-channel", "from-a-verb");
