@@ -43,15 +43,18 @@ public sealed class TestPostgres
     public string CreateDatabase()
     {
         _ = _template.Value;
-        if (_clean.TryTake(out var reused))
+        if (!_clean.TryTake(out var name))
         {
-            return ConnectionString(reused);
+            name = "si_" + Guid.NewGuid().ToString("N")[..16];
+            Execute($"CREATE DATABASE {name} TEMPLATE {TemplateName}");
         }
 
-        var name = "si_" + Guid.NewGuid().ToString("N")[..16];
-        Execute($"CREATE DATABASE {name} TEMPLATE {TemplateName}");
+        _handedOut.TryAdd(name, true);
         return ConnectionString(name);
     }
+
+    /// <summary>Databases a test holds: one given back twice (two owners disposing it) must not go to two tests at once.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _handedOut = new();
 
     /// <summary>Databases emptied after their test, ready for the next (dropping one makes the server checkpoint).</summary>
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _clean = [];
@@ -82,6 +85,11 @@ public sealed class TestPostgres
     public void DropDatabase(string connectionString)
     {
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        if (!_handedOut.TryRemove(database, out _))
+        {
+            return;
+        }
+
         using (var connection = new NpgsqlConnection(connectionString))
         {
             NpgsqlConnection.ClearPool(connection);

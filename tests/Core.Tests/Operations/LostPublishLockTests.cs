@@ -28,11 +28,8 @@ public sealed class LostPublishLockTests : IAsyncLifetime
         ["SystemImage:Database:ConnectionString"] = _database,
     });
 
-    public async Task DisposeAsync()
-    {
-        await _data.DisposeAsync();
-        TestPostgres.Instance.DropDatabase(_database);
-    }
+    /// <summary>Disposing the data directory gives its database back (TestDataDirectory).</summary>
+    public async Task DisposeAsync() => await _data.DisposeAsync();
 
     [Fact]
     public async Task AChangeWhoseLockSessionEndsCommitsNothingAndTheNextChangeGoesAhead()
