@@ -255,7 +255,7 @@ public static class HttpGeneratorTests
 
             var error = await Assert.ThrowsAsync<GeneratorException>(() => _harness.GenerateAsync(File(_server.Url("/rootfs.tar.xz"))));
 
-            Assert.Contains("not a .tar, .tar.gz or .tar.xz", error.Message, StringComparison.Ordinal);
+            Assert.Contains("not a .tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2", error.Message, StringComparison.Ordinal);
             Assert.Empty(_harness.WorkFiles());
         }
 
