@@ -5,7 +5,7 @@
 #   SI_URL     the server, e.g. https://system-image.example.com (no trailing slash)
 #   SI_TOKEN   a publisher token: systemimage tokens create ci --role publisher
 #   CHANNEL    the channel builds land in (may contain '/')        DEVICE   the device
-#   PROMOTE_TO the channel to promote into                         ROOTFS   the build (.tar.gz, .tar.xz or .tar)
+#   PROMOTE_TO the channel to promote into                         ROOTFS   the build (.tar.zst, .tar.gz, .tar.xz, .tar.bz2, .tar)
 #   PERCENT    phased percentage of the promoted image (default 10)
 #   IMPORT_CHANNEL  optional: an automatic channel to import now and wait for
 set -euo pipefail

@@ -79,6 +79,29 @@ public sealed class ImageVerbsTests(ServerProcess server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task PublishImageTakesTarZstAndTarBz2BuildsAndRefusesACutOneNamingItsFormat()
+    {
+        await Verb(0, "create-channel", "ci-builds");
+        await Verb(0, "create-device", "ci-builds", "mako");
+        var build1 = SimpleTarball.WriteBuildWith("zstd", Path.Combine(server.DataDir, "ci-rootfs-1.tar.zst"), 1);
+        var build2 = SimpleTarball.WriteBuildWith("bzip2", Path.Combine(server.DataDir, "ci-rootfs-2.tar.bz2"), 2);
+        var bz2 = await File.ReadAllBytesAsync(build2);
+        var cut = Path.Combine(server.DataDir, "ci-rootfs-cut.tar.bz2");
+        await File.WriteAllBytesAsync(cut, bz2[..^10]);
+
+        Assert.Contains("Published version 1 of ci-builds/mako", (await Verb(0, "publish-image", "ci-builds", "mako", $"ubuntu={build1}")).Stdout);
+        Assert.Contains("with deltas from 1", (await Verb(0, "publish-image", "ci-builds", "mako", $"ubuntu={build2}")).Stdout);
+        var refused = await Verb(1, "publish-image", "ci-builds", "mako", $"ubuntu={cut}");
+
+        Assert.Contains("Part 'ubuntu' (ci-rootfs-cut.tar.bz2): the bzip2 data is truncated", refused.Stderr, StringComparison.Ordinal);
+        var index = JsonNode.Parse(await server.Http.GetStringAsync(new Uri("/ci-builds/mako/index.json", UriKind.Relative)))!;
+        var full2 = index["images"]!.AsArray().Single(i => i!["type"]!.GetValue<string>() == "full" && i["version"]!.GetValue<int>() == 2)!;
+        var path = full2["files"]![0]!["path"]!.GetValue<string>();
+        Assert.EndsWith($"-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bz2))}.tar.xz", path, StringComparison.Ordinal);
+        Assert.Equal(TarReaders.Gnu(build2), TarReaders.AssertAgree(Path.Combine(server.DataDir, "www", path.TrimStart('/'))));
+    }
+
+    [Fact]
     public async Task SetDeviceKeyringPublishesTheServersKeyOrAnUploadedOne()
     {
         await Verb(0, "create-channel", "keyed");

@@ -148,6 +148,57 @@ public sealed class ImagesApiTests(ImagesApiTests.SmallUploads server) : IClassF
         Assert.Equal(before, await SnapshotAsync());
     }
 
+    [Fact]
+    public async Task UploadsOfTarZstAndTarBz2BecomeTarXzPoolFilesEveryReaderAgreesOn()
+    {
+        var (_, publisher, _) = await SetUpAsync("ci-formats");
+        var images = "/api/v1/channels/ci-formats/devices/mako/images";
+        var rootfs = SimpleTarball.WriteBuildWith("zstd", Path.Combine(server.DataDir, $"rootfs-{Guid.NewGuid():N}.tar.zst"), 1);
+        var device = SimpleTarball.WriteBuildWith("bzip2", Path.Combine(server.DataDir, $"device-{Guid.NewGuid():N}.tar.bz2"), 2, files: 20);
+
+        var uploaded = await publisher.PostAsync(new Uri(images, UriKind.Relative), Upload(("ubuntu", rootfs), ("device", device)));
+
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var index = JsonNode.Parse(await server.Http.GetStringAsync(new Uri("/ci-formats/mako/index.json", UriKind.Relative)))!;
+        var files = index["images"]![0]!["files"]!.AsArray();
+        Assert.Equal(3, files.Count);
+        foreach (var (file, input) in files.Take(2).Zip([rootfs, device]))
+        {
+            var path = file!["path"]!.GetValue<string>();
+            Assert.EndsWith($"-{Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(input)))}.tar.xz", path, StringComparison.Ordinal);
+            var published = await server.Http.GetByteArrayAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(file["size"]!.GetValue<long>(), published.Length);
+            Assert.Equal(file["checksum"]!.GetValue<string>(), Convert.ToHexStringLower(SHA256.HashData(published)));
+            var local = Path.Combine(server.DataDir, "www", path.TrimStart('/'));
+            Assert.Equal(TarReaders.Gnu(input), TarReaders.AssertAgree(local));
+        }
+    }
+
+    [Fact]
+    public async Task ATruncatedTarZstOrACorruptTarBz2IsRefusedNamingItsFormatAndLeavesNoTrace()
+    {
+        var (_, publisher, _) = await SetUpAsync("bad-ci-formats");
+        var images = "/api/v1/channels/bad-ci-formats/devices/mako/images";
+        var before = await SnapshotAsync();
+        var zst = await File.ReadAllBytesAsync(SimpleTarball.WriteBuildWith("zstd", Path.Combine(server.DataDir, $"rootfs-{Guid.NewGuid():N}.tar.zst"), 1));
+        var truncated = Path.Combine(server.DataDir, $"cut-{Guid.NewGuid():N}.tar.zst");
+        await File.WriteAllBytesAsync(truncated, zst[..(zst.Length / 2)]);
+        var bz2 = await File.ReadAllBytesAsync(SimpleTarball.WriteBuildWith("bzip2", Path.Combine(server.DataDir, $"rootfs-{Guid.NewGuid():N}.tar.bz2"), 1));
+        bz2[bz2.Length / 2] ^= 0x55;
+        var corrupt = Path.Combine(server.DataDir, $"corrupt-{Guid.NewGuid():N}.tar.bz2");
+        await File.WriteAllBytesAsync(corrupt, bz2);
+
+        var cut = await publisher.PostAsync(new Uri(images, UriKind.Relative), Upload(("ubuntu", truncated)));
+        var flipped = await publisher.PostAsync(new Uri(images, UriKind.Relative), Upload(("ubuntu", corrupt)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, cut.StatusCode);
+        Assert.Contains("(ubuntu.tar.zst): the zstd data is truncated", (await cut.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, flipped.StatusCode);
+        Assert.Contains("(ubuntu.tar.bz2): the bzip2 data is corrupt", (await flipped.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(await InProcessServer.EventuallyAsync(() => Task.FromResult(!Directory.EnumerateDirectories(Path.Combine(server.DataDir, "state", "work"), "upload-*").Any()), 10));
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
     /// <summary>Sends the headers and half of a multipart body, then drops the connection.</summary>
     private async Task CutOffUploadAsync(string path, string secret)
     {

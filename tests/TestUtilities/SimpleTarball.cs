@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -12,7 +13,50 @@ public static class SimpleTarball
     {
         using var file = File.Create(path);
         using var gzip = new GZipStream(file, CompressionLevel.Fastest);
-        using var writer = new TarWriter(gzip, TarEntryFormat.Gnu);
+        WriteTar(gzip, files);
+        return path;
+    }
+
+    /// <summary>
+    /// <see cref="WriteBuild"/> compressed by the <c>zstd</c> or <c>bzip2</c> tool (a CI's <c>.tar.zst</c> or
+    /// <c>.tar.bz2</c>) instead of gzip; a missing tool fails the test.
+    /// </summary>
+    public static string WriteBuildWith(string tool, string path, int build, int files = 200, double share = 0.1)
+    {
+        var tar = path + ".src.tar";
+        using (var file = File.Create(tar))
+        {
+            WriteTar(file, BuildFiles(build, files, share));
+        }
+
+        var start = new ProcessStartInfo(Tools.Require(tool)) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-c", "--", tar })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using (var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start."))
+        using (var output = File.Create(path))
+        {
+            var error = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.BaseStream.CopyTo(output);
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{tool} -c {tar} failed ({process.ExitCode}): {error.Result}");
+            }
+        }
+
+        File.Delete(tar);
+        return path;
+    }
+
+    /// <summary>A rootfs-like .tar.gz whose files depend on <paramref name="build"/>; <paramref name="share"/> of them change between builds.</summary>
+    public static string WriteBuild(string path, int build, int files = 200, double share = 0.1) => WriteTarGz(path, BuildFiles(build, files, share));
+
+    private static void WriteTar(Stream output, IEnumerable<(string Name, string Content)> files)
+    {
+        using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
         foreach (var (name, content) in files)
         {
             var entry = new GnuTarEntry(TarEntryType.RegularFile, name)
@@ -23,12 +67,9 @@ public static class SimpleTarball
             };
             writer.WriteEntry(entry);
         }
-
-        return path;
     }
 
-    /// <summary>A rootfs-like .tar.gz whose files depend on <paramref name="build"/>; <paramref name="share"/> of them change between builds.</summary>
-    public static string WriteBuild(string path, int build, int files = 200, double share = 0.1)
+    private static List<(string, string)> BuildFiles(int build, int files, double share)
     {
         var random = new Random(42);
         var entries = new List<(string, string)>();
@@ -39,6 +80,6 @@ public static class SimpleTarball
             entries.Add(($"usr/share/doc/pkg{i:D4}/README", $"{words}\nbuild {(changes ? build : 0)}\n"));
         }
 
-        return WriteTarGz(path, entries);
+        return entries;
     }
 }

@@ -6,6 +6,7 @@ using SystemImage.Core.Compression;
 using SystemImage.Core.Images.Parts;
 
 // Usage: PartsBench <input> <output.tar.xz> <level> <block-size> [threads]
+//   input: a .tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2, as its name says.
 //   level: a preset 0-9, optionally followed by "e" for extreme (e.g. 6e), as xz's -6e.
 // Runs PartPreparer.PrepareAsync once and prints "<seconds> <output bytes> <entries>" (startup excluded).
 if (args.Length < 4)
@@ -22,7 +23,7 @@ var options = new XzOptions
     BlockSize = long.Parse(args[3], CultureInfo.InvariantCulture),
     Threads = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0,
 };
-var preparer = new PartPreparer(Options.Create(options), NullLogger<PartPreparer>.Instance);
+var preparer = new PartPreparer(Options.Create(options), Options.Create(new ArchiveLimitsOptions()), NullLogger<PartPreparer>.Instance);
 var work = Path.GetDirectoryName(Path.GetFullPath(args[1]))!;
 
 var clock = Stopwatch.StartNew();

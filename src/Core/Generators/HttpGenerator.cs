@@ -1,11 +1,14 @@
 using SystemImage.Core.Channels;
+using SystemImage.Core.Images.Parts;
 using SystemImage.Core.Persistence.Entities;
 
 namespace SystemImage.Core.Generators;
 
 /// <summary>
-/// <c>http</c> (argument: URL; options <c>name</c>, <c>monitor</c>): downloads a <c>.tar.xz</c> over HTTP(S)
-/// (SPEC §5). With <c>monitor=&lt;URL&gt;</c>, the build number that URL returns names the file,
+/// <c>http</c> (argument: URL; options <c>name</c>, <c>monitor</c>): downloads a part tarball over HTTP(S) (SPEC §5):
+/// a <c>.tar.xz</c>, stored as it is, or a <c>.tar</c>, <c>.tar.gz</c>, <c>.tar.zst</c> or <c>.tar.bz2</c>, recompressed
+/// to <c>.tar.xz</c>; the URL's path announces which, and when it ends in none of these the content's first bytes
+/// tell. With <c>monitor=&lt;URL&gt;</c>, the build number that URL returns names the file,
 /// <c>/pool/&lt;name&gt;-&lt;sha256("&lt;url&gt;:&lt;build&gt;")&gt;.tar.xz</c>, and nothing is downloaded while the build
 /// is unchanged; version_detail <c>&lt;name&gt;=&lt;build&gt;</c>. Without a monitor the file is downloaded every time and
 /// its content names it, <c>/pool/&lt;name&gt;-&lt;sha256 of the content&gt;.tar.xz</c>; version_detail
@@ -26,7 +29,7 @@ public sealed class HttpGenerator(HttpFetcher fetcher) : IFileGenerator
     {
         if (file.Arguments.Count != 1)
         {
-            return "the http generator takes one argument: the URL of a .tar.xz";
+            return $"the http generator takes one argument: the URL of a {PartPreparer.AcceptedFormats}";
         }
 
         if (file.Options.Keys.FirstOrDefault(k => !KnownOptions.Contains(k)) is { } unknown)
@@ -101,7 +104,8 @@ public sealed class HttpGenerator(HttpFetcher fetcher) : IFileGenerator
     private async Task<PoolFile> DownloadAsync(
         GeneratorContext context, Uri url, string name, (string Build, Uri Monitor, string Path)? monitored, CancellationToken cancellationToken)
     {
-        var temp = Path.Combine(context.Session.WorkDirectory, $"http-{Guid.NewGuid():N}.tar.xz");
+        // The download keeps the URL's ending, which announces its compression; without one the preparer sniffs it.
+        var temp = Path.Combine(context.Session.WorkDirectory, $"http-{Guid.NewGuid():N}{PartPreparer.FileNameEndingOrNull(url.AbsolutePath)}");
         try
         {
             var reporter = context.Session.Reporter;

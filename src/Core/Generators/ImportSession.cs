@@ -51,9 +51,10 @@ public sealed class ImportSession : IDisposable
             : await db.PoolFiles.AsNoTracking().FirstOrDefaultAsync(p => p.Path == poolPath, cancellationToken);
 
     /// <summary>
-    /// Makes the pool file <paramref name="poolPath"/> from <paramref name="tarball"/> (a <c>.tar</c>, <c>.tar.gz</c> or
-    /// <c>.tar.xz</c>, by its name; validated, and recompressed to xz unless it already is): pending until an image
-    /// that uses it is committed. The caller may delete <paramref name="tarball"/> afterwards.
+    /// Makes the pool file <paramref name="poolPath"/> from <paramref name="tarball"/> (a <c>.tar</c>, <c>.tar.gz</c>,
+    /// <c>.tar.xz</c>, <c>.tar.zst</c> or <c>.tar.bz2</c>, as its name announces, or as its first bytes say when its name
+    /// announces none; validated, and recompressed to xz unless it already is): pending until an image that uses it is
+    /// committed. The caller may delete <paramref name="tarball"/> afterwards.
     /// </summary>
     /// <exception cref="GeneratorException">The tarball is not a valid, safe tar archive of its announced compression.</exception>
     public Task<PoolFile> AddTarballAsync(string poolPath, string tarball, PoolFileDescription description, CancellationToken cancellationToken) =>

@@ -17,7 +17,7 @@ public static class ApiReference
     [
         ("Channels", "Channels, aliases and redirects; phasing a whole channel."),
         ("Devices", "A channel's devices and their keyrings."),
-        ("Images", "A device's full and delta images: upload, phase, describe, tag, copy, remove."),
+        ("Images", "A device's full and delta images: upload (parts as .tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2), phase, describe, tag, copy, remove."),
         ("Rollouts", "Scheduled ramps of a channel's latest build: start, pause, resume, halt."),
         ("Imports", "Importer configuration and import runs."),
         ("Jobs", "Running and recent jobs (imports, re-signs, key rotations)."),

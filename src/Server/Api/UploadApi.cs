@@ -14,9 +14,9 @@ namespace SystemImage.Server.Api;
 
 /// <summary>
 /// <c>POST …/images</c>: a multipart upload, one part per file (the part's name is the image part: <c>ubuntu</c>,
-/// <c>device</c>…; its file name ends in .tar.gz, .tar.xz or .tar). Files stream to a private work area on disk,
-/// never whole into memory; the request is limited to <see cref="ApiOptions.MaxUploadBytes"/> (413 beyond) and its
-/// sections and fields by <see cref="UploadForm"/>. Nothing is published unless every part is a valid, safe tarball,
+/// <c>device</c>…; its file name ends in .tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2). Files stream to a private
+/// work area on disk, never whole into memory; the request is limited to <see cref="ApiOptions.MaxUploadBytes"/>
+/// (413 beyond) and its sections and fields by <see cref="UploadForm"/>. Nothing is published unless every part is a valid, safe tarball,
 /// and a failed or aborted upload leaves no trace. 201 with the new image; 200 with what happened when the upload
 /// changed nothing (the device's latest image already has these files).
 /// </summary>

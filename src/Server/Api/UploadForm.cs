@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Images;
+using SystemImage.Core.Images.Parts;
 
 namespace SystemImage.Server.Api;
 
@@ -17,8 +18,6 @@ internal sealed class UploadForm
 
     /// <summary>UTF-8 that throws on bytes that are not, as the JSON API refuses them, instead of storing U+FFFD.</summary>
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private static readonly string[] Extensions = [".tar.gz", ".tgz", ".tar.xz", ".tar"];
 
     // Uploads are the server's scratch files, for its own eyes only (the work area is 0700 too).
     private static readonly UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -76,9 +75,9 @@ internal sealed class UploadForm
 
     private async Task ReadFileAsync(Stream body, string name, string fileName, string workDirectory, CancellationToken cancellationToken)
     {
-        if (Extensions.FirstOrDefault(e => fileName.EndsWith(e, StringComparison.OrdinalIgnoreCase)) is not { } extension)
+        if (PartPreparer.FileNameEndingOrNull(fileName) is not { } extension)
         {
-            throw Refused($"Part '{name}': the file name '{fileName}' must end in .tar.gz, .tar.xz or .tar.");
+            throw Refused($"Part '{name}': the file name '{fileName}' must end in {PartPreparer.AcceptedFormats}.");
         }
 
         if (Names.ValidatePart(name) is { } error)
@@ -91,7 +90,7 @@ internal sealed class UploadForm
             throw Refused($"Part '{name}' is given more than once.");
         }
 
-        var path = Path.Combine(workDirectory, name + extension.ToLowerInvariant());
+        var path = Path.Combine(workDirectory, name + extension);
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,

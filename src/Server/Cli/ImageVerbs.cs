@@ -12,7 +12,7 @@ internal static class ImageVerbs
         var device = new Argument<string>("DEVICE") { Description = "Device name" };
         var version = new Argument<int>("VERSION") { Description = "Image version" };
 
-        var parts = new Argument<string[]>("PART=FILE") { Description = "Parts in order, e.g. ubuntu=rootfs.tar.gz device=device.tar.xz", Arity = ArgumentArity.OneOrMore };
+        var parts = new Argument<string[]>("PART=FILE") { Description = "Parts in order (.tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2), e.g. ubuntu=rootfs.tar.zst device=device.tar.xz", Arity = ArgumentArity.OneOrMore };
         var description = new Option<string?>("--description") { Description = "Description (default: the version_detail)" };
         var asVersion = new Option<int?>("--version") { Description = "Version to publish (default: latest + 1)" };
         var phased = new Option<int?>("--phased-percentage") { Description = "Phased percentage 0-100 (default 100)" };

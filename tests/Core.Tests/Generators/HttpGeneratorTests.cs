@@ -255,7 +255,42 @@ public static class HttpGeneratorTests
 
             var error = await Assert.ThrowsAsync<GeneratorException>(() => _harness.GenerateAsync(File(_server.Url("/rootfs.tar.xz"))));
 
-            Assert.Contains("not a .tar, .tar.gz or .tar.xz", error.Message, StringComparison.Ordinal);
+            Assert.Contains("not a .tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2", error.Message, StringComparison.Ordinal);
+            Assert.Empty(_harness.WorkFiles());
+        }
+
+        [Theory]
+        [InlineData("/rootfs.tar.zst", "zstd")]
+        [InlineData("/rootfs.tar.bz2", "bzip2")]
+        [InlineData("/rootfs.tar.gz", "gzip")]
+        [InlineData("/artifacts/download", "zstd")]
+        [InlineData("/artifacts/download", "bzip2")]
+        public async Task RecompressesAnotherCompressionToTheTarXzItPublishes(string urlPath, string tool)
+        {
+            var tar = new TarballBuilder().WithFile("system/etc/build", "7\n").WithFile("system/usr/share/doc/README", string.Concat(Enumerable.Repeat("same text ", 500))).Build();
+            var payload = await Compression.ExternalTool.CompressAsync(tool, tar);
+            _server.Set(urlPath, payload);
+
+            var file = await _harness.GenerateAsync(File(_server.Url(urlPath)));
+            await _harness.CommitAsync(file!);
+
+            Assert.Equal($"/pool/ubuntu-{Sha256(payload)}.tar.xz", file!.Path);
+            var published = await System.IO.File.ReadAllBytesAsync(_harness.Data.File(file.Path));
+            Assert.Equal(Sha256(published), file.Checksum);
+            Assert.Equal(published.Length, file.Size);
+            Assert.Equal(tar, await Compression.ExternalXz.DecompressAsync(published));
+            Assert.Empty(_harness.WorkFiles());
+        }
+
+        [Fact]
+        public async Task RefusesAPayloadThatIsNotTheCompressionItsUrlAnnounces()
+        {
+            var tar = new TarballBuilder().WithFile("system/etc/build", "7\n").Build();
+            _server.Set("/rootfs.tar.zst", await Compression.ExternalTool.CompressAsync("bzip2", tar));
+
+            var error = await Assert.ThrowsAsync<GeneratorException>(() => _harness.GenerateAsync(File(_server.Url("/rootfs.tar.zst"))));
+
+            Assert.EndsWith(": announced .tar.zst but the file is bzip2", error.Message, StringComparison.Ordinal);
             Assert.Empty(_harness.WorkFiles());
         }
 

@@ -70,14 +70,17 @@ public sealed class ImageServiceTests : IAsyncLifetime
         Assert.True(_gpg.Verify(keyring, File.ReadAllBytes(_data.File($"/{Channel}/{Device}/index.json.asc")), File.ReadAllBytes(_data.File($"/{Channel}/{Device}/index.json"))).IsValid);
     }
 
-    [Fact]
-    public async Task TheDeltaBetweenTwoRealisticBuildsTurnsTheFirstIntoTheSecond()
+    [Theory]
+    [InlineData(".tar.gz")]
+    [InlineData(".tar.zst")]
+    [InlineData(".tar.bz2")]
+    public async Task TheDeltaBetweenTwoRealisticBuildsTurnsTheFirstIntoTheSecond(string ending)
     {
         var build1 = new RootfsBuilder(7).WithEntries(1500).WithTotalSize(3_000_000).Build();
         var build2 = build1.NextBuild(8, 0.1);
 
-        Assert.True((await PublishTreeAsync(build1, "rootfs-1.tar.gz")).Succeeded);
-        Assert.True((await PublishTreeAsync(build2, "rootfs-2.tar.gz")).Succeeded);
+        Assert.True((await PublishTreeAsync(build1, "rootfs-1" + ending)).Succeeded);
+        Assert.True((await PublishTreeAsync(build2, "rootfs-2" + ending)).Succeeded);
 
         var images = IndexImages;
         var full1 = images.Single(i => i!["type"]!.GetValue<string>() == "full" && i["version"]!.GetValue<int>() == 1)!;
@@ -267,16 +270,28 @@ public sealed class ImageServiceTests : IAsyncLifetime
             Assert.Equal(OperationStatus.NotFound, (await Editor.RemoveAsync(Channel, Device, 7, null, Tester, None)).Status);
     }
 
-    private Task<OperationResult> PublishTreeAsync(RootfsTree tree, string name)
+    /// <summary>Publishes <paramref name="tree"/> as a .tar.gz, or as a .tar.zst or .tar.bz2 made by the zstd or bzip2 tool, as <paramref name="name"/> says.</summary>
+    private async Task<OperationResult> PublishTreeAsync(RootfsTree tree, string name)
     {
         var path = Path.Combine(_inputs, name);
-        using (var file = File.Create(path))
-        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        if (name.EndsWith(".tar.gz", StringComparison.Ordinal))
         {
+            using var file = File.Create(path);
+            using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest);
             tree.WriteTar(gzip);
         }
+        else
+        {
+            var tar = path + ".src.tar";
+            using (var file = File.Create(tar))
+            {
+                tree.WriteTar(file);
+            }
 
-        return Images.PublishAsync(new PublishImageRequest(Channel, Device, [new PartInput("ubuntu", path)]), Tester, None);
+            await Parts.PartTools.RunToFileAsync(path, name.EndsWith(".tar.zst", StringComparison.Ordinal) ? "zstd" : "bzip2", "-c", "--", tar);
+        }
+
+        return await Images.PublishAsync(new PublishImageRequest(Channel, Device, [new PartInput("ubuntu", path)]), Tester, None);
     }
 
     private Task<OperationResult> PublishBuildAsync(int build, int? percentage = null)

@@ -8,15 +8,40 @@ using SystemImage.Core.Storage;
 namespace SystemImage.Core.Images.Parts;
 
 /// <summary>
-/// Turns an uploaded part file (.tar, .tar.gz or .tar.xz) into a pool-ready .tar.xz in one streaming pass over the
-/// input: the tar is validated entry by entry while it is recompressed (or, for .tar.xz, kept as is), and both the
+/// Turns an uploaded part file (.tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2) into a pool-ready .tar.xz in one streaming
+/// pass over the input: the tar is validated entry by entry while it is recompressed (or, for .tar.xz, kept as is), and both the
 /// input and the output are hashed on the way. Memory stays flat whatever the file size. Bad input is refused with
 /// a one-line reason in <see cref="PartResult.Error"/> and leaves nothing behind; only infrastructure failures throw.
 /// </summary>
 public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsOptions> limits, ILogger<PartPreparer> logger)
 {
+    /// <summary>The formats a part may come in, for messages: "must end in …", "the file is not …".</summary>
+    public const string AcceptedFormats = ".tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2";
+
+    /// <summary>
+    /// How far a decoder reads on after the tar it decodes was refused, to find corrupt data behind a broken header:
+    /// beyond the end of the bzip2 block being read (blocks hold 900 kB before bzip2's first run-length step) and of a
+    /// gzip or zstd file of a few MB. An xz block or a large gzip or zstd file may end further on; then the tar's
+    /// reason stands.
+    /// </summary>
+    private const long ReadOnAfterRefusal = 16 << 20;
+
     // A dot name with ".tmp-" is what TreeBatch.IsTemporary recognises, so a crash leftover in the tree gets cleaned up.
     private const string TempMarker = TreeBatch.TempMarker;
+
+    /// <summary>The file name endings that announce a compression, as GNU tar reads them.</summary>
+    private static readonly (string Ending, PartCompression Compression)[] Endings =
+    [
+        (".tar", PartCompression.Tar),
+        (".tar.gz", PartCompression.Gzip),
+        (".tgz", PartCompression.Gzip),
+        (".tar.xz", PartCompression.Xz),
+        (".tar.zst", PartCompression.Zstd),
+        (".tzst", PartCompression.Zstd),
+        (".tar.bz2", PartCompression.Bzip2),
+        (".tbz2", PartCompression.Bzip2),
+        (".tbz", PartCompression.Bzip2),
+    ];
 
     /// <summary>When false, a .tar.xz input is always copied byte by byte, never linked or reflinked; lets tests cover the copy.</summary>
     internal bool LinkInputs { get; init; } = true;
@@ -69,14 +94,26 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
         }
     }
 
-    /// <summary>The compression a file name announces: <c>.tar</c>, <c>.tar.gz</c> or <c>.tgz</c>, <c>.tar.xz</c>; null for anything else.</summary>
-    public static PartCompression? CompressionFromFileName(string fileName)
+    /// <summary>
+    /// The compression a file name announces: <c>.tar</c>, <c>.tar.gz</c> or <c>.tgz</c>, <c>.tar.xz</c>, <c>.tar.zst</c>
+    /// or <c>.tzst</c>, <c>.tar.bz2</c>, <c>.tbz2</c> or <c>.tbz</c> (in any case); null for anything else.
+    /// </summary>
+    public static PartCompression? CompressionFromFileName(string fileName) => EndingOrNull(fileName)?.Compression;
+
+    /// <summary>The ending of <paramref name="fileName"/> that announces its compression, in lower case (<c>.tar.zst</c>); null when it has none.</summary>
+    public static string? FileNameEndingOrNull(string fileName) => EndingOrNull(fileName)?.Ending;
+
+    private static (string Ending, PartCompression Compression)? EndingOrNull(string fileName)
     {
-        bool EndsWith(string suffix) => fileName.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
-        return EndsWith(".tar.gz") || EndsWith(".tgz") ? PartCompression.Gzip
-            : EndsWith(".tar.xz") ? PartCompression.Xz
-            : EndsWith(".tar") ? PartCompression.Tar
-            : null;
+        foreach (var ending in Endings)
+        {
+            if (fileName.EndsWith(ending.Ending, StringComparison.OrdinalIgnoreCase))
+            {
+                return ending;
+            }
+        }
+
+        return null;
     }
 
     private async Task<PreparedPart> PrepareCoreAsync(
@@ -102,8 +139,9 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
     }
 
     /// <summary>
-    /// The tar's size, so xz can split it across the cores: a .tar's length, or a .tar.gz's ISIZE trailer (the size
-    /// modulo 4 GiB; taken only when it is not smaller than the compressed file, which a wrapped value would be).
+    /// The tar's size, so xz can split it across the cores: a .tar's length, a .tar.gz's ISIZE trailer (the size
+    /// modulo 4 GiB), or the size a .tar.zst's first frame declares. The last two describe only the last or first member
+    /// or frame of several, so they are taken only when not smaller than the compressed file (a wrapped ISIZE is not).
     /// </summary>
     private static async Task<long?> EstimateTarSizeAsync(FileStream file, PartCompression compression, CancellationToken cancellationToken)
     {
@@ -117,6 +155,11 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
                 await file.ReadExactlyAsync(trailer, cancellationToken);
                 var size = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
                 return size >= file.Length ? size : null;
+            case PartCompression.Zstd:
+                var header = new byte[ZstdDecoderStream.MaxFrameHeaderSize];
+                file.Position = 0;
+                var length = await file.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+                return ZstdDecoderStream.ContentSizeOrNull(header.AsSpan(0, length)) is { } declared && declared >= file.Length ? declared : null;
             default:
                 return null;
         }
@@ -132,7 +175,7 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
         }
 
         var detected = PartSniffer.Detect(head.AsSpan(0, length))
-            ?? throw new PartRefusedException("the file is not a .tar, .tar.gz or .tar.xz: it starts with neither a tar header nor the gzip or xz magic bytes");
+            ?? throw new PartRefusedException($"the file is not a {AcceptedFormats}: it starts with neither a tar header nor the gzip, xz, zstd or bzip2 magic bytes");
         if (announced is { } expected && expected != detected)
         {
             throw new PartRefusedException($"announced {PartSniffer.Extension(expected)} but the file is {PartSniffer.Describe(detected)}");
@@ -141,7 +184,7 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
         return detected;
     }
 
-    /// <summary>.tar and .tar.gz: the tar bytes the validator reads are teed into the .xz encoder, so the output holds exactly the input tar.</summary>
+    /// <summary>.tar, .tar.gz, .tar.zst and .tar.bz2: the tar bytes the validator reads are teed into the .xz encoder, so the output holds exactly the input tar.</summary>
     private async Task<PreparedPart> RecompressAsync(
         HashingReadStream input, PartCompression compression, string outputPath, long? tarSize, CancellationToken cancellationToken)
     {
@@ -152,9 +195,9 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
         int entries;
         try
         {
-            await using var gzip = compression == PartCompression.Gzip ? new GzipDecoderStream(input, leaveOpen: true) : null;
-            using var tee = new TeeReadStream(gzip ?? (Stream)input, encoder);
-            entries = await TarValidator.ValidateAsync(tee, manifest, limits.Value.MaxEntriesPerPart, cancellationToken);
+            await using var decoder = DecoderOrNull(input, compression);
+            using var tee = new TeeReadStream(decoder ?? input, encoder);
+            entries = await ValidateTarAsync(tee, decoder, manifest, cancellationToken);
             await tee.FlushSinkAsync(cancellationToken);
             await encoder.CompleteAsync(cancellationToken);
         }
@@ -181,7 +224,7 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
         int entries;
         await using (var decoder = new XzDecoderStream(tee ?? (Stream)input, leaveOpen: true, threads: xz.Value.Threads))
         {
-            entries = await TarValidator.ValidateAsync(decoder, manifest, limits.Value.MaxEntriesPerPart, cancellationToken);
+            entries = await ValidateTarAsync(decoder, decoder, manifest, cancellationToken);
         }
 
         if (tee is not null && copy is not null)
@@ -202,6 +245,56 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
         };
     }
 
+    /// <summary>
+    /// Validates the tar that <paramref name="tar"/> reads. When the tar is refused, the compressed data may be what is
+    /// wrong: gzip, xz, zstd and bzip2 check their data only at the end of a member, block or frame, after handing out
+    /// its bytes, so a flipped bit shows first as a broken tar header. <paramref name="decoder"/> then reads on, at most
+    /// <see cref="ReadOnAfterRefusal"/> bytes, so that a corrupt input is refused as corrupt, naming its compression.
+    /// </summary>
+    private async Task<int> ValidateTarAsync(Stream tar, Stream? decoder, TarManifestBuilder manifest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TarValidator.ValidateAsync(tar, manifest, limits.Value.MaxEntriesPerPart, cancellationToken);
+        }
+        catch (PartRefusedException) when (decoder is not null)
+        {
+            await ReadOnAsync(decoder, cancellationToken);
+            throw;
+        }
+    }
+
+    /// <summary>Reads <paramref name="decoder"/> on, to its end or for <see cref="ReadOnAfterRefusal"/> bytes; throws what it throws.</summary>
+    private static async Task ReadOnAsync(Stream decoder, CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            var total = 0L;
+            int read;
+            while (total < ReadOnAfterRefusal && (read = await decoder.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                total += read;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The decompressing stream over <paramref name="input"/> for <paramref name="compression"/>; null for a plain tar.</summary>
+    private static Stream? DecoderOrNull(Stream input, PartCompression compression) => compression switch
+    {
+        PartCompression.Tar => null,
+        PartCompression.Gzip => new GzipDecoderStream(input, leaveOpen: true),
+        PartCompression.Zstd => new ZstdDecoderStream(input, leaveOpen: true),
+        PartCompression.Bzip2 => new Bzip2DecoderStream(input, leaveOpen: true),
+
+        // A .tar.xz is never recompressed (see StoreAsIsAsync).
+        _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, null),
+    };
+
     /// <summary>The entries' manifest goes to a file beside the output, written as the tar is read, never held in memory.</summary>
     private static TarManifestBuilder NewManifest(string outputPath) => new(outputPath + ".manifest");
 
@@ -219,7 +312,7 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
     {
         PartRefusedException => ex.Message,
 
-        // The decoders' words for truncated or corrupt .gz/.xz data, made to read like the other reasons.
+        // The decoders' words for truncated or corrupt .gz/.xz/.zst/.bz2 data, made to read like the other reasons.
         InvalidDataException => OneLine(ex.Message),
         _ => null,
     };

@@ -10,7 +10,7 @@ internal static class PartSniffer
 
     private const int MagicOffset = 257;
 
-    /// <summary>The compression <paramref name="head"/> starts with; null when it is none of gzip, xz or a ustar/GNU tar.</summary>
+    /// <summary>The compression <paramref name="head"/> starts with; null when it is none of gzip, xz, zstd, bzip2 or a ustar/GNU tar.</summary>
     public static PartCompression? Detect(ReadOnlySpan<byte> head)
     {
         if (head.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
@@ -23,7 +23,18 @@ internal static class PartSniffer
             return PartCompression.Xz;
         }
 
-        return HasTarMagic(head) ? PartCompression.Tar : null;
+        if (ZstdDecoderStream.IsZstd(head))
+        {
+            return PartCompression.Zstd;
+        }
+
+        // bzip2's magic is text ("BZh9") that a tar's first entry name could start with: a tar header comes first.
+        if (HasTarMagic(head))
+        {
+            return PartCompression.Tar;
+        }
+
+        return Bzip2DecoderStream.IsBzip2(head) ? PartCompression.Bzip2 : null;
     }
 
     /// <summary>True when <paramref name="block"/> is a tar header with the POSIX (<c>ustar\0</c>) or GNU (<c>ustar  \0</c>) magic.</summary>
@@ -37,7 +48,10 @@ internal static class PartSniffer
     {
         PartCompression.Tar => ".tar",
         PartCompression.Gzip => ".tar.gz",
-        _ => ".tar.xz",
+        PartCompression.Xz => ".tar.xz",
+        PartCompression.Zstd => ".tar.zst",
+        PartCompression.Bzip2 => ".tar.bz2",
+        _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, null),
     };
 
     /// <summary>What the file turned out to be, for "announced .tar.gz but the file is xz".</summary>
@@ -45,6 +59,9 @@ internal static class PartSniffer
     {
         PartCompression.Tar => "an uncompressed tar",
         PartCompression.Gzip => "gzip",
-        _ => "xz",
+        PartCompression.Xz => "xz",
+        PartCompression.Zstd => "zstd",
+        PartCompression.Bzip2 => "bzip2",
+        _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, null),
     };
 }

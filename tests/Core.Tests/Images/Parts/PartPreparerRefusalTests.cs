@@ -110,6 +110,79 @@ public sealed class PartPreparerRefusalTests
             Assert.Contains("corrupt", error, StringComparison.Ordinal);
         }
 
+        [Theory]
+        [InlineData(PartCompression.Zstd, 2)]
+        [InlineData(PartCompression.Zstd, -3)]
+        [InlineData(PartCompression.Bzip2, 2)]
+        [InlineData(PartCompression.Bzip2, -3)]
+        public async Task RefusesATruncatedZstOrBz2NamingTheFormat(PartCompression compression, int cut)
+        {
+            // cut 2: half the file; -3: all but the last 3 bytes (a zstd checksum, a bzip2 stream's CRC).
+            var whole = await File.ReadAllBytesAsync(await MakeAsync(compression));
+            var input = _workspace.WriteInput("cut" + PartSniffer.Extension(compression), cut > 0 ? whole[..(whole.Length / cut)] : whole[..^-cut]);
+
+            var error = await RefuseAsync(input, compression);
+
+            Assert.StartsWith($"the {PartSniffer.Describe(compression)} data is truncated: the input ended after", error, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData(PartCompression.Zstd)]
+        [InlineData(PartCompression.Bzip2)]
+        [InlineData(PartCompression.Gzip)]
+        public async Task RefusesACorruptCompressedTarNamingTheFormat(PartCompression compression)
+        {
+            // bzip2 and gzip check their data after handing it out: the tar header comes out broken first.
+            var bytes = await File.ReadAllBytesAsync(await MakeAsync(compression));
+            bytes[bytes.Length / 2] ^= 0x55;
+            var input = _workspace.WriteInput("corrupt" + PartSniffer.Extension(compression), bytes);
+
+            var error = await RefuseAsync(input, compression);
+
+            Assert.StartsWith($"the {PartSniffer.Describe(compression)} data is corrupt near compressed byte", error, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData(PartCompression.Zstd)]
+        [InlineData(PartCompression.Bzip2)]
+        public async Task RefusesDataAfterTheCompressedTar(PartCompression compression)
+        {
+            var bytes = await File.ReadAllBytesAsync(await MakeAsync(compression));
+            var input = _workspace.WriteInput("extra" + PartSniffer.Extension(compression), [.. bytes, .. "trailing garbage"u8]);
+
+            var error = await RefuseAsync(input, compression);
+
+            Assert.Contains(PartSniffer.Describe(compression), error, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData("zstd", PartCompression.Zstd)]
+        [InlineData("bzip2", PartCompression.Bzip2)]
+        public async Task ValidatesTheTarInsideAZstOrBz2AsForAnyOther(string tool, PartCompression compression)
+        {
+            var tar = _workspace.WriteInput("evil.tar", new TarballBuilder().WithFile("system/ok", "fine").WithFile("../../etc/passwd", "x").Build());
+            var input = _workspace.Input("evil" + PartSniffer.Extension(compression));
+            await PartTools.RunToFileAsync(input, tool, "-c", "--", tar);
+
+            var error = await RefuseAsync(input, compression);
+
+            Assert.Equal("tar entry '../../etc/passwd' has an absolute path or a '..' segment", error);
+        }
+
+        [Theory]
+        [InlineData("zstd", PartCompression.Zstd)]
+        [InlineData("bzip2", PartCompression.Bzip2)]
+        public async Task RefusesACompressedTextFile(string tool, PartCompression compression)
+        {
+            var text = _workspace.WriteInput("notes", Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("not a tarball\n", 100))));
+            var input = _workspace.Input("notes" + PartSniffer.Extension(compression));
+            await PartTools.RunToFileAsync(input, tool, "-c", "--", text);
+
+            var error = await RefuseAsync(input, compression);
+
+            Assert.Equal("the data is not a tar archive: its first header has no ustar magic", error);
+        }
+
         [Fact]
         public async Task RefusesATarCutInsideAFile()
         {
@@ -150,7 +223,7 @@ public sealed class PartPreparerRefusalTests
 
             var error = await RefuseAsync(input, PartCompression.Tar);
 
-            Assert.Equal("the file is not a .tar, .tar.gz or .tar.xz: it starts with neither a tar header nor the gzip or xz magic bytes", error);
+            Assert.Equal("the file is not a .tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2: it starts with neither a tar header nor the gzip, xz, zstd or bzip2 magic bytes", error);
         }
 
         [Fact]
@@ -191,12 +264,18 @@ public sealed class PartPreparerRefusalTests
         [InlineData(PartCompression.Gzip, "part.tar.xz", "announced .tar.gz but the file is xz")]
         [InlineData(PartCompression.Xz, "part.tar.gz", "announced .tar.xz but the file is gzip")]
         [InlineData(PartCompression.Gzip, "part.tar", "announced .tar.gz but the file is an uncompressed tar")]
+        [InlineData(PartCompression.Zstd, "part.tar.gz", "announced .tar.zst but the file is gzip")]
+        [InlineData(PartCompression.Bzip2, "part.tar.zst", "announced .tar.bz2 but the file is zstd")]
+        [InlineData(PartCompression.Xz, "part.tar.bz2", "announced .tar.xz but the file is bzip2")]
+        [InlineData(PartCompression.Zstd, "part.tar", "announced .tar.zst but the file is an uncompressed tar")]
         public async Task RefusesAFileThatIsNotTheAnnouncedCompression(PartCompression announced, string actual, string expected)
         {
             var input = actual switch
             {
                 "part.tar.xz" => await _workspace.TarXzAsync(actual),
                 "part.tar.gz" => await _workspace.TarGzAsync(actual),
+                "part.tar.zst" => await _workspace.TarZstAsync(actual),
+                "part.tar.bz2" => await _workspace.TarBz2Async(actual),
                 _ => await _workspace.TarAsync(actual),
             };
 
@@ -285,6 +364,13 @@ public sealed class PartPreparerRefusalTests
         }
 
         public void Dispose() => _workspace.Dispose();
+
+        private Task<string> MakeAsync(PartCompression compression) => compression switch
+        {
+            PartCompression.Zstd => _workspace.TarZstAsync(),
+            PartCompression.Bzip2 => _workspace.TarBz2Async(),
+            _ => _workspace.TarGzAsync(),
+        };
 
         private async Task<string> RefuseAsync(string input, PartCompression? announced)
         {

@@ -54,6 +54,42 @@ public sealed class PartPreparerTests
             Assert.Equal(tar, await PartTools.XzDecompressAsync(part.OutputPath));
         }
 
+        [Theory]
+        [InlineData("part.tar.zst", "zstd")]
+        [InlineData("part.tar.bz2", "bzip2")]
+        public async Task RecompressesATarZstOrTarBz2ToAnXzFileThatXzAndPythonReadAsTheTarInsideIt(string name, string tool)
+        {
+            var input = await MakeAsync(name);
+            var tar = _workspace.Input("expected.tar");
+            await PartTools.RunToFileAsync(tar, tool, "-dc", "--", input);
+
+            var part = await AcceptAsync(input, PartPreparer.CompressionFromFileName(name));
+
+            Assert.False(part.StoredAsIs);
+            Assert.Equal(PartPreparer.CompressionFromFileName(name), part.InputCompression);
+            Assert.Equal(await File.ReadAllBytesAsync(tar), await PartTools.XzDecompressAsync(part.OutputPath));
+            var listed = (await PartTools.RunAsync("tar", "-tf", tar)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(listed.Select(n => n.TrimEnd('/')), await PartTools.PythonTarNamesAsync(part.OutputPath));
+            Assert.Equal(listed.Length, part.Entries);
+        }
+
+        [Theory]
+        [InlineData("zstd", "two-frames.tar.zst")]
+        [InlineData("bzip2", "two-streams.tar.bz2")]
+        public async Task ReadsEveryFrameOrStreamOfAConcatenatedZstOrBz2(string tool, string name)
+        {
+            var tar = await File.ReadAllBytesAsync(await _workspace.TarAsync());
+            var half = tar.Length / 2;
+            var first = _workspace.WriteInput("first", tar[..half]);
+            var second = _workspace.WriteInput("second", tar[half..]);
+            var input = _workspace.Input(name);
+            await File.WriteAllBytesAsync(input, [.. await CompressAsync(tool, first), .. await CompressAsync(tool, second)]);
+
+            var part = await AcceptAsync(input, PartPreparer.CompressionFromFileName(name));
+
+            Assert.Equal(tar, await PartTools.XzDecompressAsync(part.OutputPath));
+        }
+
         [Fact]
         public async Task StoresATarXzAsItIsWithoutRecompressing()
         {
@@ -117,6 +153,8 @@ public sealed class PartPreparerTests
         [InlineData("part.tar")]
         [InlineData("part.tar.gz")]
         [InlineData("part.tar.xz")]
+        [InlineData("part.tar.zst")]
+        [InlineData("part.tar.bz2")]
         public async Task NamesTheSourceHashAsSha256sumDoesAndTheChecksumAfterTheOutput(string name)
         {
             var input = await MakeAsync(name);
@@ -133,6 +171,8 @@ public sealed class PartPreparerTests
         [InlineData("part.tar")]
         [InlineData("part.tar.gz")]
         [InlineData("part.tar.xz")]
+        [InlineData("part.tar.zst")]
+        [InlineData("part.tar.bz2")]
         public async Task DetectsTheCompressionWhenNoneWasAnnounced(string name)
         {
             var input = await MakeAsync(name);
@@ -195,13 +235,19 @@ public sealed class PartPreparerTests
         {
             "part.tar" => _workspace.TarAsync(name),
             "part.tar.gz" => _workspace.TarGzAsync(name),
+            "part.tar.zst" => _workspace.TarZstAsync(name),
+            "part.tar.bz2" => _workspace.TarBz2Async(name),
             _ => _workspace.TarXzAsync(name),
         };
 
-        private static async Task<byte[]> GzipAsync(string file)
+        private static Task<byte[]> GzipAsync(string file) => CompressAsync("gzip", file);
+
+        /// <summary>What <c>gzip</c>, <c>zstd</c> or <c>bzip2 -c</c> makes of <paramref name="file"/>.</summary>
+        private static async Task<byte[]> CompressAsync(string tool, string file)
         {
-            await PartTools.RunAsync("gzip", "-k", "-f", "--", file);
-            return await File.ReadAllBytesAsync(file + ".gz");
+            var output = file + "." + tool;
+            await PartTools.RunToFileAsync(output, tool, "-c", "--", file);
+            return await File.ReadAllBytesAsync(output);
         }
     }
 
@@ -213,15 +259,38 @@ public sealed class PartPreparerTests
         [InlineData("ubuntu.tgz", PartCompression.Gzip)]
         [InlineData("ubuntu.tar.xz", PartCompression.Xz)]
         [InlineData("UBUNTU.TAR.XZ", PartCompression.Xz)]
+        [InlineData("ubuntu.tar.zst", PartCompression.Zstd)]
+        [InlineData("ubuntu.tzst", PartCompression.Zstd)]
+        [InlineData("ubuntu.tar.bz2", PartCompression.Bzip2)]
+        [InlineData("ubuntu.tbz2", PartCompression.Bzip2)]
+        [InlineData("Ubuntu.TBZ", PartCompression.Bzip2)]
         public void ReadsTheCompressionFromTheSuffix(string fileName, PartCompression expected) =>
             Assert.Equal(expected, PartPreparer.CompressionFromFileName(fileName));
 
         [Theory]
         [InlineData("ubuntu.zip")]
-        [InlineData("ubuntu.tar.bz2")]
+        [InlineData("ubuntu.tar.lz4")]
+        [InlineData("ubuntu.tar.zst.part")]
         [InlineData("ubuntu")]
         [InlineData("")]
         public void ReturnsNullForAnythingElse(string fileName) =>
             Assert.Null(PartPreparer.CompressionFromFileName(fileName));
+    }
+
+    public sealed class FileNameEndingOrNull
+    {
+        [Theory]
+        [InlineData("rootfs.tar.gz", ".tar.gz")]
+        [InlineData("ROOTFS.TAR.ZST", ".tar.zst")]
+        [InlineData("rootfs.tbz", ".tbz")]
+        [InlineData("/builds/42/rootfs.tar.bz2", ".tar.bz2")]
+        [InlineData("rootfs.tar", ".tar")]
+        public void GivesTheAnnouncingEndingInLowerCase(string fileName, string expected) =>
+            Assert.Equal(expected, PartPreparer.FileNameEndingOrNull(fileName));
+
+        [Theory]
+        [InlineData("rootfs.zip")]
+        [InlineData("/download")]
+        public void IsNullWithoutOne(string fileName) => Assert.Null(PartPreparer.FileNameEndingOrNull(fileName));
     }
 }

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace SystemImage.Core.Tests.Images.Parts;
 
-/// <summary>Runs the system's tar, gzip, xz and sha256sum on files, as an operator would.</summary>
+/// <summary>Runs the system's tar, gzip, xz, zstd, bzip2, python3 and sha256sum on files, as an operator would.</summary>
 internal static class PartTools
 {
     /// <summary>Runs <paramref name="tool"/> and returns its standard output; fails the test on a non-zero exit.</summary>
@@ -44,6 +44,11 @@ internal static class PartTools
         File.Delete(decoded);
         return bytes;
     }
+
+    /// <summary>The entry names Python's <c>tarfile</c> reads from <paramref name="file"/> (any compression it knows), in order.</summary>
+    public static async Task<string[]> PythonTarNamesAsync(string file) =>
+        (await RunAsync("python3", "-c", "import sys, tarfile\nwith tarfile.open(sys.argv[1]) as t:\n    print('\\n'.join(m.name for m in t))", file))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     private static Process Start(string tool, string[] args)
     {

@@ -10,7 +10,7 @@ namespace SystemImage.Core.Tests.Images.Parts;
 
 /// <summary>
 /// A temporary directory with <c>inputs/</c> (uploaded files) and <c>work/</c> (the preparer's output), and a way to
-/// make realistic part tarballs there with the system's tar, gzip and xz. Deleted on dispose.
+/// make realistic part tarballs there with the system's tar, gzip, xz, zstd and bzip2. Deleted on dispose.
 /// </summary>
 internal sealed class PartWorkspace : IDisposable
 {
@@ -78,6 +78,23 @@ internal sealed class PartWorkspace : IDisposable
         var tar = await TarAsync(Path.GetFileNameWithoutExtension(name) + ".src.tar");
         var path = Input(name);
         await PartTools.RunToFileAsync(path, "xz", "-c", "-6", "--", tar);
+        return path;
+    }
+
+    /// <summary>A .tar.zst made by the <c>zstd</c> tool from a file, so its frame declares the tar's size (as CI builds' do).</summary>
+    public async Task<string> TarZstAsync(string name = "part.tar.zst")
+    {
+        var tar = await TarAsync(Path.GetFileNameWithoutExtension(name) + ".src.tar");
+        var path = Input(name);
+        await PartTools.RunAsync("zstd", "-q", "-19", "-o", path, "--", tar);
+        return path;
+    }
+
+    public async Task<string> TarBz2Async(string name = "part.tar.bz2")
+    {
+        var tar = await TarAsync(Path.GetFileNameWithoutExtension(name) + ".src.tar");
+        var path = Input(name);
+        await PartTools.RunToFileAsync(path, "bzip2", "-c", "-9", "--", tar);
         return path;
     }
 
