@@ -8,10 +8,11 @@ using SystemImage.Core.Storage;
 namespace SystemImage.Core.Images.Parts;
 
 /// <summary>
-/// Turns an uploaded part file (.tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2) into a pool-ready .tar.xz in one streaming
-/// pass over the input: the tar is validated entry by entry while it is recompressed (or, for .tar.xz, kept as is), and both the
-/// input and the output are hashed on the way. Memory stays flat whatever the file size. Bad input is refused with
-/// a one-line reason in <see cref="PartResult.Error"/> and leaves nothing behind; only infrastructure failures throw.
+/// Turns an uploaded part file (.tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2) into a pool-ready .tar.xz in one
+/// streaming pass over the input: the tar is validated entry by entry while it is recompressed (or, for .tar.xz, kept
+/// as is), and both the input and the output are hashed on the way. Memory stays flat whatever the file size. Bad
+/// input is refused with a one-line reason in <see cref="PartResult.Error"/> and leaves nothing behind; only
+/// infrastructure failures throw.
 /// </summary>
 public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsOptions> limits, ILogger<PartPreparer> logger)
 {
@@ -140,8 +141,9 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
 
     /// <summary>
     /// The tar's size, so xz can split it across the cores: a .tar's length, a .tar.gz's ISIZE trailer (the size
-    /// modulo 4 GiB), or the size a .tar.zst's first frame declares. The last two describe only the last or first member
-    /// or frame of several, so they are taken only when not smaller than the compressed file (a wrapped ISIZE is not).
+    /// modulo 4 GiB), or the size a .tar.zst's first frame declares. The last two describe only the last or first
+    /// member or frame of several, so they are taken only when not smaller than the compressed file (a wrapped ISIZE
+    /// is not).
     /// </summary>
     private static async Task<long?> EstimateTarSizeAsync(FileStream file, PartCompression compression, CancellationToken cancellationToken)
     {
@@ -184,7 +186,10 @@ public sealed class PartPreparer(IOptions<XzOptions> xz, IOptions<ArchiveLimitsO
         return detected;
     }
 
-    /// <summary>.tar, .tar.gz, .tar.zst and .tar.bz2: the tar bytes the validator reads are teed into the .xz encoder, so the output holds exactly the input tar.</summary>
+    /// <summary>
+    /// .tar, .tar.gz, .tar.zst and .tar.bz2: the tar bytes the validator reads are teed into the .xz encoder, so the
+    /// output holds exactly the input tar.
+    /// </summary>
     private async Task<PreparedPart> RecompressAsync(
         HashingReadStream input, PartCompression compression, string outputPath, long? tarSize, CancellationToken cancellationToken)
     {
