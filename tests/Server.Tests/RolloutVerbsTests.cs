@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using SystemImage.TestUtilities;
 using Xunit;
@@ -10,13 +11,7 @@ public sealed class RolloutVerbsTests(ServerProcess server) : IClassFixture<Serv
     [Fact]
     public async Task PhaseChannelPreviewsThenPhasesEveryDeviceOrTheOnesNamed()
     {
-        await Verb(0, "create-channel", "phased");
-        var build = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, "rootfs-phased.tar.gz"), 1);
-        foreach (var device in new[] { "flo", "grouper", "mako" })
-        {
-            await Verb(0, "create-device", "phased", device);
-            await Verb(0, "publish-image", "phased", device, $"ubuntu={build}");
-        }
+        await SetUpAsync("phased", 1);
 
         var preview = await Verb(0, "phase-channel", "phased", "20", "--dry-run");
         Assert.Contains("Would phase 3 of 3 device(s) of phased at 20%", preview.Stdout);
@@ -36,13 +31,7 @@ public sealed class RolloutVerbsTests(ServerProcess server) : IClassFixture<Serv
     [Fact]
     public async Task RolloutVerbsStartShowPauseResumeAndHaltARamp()
     {
-        await Verb(0, "create-channel", "ramped");
-        var build = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, "rootfs-ramped.tar.gz"), 1);
-        foreach (var device in new[] { "flo", "grouper", "mako" })
-        {
-            await Verb(0, "create-device", "ramped", device);
-            await Verb(0, "publish-image", "ramped", device, $"ubuntu={build}");
-        }
+        await SetUpAsync("ramped", 1);
 
         var started = await Verb(0, "rollout", "ramped", "--steps", "10@now,50@+24h,100@+72h", "--window", "Mon-Sun 00-24", "--devices", "flo,mako");
         Assert.Contains("Started a rollout of ramped: steps 10@now,50@+1d,100@+3d in Mon-Sun 00-24 on flo 1, mako 1", started.Stdout);
@@ -67,15 +56,7 @@ public sealed class RolloutVerbsTests(ServerProcess server) : IClassFixture<Serv
     [Fact]
     public async Task RevertChannelPreviewsThenRevertsEveryDeviceToItsPreviousGoodBuild()
     {
-        await Verb(0, "create-channel", "reverted");
-        var good = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, "rootfs-good.tar.gz"), 1);
-        var bad = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, "rootfs-bad.tar.gz"), 2);
-        foreach (var device in new[] { "flo", "grouper", "mako" })
-        {
-            await Verb(0, "create-device", "reverted", device);
-            await Verb(0, "publish-image", "reverted", device, $"ubuntu={good}");
-            await Verb(0, "publish-image", "reverted", device, $"ubuntu={bad}");
-        }
+        await SetUpAsync("reverted", 1, 2);
 
         var preview = await Verb(0, "revert-channel", "reverted", "--dry-run");
         Assert.Contains("Would revert 3 of 3 device(s) of reverted", preview.Stdout);
@@ -119,6 +100,36 @@ public sealed class RolloutVerbsTests(ServerProcess server) : IClassFixture<Serv
 
         Assert.Equal(60, await PercentageAsync("mako", "restarted"));
         Assert.Contains("completed", (await Verb(0, "rollout-status", "restarted")).Stdout);
+    }
+
+    /// <summary>
+    /// Channel <paramref name="channel"/> with the devices flo, grouper and mako, each given <paramref name="builds"/> in
+    /// order, set up through the REST API: the subject is the verbs that follow, and a process per setup step would cost
+    /// the suite a minute.
+    /// </summary>
+    private async Task SetUpAsync(string channel, params int[] builds)
+    {
+        var secret = (await Verb(0, "tokens", "create", $"setup-{channel}", "--role", "admin")).Stdout.Trim();
+        using var api = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        await ExpectCreatedAsync(api.PostAsJsonAsync(new Uri("/api/v1/channels", UriKind.Relative), new { name = channel }));
+        foreach (var device in new[] { "flo", "grouper", "mako" })
+        {
+            await ExpectCreatedAsync(api.PostAsJsonAsync(new Uri($"/api/v1/channels/{channel}/devices", UriKind.Relative), new { name = device }));
+            foreach (var build in builds)
+            {
+                using var form = new MultipartFormDataContent();
+                var file = SimpleTarball.WriteBuild(Path.Combine(server.DataDir, $"rootfs-{channel}-{build}.tar.gz"), build);
+                form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(file)), "ubuntu", "rootfs.tar.gz");
+                await ExpectCreatedAsync(api.PostAsync(new Uri($"/api/v1/channels/{channel}/devices/{device}/images", UriKind.Relative), form));
+            }
+        }
+    }
+
+    private static async Task ExpectCreatedAsync(Task<HttpResponseMessage> call)
+    {
+        using var response = await call;
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     private async Task<int?> PercentageAsync(string device, string channel = "phased")
