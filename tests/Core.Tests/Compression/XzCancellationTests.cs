@@ -19,7 +19,8 @@ public sealed class XzCancellationTests
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
                 Xz.CompressAsync(new MemoryStream(data), Stream.Null, new XzSettings { Preset = 9 }, cancellation.Token));
 
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"Cancelling took {clock.Elapsed}.");
+            // Compressing the block takes over 20 s on one core; a loaded CI machine may take a few seconds to unwind.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"Cancelling took {clock.Elapsed}.");
         }
     }
 }
