@@ -12,7 +12,7 @@ namespace SystemImage.Server.Tests;
 /// </summary>
 public sealed class DiskFullTests : IAsyncLifetime
 {
-    private readonly ServerProcess _server = new() { Environment = { ["SystemImage__Xz__Preset"] = "0" } };
+    private readonly ServerProcess _server = new();
     private bool _mounted;
 
     public async Task InitializeAsync()
@@ -24,6 +24,8 @@ public sealed class DiskFullTests : IAsyncLifetime
 
         Tmpfs.Mount(_server.DataDir, megabytes: 32);
         _mounted = true;
+        // The mount hides the key set ServerProcess put in the data directory.
+        TestKeys.CopyTo(Path.Combine(_server.DataDir, "secrets"));
         await _server.StartAsync();
     }
 

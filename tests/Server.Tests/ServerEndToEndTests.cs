@@ -6,10 +6,10 @@ using Xunit;
 namespace SystemImage.Server.Tests;
 
 /// <summary>The real server on 127.0.0.1, driven by the real command-line verbs, fetched over HTTP like a device.</summary>
-/// <remarks>One server serves the whole class; each test works on channels of its own.</remarks>
-public sealed class ServerEndToEndTests(ServerProcess server) : IClassFixture<ServerProcess>
+/// <remarks>One server, started on an empty data directory, serves the whole class; each test works on channels of its own.</remarks>
+public sealed class ServerEndToEndTests(FirstStartServer fixture) : IClassFixture<FirstStartServer>
 {
-    private readonly ServerProcess _server = server;
+    private readonly ServerProcess _server = fixture.Server;
 
     private HttpClient Http => _server.Http;
 

@@ -25,10 +25,20 @@ public sealed class ServerProcess : IAsyncLifetime
     {
     }
 
-    private ServerProcess(IReadOnlyDictionary<string, string> database)
+    private ServerProcess(IReadOnlyDictionary<string, string> database, bool testKeys = true)
     {
         DataDir = Path.Combine(Path.GetTempPath(), "si-server-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataDir);
+
+        // The run's 2048-bit key set: generating the server's own (4096-bit masters) takes seconds of CPU per server.
+        if (testKeys)
+        {
+            TestKeys.CopyTo(Path.Combine(DataDir, "secrets"));
+        }
+
+        // The fastest preset: these tests are about the server, not about compression, which Core's tests and bench/
+        // cover. A test sets SystemImage__Xz__Preset itself when it needs slow compression or the default.
+        Environment["SystemImage__Xz__Preset"] = "0";
         foreach (var (key, value) in database)
         {
             Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -42,6 +52,9 @@ public sealed class ServerProcess : IAsyncLifetime
         Environment = new Dictionary<string, string>(first.Environment);
         _ownsData = false;
     }
+
+    /// <summary>A server whose data directory holds no keys yet, as at a first start: it generates a development key set.</summary>
+    public static ServerProcess WithoutKeys() => new(TestDatabase.NewSettings(), testKeys: false);
 
     /// <summary>A server on a database of its own on the tests' PostgreSQL, whatever <see cref="TestDatabase"/> says.</summary>
     public static ServerProcess OnPostgreSql() => new(new Dictionary<string, string>

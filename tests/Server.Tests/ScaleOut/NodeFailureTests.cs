@@ -21,7 +21,6 @@ public sealed class NodeFailureTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        TestKeys.CopyTo(Path.Combine(_first.DataDir, "secrets"));
         foreach (var (key, value) in new Dictionary<string, string>
         {
             ["SystemImage__Jobs__ScheduleSyncSeconds"] = "1",

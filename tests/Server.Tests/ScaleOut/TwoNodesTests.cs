@@ -21,7 +21,6 @@ public sealed partial class TwoNodesTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        TestKeys.CopyTo(Path.Combine(_first.DataDir, "secrets"));
         _first.Environment["Logging__LogLevel__SystemImage.Core.Publishing.PublishLock"] = "Debug";
         _second = _first.AnotherNode();
         await _first.StartAsync();
