@@ -27,7 +27,7 @@ internal static class Verb
 
     public static readonly Option<bool> Json = new("--json") { Description = "Print machine-readable JSON" };
 
-    private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { LowerCaseNames.EnumConverter() } };
+    private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { EnumNames.Converter() } };
 
     public static Command Create(string name, string description, params Symbol[] symbols)
     {

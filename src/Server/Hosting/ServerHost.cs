@@ -49,7 +49,7 @@ internal static class ServerHost
         builder.Services.AddStaticTree(builder.Configuration);
         builder.Services.AddAdoption();
         builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(LowerCaseNames.EnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(EnumNames.Converter()));
         builder.Services.AddExceptionHandler<FailureProblems>();
         configureServices?.Invoke(builder.Services);
 
