@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.ExceptionServices;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Compression;
 
@@ -9,7 +10,7 @@ namespace SystemImage.Core.Compression;
 /// keeping what <see cref="Inner"/> threw, and letting the next bytes be looked at before a decoder takes them. Not
 /// thread-safe; never disposes <see cref="Inner"/>.
 /// </summary>
-internal sealed class DecoderInput(Stream inner) : Stream
+internal sealed class DecoderInput(Stream inner) : ReadOnlyWrapperStream
 {
     private const int BufferSize = 1 << 16;
 
@@ -28,20 +29,6 @@ internal sealed class DecoderInput(Stream inner) : Stream
     /// <summary>What a read of <see cref="Inner"/> threw, if one did.</summary>
     public ExceptionDispatchInfo? Failure { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int ReadByte()
     {
         if (_start == _end && !Filled(ReadInner(_buffer.AsSpan(0, BufferSize))))
@@ -52,8 +39,6 @@ internal sealed class DecoderInput(Stream inner) : Stream
         Served++;
         return _buffer[_start++];
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -69,9 +54,6 @@ internal sealed class DecoderInput(Stream inner) : Stream
 
         return Serve(buffer);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -148,16 +130,6 @@ internal sealed class DecoderInput(Stream inner) : Stream
             _start = _end = 0;
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private int ReadInner(Span<byte> buffer)
     {

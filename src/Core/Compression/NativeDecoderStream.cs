@@ -1,4 +1,5 @@
 using System.Buffers;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Compression;
 
@@ -7,7 +8,7 @@ namespace SystemImage.Core.Compression;
 /// one pooled 1 MiB input buffer refilled from the wrapped stream, sync and async reads, and disposal. A subclass
 /// decodes from <see cref="Buffer"/>[<see cref="Start"/>..<see cref="End"/>) in <see cref="TryDecode"/>.
 /// </summary>
-public abstract class NativeDecoderStream : Stream
+public abstract class NativeDecoderStream : ReadOnlyWrapperStream
 {
     private const int BufferSize = 1 << 20;
 
@@ -44,20 +45,6 @@ public abstract class NativeDecoderStream : Stream
 
     public override bool CanRead => !_disposed;
 
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -74,9 +61,6 @@ public abstract class NativeDecoderStream : Stream
             }
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -95,16 +79,6 @@ public abstract class NativeDecoderStream : Stream
             }
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using SharpCompress.Common;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Compression;
 
@@ -11,7 +12,7 @@ namespace SystemImage.Core.Compression;
 /// reads the input, and again for each further stream when the format's decoder stops after one
 /// (<see cref="StartsAnotherStream"/>). Not thread-safe.
 /// </summary>
-public abstract class SharpCompressDecoderStream : Stream
+public abstract class SharpCompressDecoderStream : ReadOnlyWrapperStream
 {
     /// <summary>Bytes looked at after a decoder's end, to tell another stream from trailing data.</summary>
     private const int PeekSize = 4;
@@ -37,18 +38,6 @@ public abstract class SharpCompressDecoderStream : Stream
 
     public override bool CanRead => !_disposed;
 
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>The format's name in messages, such as <c>zstd</c>.</summary>
     protected abstract string FormatName { get; }
 
@@ -57,8 +46,6 @@ public abstract class SharpCompressDecoderStream : Stream
     /// false to run its synchronous one instead, for a decoder whose async path costs more than it saves.
     /// </summary>
     protected virtual bool DecodesAsynchronously => true;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -87,9 +74,6 @@ public abstract class SharpCompressDecoderStream : Stream
             }
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -130,16 +114,6 @@ public abstract class SharpCompressDecoderStream : Stream
             }
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

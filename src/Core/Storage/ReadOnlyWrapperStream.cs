@@ -1,7 +1,7 @@
-namespace SystemImage.Core.Images.Parts;
+namespace SystemImage.Core.Storage;
 
 /// <summary>The boilerplate of a forward-only, read-only stream; subclasses implement the two Read methods.</summary>
-internal abstract class ReadOnlyWrapperStream : Stream
+public abstract class ReadOnlyWrapperStream : Stream
 {
     public override bool CanRead => true;
 

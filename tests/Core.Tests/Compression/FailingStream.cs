@@ -1,25 +1,11 @@
+using SystemImage.Core.Storage;
+
 namespace SystemImage.Core.Tests.Compression;
 
 /// <summary>Serves <paramref name="data"/> up to <paramref name="failAt"/> bytes, then throws an <see cref="IOException"/>, as a failing disk would.</summary>
-internal sealed class FailingStream(byte[] data, int failAt) : Stream
+internal sealed class FailingStream(byte[] data, int failAt) : ReadOnlyWrapperStream
 {
     private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -36,14 +22,4 @@ internal sealed class FailingStream(byte[] data, int failAt) : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

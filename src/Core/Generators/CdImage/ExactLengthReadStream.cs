@@ -1,4 +1,4 @@
-using SystemImage.Core.Images.Parts;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Generators.CdImage;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Images.Parts;
 

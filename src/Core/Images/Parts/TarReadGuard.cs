@@ -1,4 +1,5 @@
 using System.Buffers;
+using SystemImage.Core.Storage;
 
 namespace SystemImage.Core.Images.Parts;
 
