@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using SystemImage.TestUtilities;
 using Xunit;
@@ -52,8 +51,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         }
 
         var before = TreeFiles();
-        using var client = new HttpClient { BaseAddress = _server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using var client = _server.TokenClient(secret, TimeSpan.FromMinutes(2));
         using var form = new MultipartFormDataContent();
         form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(build)), "ubuntu", "rootfs.tar.gz");
         File.Delete(build);
@@ -87,7 +85,7 @@ public sealed class DiskFullTests : IAsyncLifetime
     {
         Assert.Equal(0, (await _server.RunVerbAsync("create-channel", "full")).ExitCode);
         Assert.Equal(0, (await _server.RunVerbAsync("create-device", "full", "mako")).ExitCode);
-        return (await _server.RunVerbAsync("tokens", "create", "uploader", "--role", "publisher")).Stdout.Trim().Split('\n')[^1].Trim();
+        return await _server.CreateTokenAsync("uploader", "publisher");
     }
 
     private string TreeFiles()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using SystemImage.TestUtilities;
 using Xunit;
@@ -142,10 +141,7 @@ public sealed class JobLeaseTests : IAsyncLifetime
     /// <summary>An API client with a new admin token (made by the verb, before the server starts or while it runs).</summary>
     private async Task<HttpClient> AdminClientAsync()
     {
-        var secret = (await Verb(0, "tokens", "create", "lease-tests", "--role", "admin")).Stdout.Trim().Split('\n')[^1].Trim();
-        var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return client;
+        return _server.TokenClient(await _server.CreateTokenAsync("lease-tests", "admin"), TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Another client with the same token, for a restarted server.</summary>

@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.Net;
-using System.Net.Http.Headers;
 using SystemImage.Core.Compression;
 using Xunit;
 using Xunit.Abstractions;
@@ -27,14 +26,11 @@ public sealed class LargeUploadTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A300MegabyteUploadKeepsTheServerUnder300MegabytesOfMemory()
     {
-        Assert.Equal(0, (await _server.RunVerbAsync("create-channel", "big")).ExitCode);
-        Assert.Equal(0, (await _server.RunVerbAsync("create-device", "big", "mako")).ExitCode);
-        var secret = (await _server.RunVerbAsync("tokens", "create", "uploader", "--role", "publisher")).Stdout.Trim().Split('\n')[^1].Trim();
+        var secret = await SetUpAsync();
         var build = Path.Combine(_server.DataDir, "rootfs.tar");
         WriteBuild(build);
 
-        using var client = new HttpClient { BaseAddress = _server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using var client = _server.TokenClient(secret, TimeSpan.FromMinutes(5));
         using var form = new MultipartFormDataContent();
         form.Add(new StreamContent(File.OpenRead(build), 1 << 20), "ubuntu", "rootfs.tar");
         using var response = await client.PostAsync(new Uri("/api/v1/channels/big/devices/mako/images", UriKind.Relative), form);
@@ -90,15 +86,10 @@ public sealed class LargeUploadTests(ITestOutputHelper output) : IAsyncLifetime
     {
         Assert.Equal(0, (await _server.RunVerbAsync("create-channel", "big")).ExitCode);
         Assert.Equal(0, (await _server.RunVerbAsync("create-device", "big", "mako")).ExitCode);
-        return (await _server.RunVerbAsync("tokens", "create", "uploader", "--role", "publisher")).Stdout.Trim().Split('\n')[^1].Trim();
+        return await _server.CreateTokenAsync("uploader", "publisher");
     }
 
-    private HttpClient Client(string secret)
-    {
-        var client = new HttpClient { BaseAddress = _server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return client;
-    }
+    private HttpClient Client(string secret) => _server.TokenClient(secret, TimeSpan.FromMinutes(5));
 
     private void AssertPeakBelow(long limit, string what)
     {

@@ -109,9 +109,7 @@ public sealed class RolloutVerbsTests(ServerProcess server) : IClassFixture<Serv
     /// </summary>
     private async Task SetUpAsync(string channel, params int[] builds)
     {
-        var secret = (await Verb(0, "tokens", "create", $"setup-{channel}", "--role", "admin")).Stdout.Trim();
-        using var api = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        using var api = server.TokenClient(await server.CreateTokenAsync($"setup-{channel}", "admin"));
         await ExpectCreatedAsync(api.PostAsJsonAsync(new Uri("/api/v1/channels", UriKind.Relative), new { name = channel }));
         foreach (var device in new[] { "flo", "grouper", "mako" })
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using Xunit;
@@ -71,7 +72,7 @@ public sealed class ServerProcess : IAsyncLifetime
     /// <summary>The port of 127.0.0.1 the server listens on, chosen when this object is made and kept across restarts.</summary>
     public int Port { get; } = FreePort();
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     public string Log
     {
@@ -112,7 +113,6 @@ public sealed class ServerProcess : IAsyncLifetime
 
     public async Task StartAsync()
     {
-        BaseAddress = new Uri($"http://127.0.0.1:{Port}");
         _server = Start(DataDir, Environment, ["serve", "--urls", BaseAddress.ToString().TrimEnd('/'), "--data-dir", DataDir]);
         _server.OutputDataReceived += (_, e) => Append(e.Data);
         _server.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -146,6 +146,22 @@ public sealed class ServerProcess : IAsyncLifetime
         }
 
         throw new TimeoutException($"The server did not become healthy:\n{Log}");
+    }
+
+    /// <summary>Makes an API token with <paramref name="role"/> by the <c>tokens create</c> verb (the server need not run); returns its secret.</summary>
+    public async Task<string> CreateTokenAsync(string name, string role)
+    {
+        var created = await RunVerbAsync("tokens", "create", name, "--role", role);
+        Assert.True(created.ExitCode == 0, $"tokens create {name}: {created}");
+        return created.Stdout.Trim();
+    }
+
+    /// <summary>A client of this server's REST API (its address, from before it starts) with the token <paramref name="secret"/>.</summary>
+    public HttpClient TokenClient(string secret, TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromMinutes(3) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
     }
 
     /// <summary>Runs one verb against the data directory and returns its exit code and output.</summary>

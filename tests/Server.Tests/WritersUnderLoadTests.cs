@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Xunit;
 using Xunit.Abstractions;
@@ -36,10 +35,9 @@ public sealed class WritersUnderLoadTests(ITestOutputHelper output) : IAsyncLife
         await VerbAsync("create-channel", "stable");
         await VerbAsync("create-device", "stable", "mako");
         await VerbAsync("create-channel", "nightly");
-        var token = (await VerbAsync("tokens", "create", "load", "--role", "admin")).Stdout.Trim().Split('\n')[^1].Trim();
+        var token = await _server.CreateTokenAsync("load", "admin");
         var password = (await VerbAsync("users", "add", "rm", "--role", "viewer")).Stdout.Trim().Split('\n')[^1].Trim();
-        using var api = new HttpClient { BaseAddress = _server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var api = _server.TokenClient(token, TimeSpan.FromSeconds(60));
         var emptyCdImage = Directory.CreateDirectory(Path.Combine(_server.DataDir, "cdimage")).FullName;
         Assert.True((await api.PutAsJsonAsync(new Uri("/api/v1/channels/nightly/config", UriKind.Relative), new
         {

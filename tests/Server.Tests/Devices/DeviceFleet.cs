@@ -44,7 +44,7 @@ public sealed class DeviceFleet : IAsyncLifetime
         // Download counts reach the database a second after a download, for the adoption browser test.
         Server = await StartAsync(("SystemImage__Adoption__FlushSeconds", "1"));
         Builds = new DeviceBuilds(Path.Combine(Server.DataDir, "builds"));
-        (_publisher, _admin) = (await TokenClientAsync(Server, "ci", "publisher"), await TokenClientAsync(Server, "ops", "admin"));
+        (_publisher, _admin) = (Server.TokenClient(await Server.CreateTokenAsync("ci", "publisher")), Server.TokenClient(await Server.CreateTokenAsync("ops", "admin")));
         await PublishFleetAsync();
     }
 
@@ -191,14 +191,5 @@ public sealed class DeviceFleet : IAsyncLifetime
         await VerbAsync("import-config", ini);
         await VerbAsync("create-device", "auto", "mako");
         await VerbAsync("import-images", "--channel", "auto");
-    }
-
-    private static async Task<HttpClient> TokenClientAsync(ServerProcess server, string name, string role)
-    {
-        var created = await VerbAsync(server, "tokens", "create", name, "--role", role);
-        var secret = created.Stdout.Trim().Split('\n')[^1].Trim();
-        var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return client;
     }
 }

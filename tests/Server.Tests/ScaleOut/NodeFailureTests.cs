@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using SystemImage.TestUtilities;
@@ -83,9 +82,9 @@ public sealed class NodeFailureTests : IAsyncLifetime
         var cdimage = new CdImageTreeBuilder(seed: 43).WithRootfs(1000, 12 << 20).Build(Path.Combine(_first.DataDir, "cdimage")).AddBuild("20261206");
         await ConfigureAsync("crash", cdimage.Root, "");
         var second = await StartNodesAsync();
-        var secret = (await Verb(0, "tokens", "create", "nodes", "--role", "admin")).Stdout.Trim();
+        var secret = await _first.CreateTokenAsync("nodes", "admin");
 
-        using (var api = Api(_first, secret))
+        using (var api = _first.TokenClient(secret))
         using (var queued = await api.PostAsync(new Uri("/api/v1/channels/crash/import", UriKind.Relative), null))
         {
             Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
@@ -100,7 +99,7 @@ public sealed class NodeFailureTests : IAsyncLifetime
         await killed.KillAsync();
 
         // The killed node's session ended with it, and its advisory lock: the survivor changes the tree at once.
-        using var survivorApi = Api(survivor, secret);
+        using var survivorApi = survivor.TokenClient(secret);
         using var created = await survivorApi.PostAsJsonAsync(new Uri("/api/v1/channels", UriKind.Relative), new { name = "after-the-kill" }).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.True(await InProcessServer.EventuallyAsync(async () => (await RunsAsync()).Single(r => r["id"]!.GetValue<int>() == running["id"]!.GetValue<int>())["state"]!.GetValue<string>() == "failed", 90), survivor.Log);
@@ -131,13 +130,6 @@ public sealed class NodeFailureTests : IAsyncLifetime
     }
 
     private static List<JsonNode> Scheduled(List<JsonNode> runs) => [.. runs.Where(r => r["trigger"]!.GetValue<string>() == "schedule")];
-
-    private static HttpClient Api(ServerProcess node, string secret)
-    {
-        var client = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return client;
-    }
 
     private async Task<List<JsonNode>> RunsAsync() =>
         [.. JsonNode.Parse((await Verb(0, "list-imports", "--json", "--limit", "200")).Stdout)!.AsArray().Select(r => r!)];

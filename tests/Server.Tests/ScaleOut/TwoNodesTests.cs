@@ -33,13 +33,6 @@ public sealed partial class TwoNodesTests : IAsyncLifetime
         await _first.DisposeAsync();
     }
 
-    private static HttpClient Admin(ServerProcess node, string secret)
-    {
-        var client = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return client;
-    }
-
     private static MultipartFormDataContent Upload(string build)
     {
         var form = new MultipartFormDataContent();
@@ -73,9 +66,9 @@ public sealed partial class TwoNodesTests : IAsyncLifetime
     [Fact]
     public async Task ChangesThroughBothNodesAllLandPublishOneAtATimeAndBothServeTheSameTree()
     {
-        var secret = (await _first.RunVerbAsync("tokens", "create", "two-nodes", "--role", "admin")).Stdout.Trim();
-        using var first = Admin(_first, secret);
-        using var second = Admin(_second, secret);
+        var secret = await _first.CreateTokenAsync("two-nodes", "admin");
+        using var first = _first.TokenClient(secret, TimeSpan.FromSeconds(120));
+        using var second = _second.TokenClient(secret, TimeSpan.FromSeconds(120));
 
         var work = Enumerable.Range(0, Channels).Select(i => WorkOnAsync(i % 2 == 0 ? first : second, $"c{i}", i)).ToList();
         var verb = _first.RunVerbAsync("create-channel", "from-a-verb");
