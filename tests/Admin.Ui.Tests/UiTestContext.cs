@@ -1,6 +1,10 @@
 using System.Text.Json.Nodes;
+using AngleSharp.Dom;
 using Bunit;
+using Bunit.Rendering;
 using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using SystemImage.Core.Channels;
 using SystemImage.Core.Images;
@@ -65,6 +69,44 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
     }
 
     protected T Get<T>() where T : notnull => Data.Get<T>();
+
+    /// <summary>
+    /// Renders <typeparamref name="TComponent"/> and waits until its first load has ended (no "Loading …" line left).
+    /// SQLite answers a page's queries within its first render; PostgreSQL's answers come later, as in production.
+    /// </summary>
+    protected new IRenderedComponent<TComponent> Render<TComponent>(Action<ComponentParameterCollectionBuilder<TComponent>>? parameterBuilder = null)
+        where TComponent : IComponent
+    {
+        var component = base.Render(parameterBuilder);
+        component.WaitForAssertion(
+            () => Assert.DoesNotContain(component.FindAll("p.muted"), p => p.TextContent.StartsWith("Loading ", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30));
+        return component;
+    }
+
+    /// <summary>
+    /// Clicks the element <paramref name="find"/> finds, finding it again when the page rendered anew between finding
+    /// and clicking it (a refresh whose data came in meanwhile, as PostgreSQL's answers do).
+    /// </summary>
+    protected static async Task ClickFoundAsync(Func<IElement> find)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await find().ClickAsync(new MouseEventArgs());
+                return;
+            }
+            catch (UnknownEventHandlerIdException) when (attempt < 3)
+            {
+                // The element found belonged to the render before; the next finding is the current one.
+            }
+        }
+    }
+
+    /// <summary>Renders <typeparamref name="TComponent"/> without waiting for it to load, for the tests of its loading state.</summary>
+    protected IRenderedComponent<TComponent> RenderWhileLoading<TComponent>(Action<ComponentParameterCollectionBuilder<TComponent>>? parameterBuilder = null)
+        where TComponent : IComponent => base.Render(parameterBuilder);
 
     /// <summary>Creates <paramref name="name"/> with <paramref name="devices"/> through Core, as an operator would.</summary>
     protected async Task ChannelAsync(string name, params string[] devices)

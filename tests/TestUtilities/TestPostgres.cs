@@ -50,7 +50,10 @@ public sealed class TestPostgres
         }
 
         _handedOut.TryAdd(name, true);
-        return ConnectionString(name);
+
+        // A pool of its own for each test that gets the database: a connection the previous test's leftover work (a
+        // page's refresh timer) gives back after the database was emptied, its backend ended, stays in that test's pool.
+        return ConnectionString(name) + $";Application Name=si-test-{Interlocked.Increment(ref _handOuts)}";
     }
 
     /// <summary>Databases a test holds: one given back twice (two owners disposing it) must not go to two tests at once.</summary>
@@ -60,6 +63,11 @@ public sealed class TestPostgres
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _clean = [];
 
     private const string TemplateName = "si_template";
+
+    private int _handOuts;
+
+    /// <summary>How many tables the migrated template has.</summary>
+    private long _templateTables;
 
     private readonly Lazy<bool> _template;
 
@@ -75,12 +83,26 @@ public sealed class TestPostgres
             db.Database.Migrate();
         }
 
+        using (var template = new NpgsqlConnection(connectionString))
+        {
+            template.Open();
+            _templateTables = Tables(template);
+        }
+
         return true;
+    }
+
+    /// <summary>The server's tables in the database of <paramref name="connection"/>.</summary>
+    private static long Tables(NpgsqlConnection connection)
+    {
+        using var command = new NpgsqlCommand("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", connection);
+        return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>
     /// Done with the database of <paramref name="connectionString"/>: its connections are closed, its rows removed
-    /// (counters restarted) and the jobs' schema dropped, and it goes back as a clean database for another test.
+    /// (counters restarted) and the jobs' schema dropped, and it goes back as a clean database for another test. A
+    /// database whose tables are not the template's (a test dropped one to see a page fail) is dropped instead.
     /// </summary>
     public void DropDatabase(string connectionString)
     {
@@ -98,6 +120,13 @@ public sealed class TestPostgres
         using (var admin = new NpgsqlConnection(ConnectionString(database) + ";Pooling=false"))
         {
             admin.Open();
+            if (Tables(admin) != _templateTables)
+            {
+                admin.Close();
+                Execute($"DROP DATABASE {database} WITH (FORCE)");
+                return;
+            }
+
             using var command = new NpgsqlCommand(
                 """
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid();

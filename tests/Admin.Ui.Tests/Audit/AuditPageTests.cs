@@ -26,7 +26,7 @@ public sealed class AuditPageTests : UiTestContext
         var held = new HeldDbContextFactory(Get<IDbContextFactory<SystemImageDbContext>>());
         Services.AddSingleton(new AuditQueries(held));
 
-        var page = Render<AuditPage>();
+        var page = RenderWhileLoading<AuditPage>();
 
         Assert.Equal("Loading the audit log…", page.Find("[data-testid=loading]").TextContent);
         held.Release();
@@ -40,7 +40,7 @@ public sealed class AuditPageTests : UiTestContext
 
         var page = Render<AuditPage>();
 
-        Assert.Contains("Could not load the audit log: SQLite Error 1: 'no such table: AuditEntries'", page.Find("[role=alert]").TextContent);
+        Assert.Contains($"Could not load the audit log: {Breakage.MissingTable("AuditEntries")}", page.Find("[role=alert]").TextContent);
     }
 
     [Fact]

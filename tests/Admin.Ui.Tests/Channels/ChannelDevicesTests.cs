@@ -14,7 +14,7 @@ public sealed class ChannelDevicesTests : ChannelTestContext
 
         await page.Find("#device-name").InputAsync("mako");
         await page.Find("#device-keyring").ChangeAsync(true);
-        await ClickAsync(Button(page, "Add device"));
+        await ClickAsync(page, "Add device");
 
         page.WaitForAssertion(() => Assert.Equal("Created device 'mako' in channel 'stable'.", page.Find(".notice.ok").TextContent), Patience);
         page.WaitForAssertion(() => Assert.Single(page.FindAll("tr[data-device=mako]")), Patience);
@@ -30,11 +30,11 @@ public sealed class ChannelDevicesTests : ChannelTestContext
         var page = Open("stable");
 
         await page.Find("#device-name").InputAsync("mako");
-        await ClickAsync(Button(page, "Add device"));
+        await ClickAsync(page, "Add device");
 
         page.WaitForAssertion(() => Assert.Equal("Device 'mako' already exists in channel 'stable'.", page.Find(".notice.error").TextContent), Patience);
         await page.Find("#device-name").InputAsync("bad/name");
-        await ClickAsync(Button(page, "Add device"));
+        await ClickAsync(page, "Add device");
         page.WaitForAssertion(() => Assert.Equal("Invalid device name 'bad/name': a device name cannot contain '/'.", page.Find(".notice.error").TextContent), Patience);
         Assert.Single(PublishedChannels()["stable"]!["devices"]!.AsObject());
     }
@@ -49,7 +49,7 @@ public sealed class ChannelDevicesTests : ChannelTestContext
 
         await page.Find("#device-name").InputAsync("mako");
         await page.Find("#device-redirect").ChangeAsync("stable");
-        await ClickAsync(Button(page, "Add device"));
+        await ClickAsync(page, "Add device");
 
         page.WaitForAssertion(() => Assert.Equal("Device 'mako' of 'rc' now uses channel 'stable'.", page.Find(".notice.ok").TextContent), Patience);
         var mako = PublishedChannels()["rc"]!["devices"]!["mako"]!.AsObject();
@@ -65,12 +65,12 @@ public sealed class ChannelDevicesTests : ChannelTestContext
 
         await ClickAsync(page.Find("button[aria-label='Remove device mako']"));
         Assert.Equal("Remove device mako from stable?", page.Find(".dialog h2").TextContent);
-        await ClickAsync(Button(page, "Cancel"));
+        await ClickAsync(page, "Cancel");
         Assert.Empty(page.FindAll(".dialog"));
         Assert.Equal(2, PublishedChannels()["stable"]!["devices"]!.AsObject().Count);
 
         await ClickAsync(page.Find("button[aria-label='Remove device mako']"));
-        await ClickAsync(Button(page, "Remove device"));
+        await ClickAsync(page, "Remove device");
 
         page.WaitForAssertion(() => Assert.Equal("Removed device 'mako' from channel 'stable'.", page.Find(".notice.ok").TextContent), Patience);
         page.WaitForAssertion(() => Assert.Equal(["flo"], page.FindAll("tr[data-device]").Select(r => r.GetAttribute("data-device"))), Patience);

@@ -16,7 +16,7 @@ public sealed class ChannelPageTests : ChannelTestContext
         await PublishAsync("ubuntu-touch/stable", "mako", 1, percentage: 30);
         var gate = Gate<ChannelOverviewQueries>();
 
-        var page = Render<ChannelPage>(p => p.Add(x => x.ChannelSegment, "ubuntu-touch%2Fstable"));
+        var page = RenderWhileLoading<ChannelPage>(p => p.Add(x => x.ChannelSegment, "ubuntu-touch%2Fstable"));
 
         Assert.Equal("Loading channel…", page.Find("[role=status]").TextContent);
         gate.Open();
@@ -62,13 +62,13 @@ public sealed class ChannelPageTests : ChannelTestContext
         await ChannelAsync("stable");
         var page = Open("stable");
 
-        await ClickAsync(Button(page, "Hide channel"));
+        await ClickAsync(page, "Hide channel");
 
         page.WaitForAssertion(() => Assert.Equal("Channel 'stable' is now hidden.", page.Find(".notice.ok").TextContent), Patience);
         Assert.True(PublishedChannels()["stable"]!["hidden"]!.GetValue<bool>());
         Assert.Contains("hidden", page.Find("p.badges").TextContent);
 
-        await ClickAsync(Button(page, "Show channel"));
+        await ClickAsync(page, "Show channel");
         page.WaitForAssertion(() => Assert.Equal("Channel 'stable' is now shown.", page.Find(".notice.ok").TextContent), Patience);
         Assert.False(PublishedChannels()["stable"]!.AsObject().ContainsKey("hidden"));
     }
@@ -81,7 +81,7 @@ public sealed class ChannelPageTests : ChannelTestContext
         var page = Open("stable");
 
         await page.Find("#rename-to").InputAsync("ubuntu-touch/stable");
-        await ClickAsync(Button(page, "Rename"));
+        await ClickAsync(page, "Rename");
 
         Assert.Equal("http://localhost/admin/channels/ubuntu-touch%2Fstable", Services.GetRequiredService<BunitNavigationManager>().Uri);
         Assert.Equal("ubuntu-touch/stable", (await Get<ChannelQueries>().FindOrNullAsync("stable", None))!.Redirect);
@@ -101,7 +101,7 @@ public sealed class ChannelPageTests : ChannelTestContext
 
         await page.Find("#rename-redirect").ChangeAsync(false);
         await page.Find("#rename-to").InputAsync("candidate");
-        await ClickAsync(Button(page, "Rename"));
+        await ClickAsync(page, "Rename");
 
         Assert.Null(await Get<ChannelQueries>().FindOrNullAsync("stable", None));
         Assert.NotNull(await Get<ChannelQueries>().FindOrNullAsync("candidate", None));
@@ -114,7 +114,7 @@ public sealed class ChannelPageTests : ChannelTestContext
         var page = Open("stable");
 
         await page.Find("#rename-to").InputAsync("admin");
-        await ClickAsync(Button(page, "Rename"));
+        await ClickAsync(page, "Rename");
 
         page.WaitForAssertion(() => Assert.Equal(
             "Invalid channel name 'admin': 'admin' is reserved by the server and cannot start a channel name.", page.Find(".notice.error").TextContent), Patience);
@@ -128,7 +128,7 @@ public sealed class ChannelPageTests : ChannelTestContext
         await ChannelAsync("stable", "mako");
         var page = Open("stable");
 
-        await ClickAsync(Button(page, "Remove channel…"));
+        await ClickAsync(page, "Remove channel…");
         var confirm = page.Find(".dialog button.danger");
         Assert.True(confirm.HasAttribute("disabled"));
         await page.Find(".dialog input").InputAsync("stabl");
@@ -151,7 +151,7 @@ public sealed class ChannelPageTests : ChannelTestContext
         Ok(await Get<ChannelService>().CreateAliasAsync("daily", "stable", Operator, None));
         var page = Open("stable");
 
-        await ClickAsync(Button(page, "Remove channel…"));
+        await ClickAsync(page, "Remove channel…");
         await page.Find(".dialog input").InputAsync("stable");
         await ClickAsync(page.Find(".dialog button.danger"));
 
@@ -171,7 +171,7 @@ public sealed class ChannelPageTests : ChannelTestContext
         Assert.Empty(page.FindAll("#device-name"));
 
         await page.Find("#retarget-to").ChangeAsync("stable");
-        await ClickAsync(Button(page, "Re-target alias"));
+        await ClickAsync(page, "Re-target alias");
 
         page.WaitForAssertion(() => Assert.Equal("Alias 'daily' now points at 'stable'.", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal("stable", PublishedChannels()["daily"]!["alias"]!.GetValue<string>());

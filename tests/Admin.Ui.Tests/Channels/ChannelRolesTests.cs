@@ -53,7 +53,7 @@ public sealed class ChannelRolesTests : ChannelTestContext
         await page.Find("#device-name").InputAsync("flo");
         SignInAs("reader", Role.Viewer);
 
-        await ClickAsync(Button(page, "Add device"));
+        await ClickAsync(page, "Add device");
 
         page.WaitForAssertion(() => Assert.Equal("Your role cannot add devices; it takes the admin role.", page.Find(".notice.error").TextContent), Patience);
         Assert.Single((await Get<ChannelQueries>().FindOrNullAsync("devel", None))!.Devices);

@@ -67,6 +67,9 @@ public abstract class ChannelTestContext : UiTestContext
 
     protected static Task ClickAsync(IElement button) => button.ClickAsync(new MouseEventArgs());
 
+    /// <summary>Clicks the button whose text is <paramref name="text"/> (see <see cref="UiTestContext.ClickFoundAsync"/>).</summary>
+    protected static Task ClickAsync<T>(IRenderedComponent<T> page, string text) where T : IComponent => ClickFoundAsync(() => Button(page, text));
+
     /// <summary>The button whose text is <paramref name="text"/>.</summary>
     protected static IElement Button<T>(IRenderedComponent<T> component, string text) where T : IComponent =>
         component.FindAll("button").Single(b => b.TextContent.Trim() == text);

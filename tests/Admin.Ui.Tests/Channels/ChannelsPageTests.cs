@@ -23,7 +23,7 @@ public sealed class ChannelsPageTests : ChannelTestContext
     {
         var gate = Gate<ChannelOverviewQueries>();
 
-        var page = Render<ChannelsPage>();
+        var page = RenderWhileLoading<ChannelsPage>();
 
         Assert.Equal("Loading channels…", page.Find("[role=status]").TextContent);
         gate.Open();
@@ -34,7 +34,7 @@ public sealed class ChannelsPageTests : ChannelTestContext
     public void ShowsAnErrorWhenTheChannelsCannotBeRead()
     {
         var gate = Gate<ChannelOverviewQueries>();
-        var page = Render<ChannelsPage>();
+        var page = RenderWhileLoading<ChannelsPage>();
 
         gate.Fail(new InvalidOperationException("database is locked"));
 

@@ -21,8 +21,8 @@ public sealed class ImporterTests : ChannelTestContext
         await page.Find("#config-full-count").ChangeAsync(3);
         await page.Find("#config-schedule").InputAsync("0 */6 * * *");
         Assert.Equal(["2026-11-26 18:00 UTC", "2026-11-27 00:00 UTC", "2026-11-27 06:00 UTC"], page.FindAll(".next-run").Select(t => t.TextContent));
-        await ClickAsync(Button(page, "Add file"));
-        await ClickAsync(Button(page, "Add file"));
+        await ClickAsync(page, "Add file");
+        await ClickAsync(page, "Add file");
         var rows = page.FindAll("li.file");
         await rows[0].QuerySelector("input[id$=-name]")!.ChangeAsync("version");
         await page.FindAll("li.file")[0].QuerySelector("select")!.ChangeAsync(VersionGenerator.GeneratorName);
@@ -32,7 +32,7 @@ public sealed class ImporterTests : ChannelTestContext
         await page.FindAll("li.file")[1].QuerySelector("input[id$=-options]")!.ChangeAsync("monitor=https://images.example.com/build");
         await ClickAsync(page.Find("button[aria-label='Move ubuntu up']"));
         Assert.Equal(["ubuntu", "version"], page.FindAll("li.file").Select(f => f.GetAttribute("data-file")));
-        await ClickAsync(Button(page, "Save configuration"));
+        await ClickAsync(page, "Save configuration");
 
         page.WaitForAssertion(() => Assert.StartsWith("Saved the importer configuration of devel (auto, 2 files, fullCount 3, schedule '0 */6 * * *')", page.Find(".notice.ok").TextContent), Patience);
         var saved = (await Get<ImporterConfigService>().GetAsync("devel", None))!;
@@ -52,7 +52,7 @@ public sealed class ImporterTests : ChannelTestContext
 
         Assert.StartsWith("'61 * * * *' is not a valid cron expression", page.Find(".cron-preview .field-error").TextContent);
         Assert.Empty(page.FindAll(".next-run"));
-        await ClickAsync(Button(page, "Save configuration"));
+        await ClickAsync(page, "Save configuration");
         page.WaitForAssertion(() => Assert.StartsWith("Importer configuration of 'devel': '61 * * * *' is not a valid cron expression", page.Find(".notice.error").TextContent), Patience);
         Assert.Null((await Get<ImporterConfigService>().GetAsync("devel", None))!.Schedule);
     }
@@ -68,7 +68,7 @@ public sealed class ImporterTests : ChannelTestContext
         await ClickAsync(page.Find("button[aria-label='Remove file ubuntu']"));
         await ClickAsync(page.Find("button[aria-label='Remove file version']"));
         Assert.Equal("No files: an automatic channel needs at least one (and the version file last).", page.Find("[data-testid=no-files]").TextContent);
-        await ClickAsync(Button(page, "Save configuration"));
+        await ClickAsync(page, "Save configuration");
 
         page.WaitForAssertion(() => Assert.Equal("Importer configuration of 'devel': an automatic channel needs at least one file", page.Find(".notice.error").TextContent), Patience);
         Assert.Equal(2, (await Get<ImporterConfigService>().GetAsync("devel", None))!.Files.Count);
@@ -82,7 +82,7 @@ public sealed class ImporterTests : ChannelTestContext
         var page = Open("devel");
 
         await page.FindAll("li.file")[0].QuerySelector("input[id$=-options]")!.ChangeAsync("monitor");
-        await ClickAsync(Button(page, "Save configuration"));
+        await ClickAsync(page, "Save configuration");
 
         page.WaitForAssertion(() => Assert.Equal("File 'ubuntu': option 'monitor' is not key=value.", page.Find(".notice.error").TextContent), Patience);
         Assert.Empty((await Get<ImporterConfigService>().GetAsync("devel", None))!.Files[0].Options);
@@ -95,16 +95,16 @@ public sealed class ImporterTests : ChannelTestContext
         await ConfigureAsync("devel", AutoConfig());
         var page = Open("devel");
 
-        await ClickAsync(Button(page, "Pause imports"));
+        await ClickAsync(page, "Pause imports");
 
         page.WaitForAssertion(() => Assert.Equal("Paused imports of devel.", page.Find(".notice.ok").TextContent), Patience);
         Assert.True((await Get<ImporterConfigService>().GetAsync("devel", None))!.Paused);
         page.WaitForAssertion(() => Assert.Contains("import paused", page.Find("p.badges").TextContent), Patience);
-        await ClickAsync(Button(page, "Import now"));
+        await ClickAsync(page, "Import now");
         page.WaitForAssertion(() => Assert.Equal("Imports of channel 'devel' are paused; resume them first.", page.Find(".notice.error").TextContent), Patience);
         Assert.Empty(await Get<ImportRunQueries>().RecentAsync("devel", null, 10, None));
 
-        await ClickAsync(Button(page, "Resume imports"));
+        await ClickAsync(page, "Resume imports");
         page.WaitForAssertion(() => Assert.Equal("Resumed imports of devel.", page.Find(".notice.ok").TextContent), Patience);
         Assert.False((await Get<ImporterConfigService>().GetAsync("devel", None))!.Paused);
     }
@@ -116,7 +116,7 @@ public sealed class ImporterTests : ChannelTestContext
         await ConfigureAsync("devel", AutoConfig());
         var page = Open("devel");
 
-        await ClickAsync(Button(page, "Import now"));
+        await ClickAsync(page, "Import now");
 
         var run = (await Get<ImportRunQueries>().RecentAsync("devel", null, 10, None)).Single();
         page.WaitForAssertion(() => Assert.Equal($"Queued the import of devel (run {run.Id}).", page.Find(".notice.ok").TextContent), Patience);

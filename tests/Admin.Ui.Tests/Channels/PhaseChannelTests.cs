@@ -18,13 +18,13 @@ public sealed class PhaseChannelTests : ChannelTestContext
         await page.Find("input[type=checkbox][data-device=grouper]").ChangeAsync(false);
         Assert.Equal("Devices to phase (2 of 3)", Text(page.Find("section[aria-labelledby=phase-channel] legend")));
         await page.Find("#phase-channel-percentage").ChangeAsync(10);
-        await ClickAsync(Button(page, "Preview phasing"));
+        await ClickAsync(page, "Preview phasing");
 
         page.WaitForAssertion(() => Assert.StartsWith("Would phase 2 of 2 device(s) of stable at 10%", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal(["flo 1 100 10 version 1: 100% → 10%", "mako 1 50 10 version 1: 50% → 10%"], page.FindAll("table.phasing tbody tr").Select(Text));
         Assert.Null(Images("stable", "flo")[0]!["phased-percentage"]);
 
-        await ClickAsync(Button(page, "Phase 2 device(s) at 10%"));
+        await ClickAsync(page, "Phase 2 device(s) at 10%");
 
         page.WaitForAssertion(() => Assert.StartsWith("Phased 2 of 2 device(s) of stable at 10%", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal(10, Images("stable", "flo")[0]!["phased-percentage"]!.GetValue<int>());
@@ -41,7 +41,7 @@ public sealed class PhaseChannelTests : ChannelTestContext
         var page = Open("stable");
 
         await page.Find("#phase-channel-percentage").ChangeAsync(0);
-        await ClickAsync(Button(page, "Preview phasing"));
+        await ClickAsync(page, "Preview phasing");
 
         page.WaitForAssertion(() => Assert.Contains("no device will be offered it", page.Markup, StringComparison.Ordinal), Patience);
         Assert.Contains("skipped: no image", Text(page.Find("table.phasing tr[data-device=flo]")));

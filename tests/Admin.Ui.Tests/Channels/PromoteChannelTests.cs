@@ -15,7 +15,7 @@ public sealed class PromoteChannelTests : ChannelTestContext
         var page = Open("stable");
 
         await page.Find("#promote-from").ChangeAsync("devel");
-        await ClickAsync(Button(page, "Preview"));
+        await ClickAsync(page, "Preview");
 
         page.WaitForAssertion(() => Assert.StartsWith("Would promote devel to stable: 1 of 3 device(s) get a new image", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal(
@@ -29,7 +29,7 @@ public sealed class PromoteChannelTests : ChannelTestContext
         Assert.Equal("", page.Find("table.promotion tr[data-device=flo] td.phased").TextContent);
         Assert.Equal("Each new image is offered to 25% of devices (phased percentage 25%).", page.Find("[data-testid=promote-phased-note]").TextContent);
         await page.Find("#promote-tag").ChangeAsync("rc1");
-        await ClickAsync(Button(page, "Promote 1 device(s)"));
+        await ClickAsync(page, "Promote 1 device(s)");
 
         page.WaitForAssertion(() => Assert.StartsWith("Promoted devel to stable: 1 of 3 device(s) got a new image", page.Find(".notice.ok").TextContent), Patience);
         var image = Images("stable", "mako").Single()!;
@@ -47,10 +47,10 @@ public sealed class PromoteChannelTests : ChannelTestContext
         await PublishAsync("devel", "mako", 1);
         var page = Open("stable");
         await page.Find("#promote-from").ChangeAsync("devel");
-        await ClickAsync(Button(page, "Preview"));
+        await ClickAsync(page, "Preview");
 
         await page.Find("#promote-tag").ChangeAsync("a,b");
-        await ClickAsync(Button(page, "Promote 1 device(s)"));
+        await ClickAsync(page, "Promote 1 device(s)");
 
         page.WaitForAssertion(() => Assert.Contains("a,b", page.Find(".notice.error").TextContent), Patience);
         Assert.Empty(Images("stable", "mako"));
@@ -66,7 +66,7 @@ public sealed class PromoteChannelTests : ChannelTestContext
         await PublishAsync("devel", "mako", 1);
         var page = Open("stable");
         await page.Find("#promote-from").ChangeAsync("devel");
-        await ClickAsync(Button(page, "Preview"));
+        await ClickAsync(page, "Preview");
         page.WaitForAssertion(() => Assert.Single(page.FindAll("table.promotion tbody tr")), Patience);
 
         await page.Find("#promote-from").ChangeAsync("rc");

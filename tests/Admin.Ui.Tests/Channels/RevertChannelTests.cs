@@ -18,14 +18,14 @@ public sealed class RevertChannelTests : ChannelTestContext
         await PublishAsync("stable", "mako", 2);
         var page = Open("stable");
 
-        await ClickAsync(Button(page, "Preview revert"));
+        await ClickAsync(page, "Preview revert");
 
         page.WaitForAssertion(() => Assert.StartsWith("Would revert 2 of 3 device(s) of stable", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal(
             ["flo 2 1 3 good version 1 again as version 3 over bad version 2", "grouper 1 skipped: no earlier good build", "mako 2 1 3 good version 1 again as version 3 over bad version 2"],
             page.FindAll("table.reverts tbody tr").Select(Text));
 
-        await ClickAsync(Button(page, "Revert 2 device(s)"));
+        await ClickAsync(page, "Revert 2 device(s)");
         var dialog = page.Find("[role=dialog]");
         Assert.Equal("Revert 2 device(s) of stable?", dialog.QuerySelector("h2")!.TextContent);
         Assert.Equal(
@@ -33,12 +33,12 @@ public sealed class RevertChannelTests : ChannelTestContext
             dialog.QuerySelectorAll("li").Select(Text));
         Assert.Contains("Unchanged: grouper.", Text(dialog), StringComparison.Ordinal);
 
-        await ClickAsync(Button(page, "Cancel"));
+        await ClickAsync(page, "Cancel");
         Assert.Empty(page.FindAll("[role=dialog]"));
         Assert.Equal(2, Images("stable", "mako").Max(i => i!["version"]!.GetValue<int>()));
 
-        await ClickAsync(Button(page, "Revert 2 device(s)"));
-        await ClickAsync(Button(page, "Revert channel"));
+        await ClickAsync(page, "Revert 2 device(s)");
+        await ClickAsync(page, "Revert channel");
 
         page.WaitForAssertion(() => Assert.StartsWith("Reverted 2 of 3 device(s) of stable", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal(3, Images("stable", "mako").Max(i => i!["version"]!.GetValue<int>()));

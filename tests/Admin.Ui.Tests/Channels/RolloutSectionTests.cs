@@ -18,8 +18,8 @@ public sealed class RolloutSectionTests : ChannelTestContext
         var page = Open("stable");
         Assert.Contains("No rollout yet.", page.Markup, StringComparison.Ordinal);
 
-        await ClickAsync(Button(page, "10% now, 50% in 1 day, 100% in 3 days"));
-        await ClickAsync(Button(page, "Start rollout"));
+        await ClickAsync(page, "10% now, 50% in 1 day, 100% in 3 days");
+        await ClickAsync(page, "Start rollout");
 
         page.WaitForAssertion(() => Assert.StartsWith("Started a rollout of stable: steps 10@now,50@+1d,100@+3d on flo 1, grouper 1, mako 1", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal(["done", "next", "waiting"], page.FindAll(".rollout-timeline li").Select(li => li.GetAttribute("data-status")));
@@ -27,15 +27,15 @@ public sealed class RolloutSectionTests : ChannelTestContext
         page.WaitForAssertion(() => Assert.Contains("v1 · 10%", Text(page.Find("tr[data-device=mako]"))), Patience);
         Assert.Empty(page.FindAll("#rollout-steps"));
 
-        await ClickAsync(Button(page, "Pause"));
+        await ClickAsync(page, "Pause");
         page.WaitForAssertion(() => Assert.Equal("paused", page.Find(".rollout-state").TextContent), Patience);
         Assert.Equal("paused", page.FindAll(".rollout-timeline li")[1].GetAttribute("data-status"));
-        await ClickAsync(Button(page, "Resume"));
+        await ClickAsync(page, "Resume");
         page.WaitForAssertion(() => Assert.Equal("active", page.Find(".rollout-state").TextContent), Patience);
 
-        await ClickAsync(Button(page, "Halt"));
+        await ClickAsync(page, "Halt");
         await page.Find("#halt-reason").InputAsync("boot loop on mako");
-        await ClickAsync(Button(page, "Halt rollout"));
+        await ClickAsync(page, "Halt rollout");
 
         page.WaitForAssertion(() => Assert.Equal("halted", page.Find(".rollout-state").TextContent), Patience);
         Assert.Contains("boot loop on mako", page.Markup, StringComparison.Ordinal);
@@ -59,8 +59,8 @@ public sealed class RolloutSectionTests : ChannelTestContext
 
         await page.Find("section[aria-labelledby=rollout] input[type=checkbox][data-device=grouper]").ChangeAsync(false);
         Assert.Equal("Devices to roll out (2 of 3)", Text(page.Find("section[aria-labelledby=rollout] legend")));
-        await ClickAsync(Button(page, "50% now, 100% in 1 day"));
-        await ClickAsync(Button(page, "Start rollout"));
+        await ClickAsync(page, "50% now, 100% in 1 day");
+        await ClickAsync(page, "Start rollout");
 
         page.WaitForAssertion(() => Assert.StartsWith("Started a rollout of stable: steps 50@now,100@+1d on flo 1, mako 1.", page.Find(".notice.ok").TextContent), Patience);
         Assert.Equal(50, Images("stable", "flo")[0]!["phased-percentage"]!.GetValue<int>());
@@ -78,7 +78,7 @@ public sealed class RolloutSectionTests : ChannelTestContext
 
         await page.Find("#rollout-steps").ChangeAsync("10@now");
         await page.Find("#rollout-window").ChangeAsync("Mon-Fry 08-17");
-        await ClickAsync(Button(page, "Start rollout"));
+        await ClickAsync(page, "Start rollout");
 
         page.WaitForAssertion(() => Assert.Contains("'Mon-Fry' is not a list or range of weekdays", page.Find(".notice.error").TextContent, StringComparison.Ordinal), Patience);
         Assert.Null(Images("stable", "mako")[0]!["phased-percentage"]);

@@ -27,8 +27,13 @@ public abstract class DevicePageContext : UiTestContext
         Assert.True(result.Succeeded, result.Message);
     }
 
-    protected IRenderedComponent<DevicePage> RenderPage(string channel, string device) =>
-        Render<DevicePage>(p => p.Add(x => x.ChannelSegment, Uri.EscapeDataString(channel)).Add(x => x.DeviceSegment, Uri.EscapeDataString(device)));
+    protected IRenderedComponent<DevicePage> RenderPage(string channel, string device) => Render(Address(channel, device));
+
+    /// <summary>The device page before its first load has ended, for the test of its loading state.</summary>
+    protected IRenderedComponent<DevicePage> RenderPageWhileLoading(string channel, string device) => RenderWhileLoading(Address(channel, device));
+
+    private static Action<ComponentParameterCollectionBuilder<DevicePage>> Address(string channel, string device) =>
+        p => p.Add(x => x.ChannelSegment, Uri.EscapeDataString(channel)).Add(x => x.DeviceSegment, Uri.EscapeDataString(device));
 
     /// <summary>The entries of the device's published index.json.</summary>
     protected IEnumerable<string> Entries(string channel, string device) =>
@@ -42,7 +47,7 @@ public abstract class DevicePageContext : UiTestContext
         page.FindAll("button").Single(b => (b.GetAttribute("aria-label") ?? b.TextContent.Trim()) == name);
 
     /// <summary>Clicks the button labelled <paramref name="text"/> and waits for its action to finish.</summary>
-    protected static Task ClickAsync(IRenderedComponent<DevicePage> page, string text) => Button(page, text).ClickAsync(new MouseEventArgs()).WaitAsync(Slow);
+    protected static Task ClickAsync(IRenderedComponent<DevicePage> page, string text) => ClickFoundAsync(() => Button(page, text)).WaitAsync(Slow);
 
     /// <summary>The message the page shows for the last action.</summary>
     protected static IElement Notice(IRenderedComponent<DevicePage> page)

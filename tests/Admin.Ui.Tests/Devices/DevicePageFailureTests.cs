@@ -31,7 +31,7 @@ public sealed class DevicePageFailureTests : DevicePageContext
         var notice = Notice(page);
         Assert.Equal("alert", notice.GetAttribute("role"));
         Assert.StartsWith("Could not change images: ", notice.TextContent);
-        Assert.Contains("no such table: PendingPublishes", notice.TextContent);
+        Assert.Contains(Breakage.MissingTable("PendingPublishes"), notice.TextContent);
         var button = Button(page, "Set phased percentage");
         Assert.Equal("false", button.GetAttribute("aria-busy"));
         Assert.False(button.HasAttribute("disabled"));

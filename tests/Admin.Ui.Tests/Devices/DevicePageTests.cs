@@ -20,7 +20,7 @@ public sealed class DevicePageTests : DevicePageContext
         var gate = new TaskCompletionSource();
         Services.AddSingleton(new ChannelQueries(new GatedFactory(Get<IDbContextFactory<SystemImageDbContext>>(), gate.Task)));
 
-        var page = RenderPage("stable", "mako");
+        var page = RenderPageWhileLoading("stable", "mako");
 
         Assert.Equal("Loading images…", page.Find("[aria-busy=true]").TextContent);
         gate.SetResult();

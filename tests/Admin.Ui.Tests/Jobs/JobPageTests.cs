@@ -28,7 +28,7 @@ public sealed class JobPageTests : UiTestContext
         var held = new HeldDbContextFactory(Get<IDbContextFactory<SystemImageDbContext>>());
         Services.AddSingleton(ActivatorUtilities.CreateInstance<ImportRuns>(Data.Services, held));
 
-        var page = Render<JobPage>(p => p.Add(j => j.Id, runId));
+        var page = RenderWhileLoading<JobPage>(p => p.Add(j => j.Id, runId));
 
         Assert.Equal("Loading job…", page.Find("[data-testid=loading]").TextContent);
         held.Release();
@@ -50,7 +50,7 @@ public sealed class JobPageTests : UiTestContext
 
         var page = Render<JobPage>(p => p.Add(j => j.Id, 1));
 
-        Assert.Contains("Could not load job 1: SQLite Error 1: 'no such table: ImportRuns'", page.Find("[role=alert]").TextContent);
+        Assert.Contains($"Could not load job 1: {Breakage.MissingTable("ImportRuns")}", page.Find("[role=alert]").TextContent);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class JobsPageTests : UiTestContext
         var held = new HeldDbContextFactory(Get<Microsoft.EntityFrameworkCore.IDbContextFactory<SystemImage.Core.Persistence.SystemImageDbContext>>());
         Services.AddSingleton(new ImportRunQueries(held, Runs));
 
-        var page = Render<JobsPage>();
+        var page = RenderWhileLoading<JobsPage>();
 
         Assert.Equal("Loading jobs…", page.Find("[data-testid=loading]").TextContent);
         held.Release();
@@ -56,7 +56,7 @@ public sealed class JobsPageTests : UiTestContext
 
         var page = Render<JobsPage>();
 
-        Assert.Contains("Could not load the jobs: SQLite Error 1: 'no such table: ImportRuns'", page.Find("[role=alert]").TextContent);
+        Assert.Contains($"Could not load the jobs: {Breakage.MissingTable("ImportRuns")}", page.Find("[role=alert]").TextContent);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class TokensPageTests : UiTestContext
         var held = new HeldDbContextFactory(Get<IDbContextFactory<SystemImageDbContext>>());
         Services.AddSingleton(ActivatorUtilities.CreateInstance<TokenService>(Data.Services, held));
 
-        var page = Render<TokensPage>();
+        var page = RenderWhileLoading<TokensPage>();
 
         Assert.Equal("Loading tokens…", page.Find("[data-testid=loading]").TextContent);
         held.Release();
@@ -40,7 +40,7 @@ public sealed class TokensPageTests : UiTestContext
 
         var page = Render<TokensPage>();
 
-        Assert.Contains("Could not load the tokens: SQLite Error 1: 'no such table: ApiTokens'", page.Find("[role=alert]").TextContent);
+        Assert.Contains($"Could not load the tokens: {Breakage.MissingTable("ApiTokens")}", page.Find("[role=alert]").TextContent);
     }
 
     [Fact]
