@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it (about 16 minutes on 2 cores):
-#   1. every project on SQLite, the default: Core beside the admin UI's components (they share nothing; the components
-#      then run again on PostgreSQL), then the server's tests alone (they time their answers; every part is
-#      CPU-bound, so running more at once gains nothing);
-#   2. the database-bound tests again on a throwaway PostgreSQL (Debian's initdb and pg_ctl, package postgresql):
-#      Core's operations, channels, security, audit, importing, publishing, rollouts, database and adoption tests,
-#      and the server's REST API and jobs tests.
+# The whole test suite, as CI runs it (about 17 minutes on 2 cores):
+#   1. Core on SQLite, the default; beside it (they share nothing) the admin UI's components on SQLite, then the
+#      database-bound tests again on a throwaway PostgreSQL (Debian's initdb and pg_ctl, package postgresql): Core's
+#      operations, channels, security, audit, rollouts, database and adoption tests, the REST API's and the jobs';
+#   2. the server's tests alone on SQLite (they time their answers; every part is CPU-bound, so running more at
+#      once gains nothing).
 # Each test prints its result as it ends, each part its count, and the run ends with the total and the name of every
-# failed test. Tests that need PostgreSQL whatever the run (two server nodes on one database, the advisory publish
-# lock) start their throwaway server in the first pass too.
-#   tests/run.sh --postgresql   only the tests on PostgreSQL (the second pass and the components)
+# failed test with the part it failed in. Tests that need PostgreSQL whatever the run (two server nodes on one
+# database, the advisory publish lock) start their throwaway server in the server's part too.
+#   tests/run.sh --postgresql   only the tests on PostgreSQL, the admin UI's components included
 # The whole suite on PostgreSQL (tests about SQLite itself carry the trait Database=Sqlite):
 #   SYSTEMIMAGE_TEST_DATABASE=PostgreSql dotnet test SystemImage.sln --filter "Database!=Sqlite"
 set -uo pipefail
@@ -18,7 +17,7 @@ cd "$(dirname "$0")/.."
 hang=(--blame-hang-timeout 5m --blame-hang-dump-type none)
 # Every test's result is printed as it ends (Passed/Failed NAME [time]), so a run is never silent for long.
 progress=(--logger "console;verbosity=normal")
-postgresql_core='Database!=Sqlite&(FullyQualifiedName~.Operations.|FullyQualifiedName~.Channels.|FullyQualifiedName~.Security.|FullyQualifiedName~.Audit.|FullyQualifiedName~.Importing.|FullyQualifiedName~.Publishing.|FullyQualifiedName~.Rollouts.|FullyQualifiedName~.Database.|FullyQualifiedName~.Adoption.)'
+postgresql_core='Database!=Sqlite&(FullyQualifiedName~.Operations.|FullyQualifiedName~.Channels.|FullyQualifiedName~.Security.|FullyQualifiedName~.Audit.|FullyQualifiedName~.Rollouts.|FullyQualifiedName~.Database.|FullyQualifiedName~.Adoption.)'
 postgresql_server='Database!=Sqlite&(FullyQualifiedName~ApiTests|FullyQualifiedName~.JobsTests)'
 
 dotnet build SystemImage.sln || exit 1
@@ -37,39 +36,37 @@ ui_tests() {
   fi
 }
 
-components() {
+# The database-bound tests of Core, the REST API and the jobs on PostgreSQL (logs postgresql-core, postgresql-server).
+postgresql_tests() {
   local failed=0
-  ui_tests || failed=1
-  ui_tests postgresql || failed=1
+  SYSTEMIMAGE_TEST_DATABASE=PostgreSql dotnet test tests/Core.Tests --no-build "${hang[@]}" "${progress[@]}" \
+    --filter "$postgresql_core" > "$logs/postgresql-core" 2>&1 || failed=1
+  SYSTEMIMAGE_TEST_DATABASE=PostgreSql dotnet test tests/Server.Tests --no-build "${hang[@]}" "${progress[@]}" \
+    --filter "$postgresql_server" > "$logs/postgresql-server" 2>&1 || failed=1
   return "$failed"
 }
 
-on_sqlite() {
-  echo "== Core beside the admin UI's components, which then run again on PostgreSQL (about 4 minutes)"
-  components &
-  local components_pid=$!
-  dotnet test tests/Core.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/core" || status=1
-  wait "$components_pid" || status=1
-  cat "$logs/ui" "$logs/postgresql-ui"
-  echo "== The server: REST API, verbs, static tree, jobs, browser and device tests (about 10 minutes)"
-  dotnet test tests/Server.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/server" || status=1
-}
-
-on_postgresql() {
-  echo "== Again on PostgreSQL: Core's and the server's database-bound tests (about 2 minutes)"
-  SYSTEMIMAGE_TEST_DATABASE=PostgreSql dotnet test tests/Core.Tests --no-build "${hang[@]}" "${progress[@]}" \
-    --filter "$postgresql_core" 2>&1 | tee "$logs/postgresql-core" || status=1
-  SYSTEMIMAGE_TEST_DATABASE=PostgreSql dotnet test tests/Server.Tests --no-build "${hang[@]}" "${progress[@]}" \
-    --filter "$postgresql_server" 2>&1 | tee "$logs/postgresql-server" || status=1
+beside_core() {
+  local failed=0
+  ui_tests || failed=1
+  postgresql_tests || failed=1
+  return "$failed"
 }
 
 if [ "${1:-}" = "--postgresql" ]; then
-  on_postgresql
+  echo "== On PostgreSQL: Core's, the REST API's, the jobs' and the admin UI's database-bound tests (about 4 minutes)"
+  postgresql_tests || status=1
   ui_tests postgresql || status=1
-  cat "$logs/postgresql-ui"
+  cat "$logs/postgresql-core" "$logs/postgresql-server" "$logs/postgresql-ui"
 else
-  on_sqlite
-  on_postgresql
+  echo "== Core; beside it the admin UI's components, then the database-bound tests on PostgreSQL (about 5 minutes)"
+  beside_core &
+  beside_pid=$!
+  dotnet test tests/Core.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/core" || status=1
+  wait "$beside_pid" || status=1
+  cat "$logs/ui" "$logs/postgresql-core" "$logs/postgresql-server"
+  echo "== The server: REST API, verbs, static tree, jobs, browser and device tests (about 10 minutes)"
+  dotnet test tests/Server.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/server" || status=1
 fi
 
 echo "== Summary"

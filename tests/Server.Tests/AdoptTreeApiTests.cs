@@ -34,7 +34,7 @@ public sealed class AdoptTreeApiTests(InProcessServer server) : IClassFixture<In
             state = (await server.Get<SystemImage.Core.Importing.ImportRuns>().GetAsync(job, default))!.State;
             return state is not (ImportRunState.Queued or ImportRunState.Running);
         }, 60), $"job {job} is still {state}");
-        Assert.Equal(ImportRunState.Succeeded, state);
+        Assert.True(state == ImportRunState.Succeeded, $"job {job} {state}: {await admin.GetStringAsync(new Uri($"/api/v1/jobs/{job}", UriKind.Relative))}");
 
         var channels = await ApiClient.JsonAsync(admin.GetAsync(new Uri("/api/v1/channels", UriKind.Relative)));
         Assert.Equal(["testing"], channels.AsArray().Select(c => c!["name"]!.GetValue<string>()));
