@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (about 17 minutes on 2 cores):
-#   1. Core on SQLite, the default; beside it (they share nothing) the admin UI's components on SQLite, then the
-#      database-bound tests again on a throwaway PostgreSQL (Debian's initdb and pg_ctl, package postgresql): Core's
-#      operations, channels, security, audit, rollouts, database and adoption tests, the REST API's and the jobs';
+#   1. Core on SQLite, the default, beside the admin UI's components (they share nothing);
 #   2. the server's tests alone on SQLite (they time their answers; every part is CPU-bound, so running more at
-#      once gains nothing).
+#      once gains nothing);
+#   3. the database-bound tests again on a throwaway PostgreSQL (Debian's initdb and pg_ctl, package postgresql):
+#      Core's operations, channels, security, audit, rollouts, database and adoption tests, the REST API's and the
+#      jobs'.
 # Each test prints its result as it ends, each part its count, and the run ends with the total and the name of every
 # failed test with the part it failed in. Tests that need PostgreSQL whatever the run (two server nodes on one
 # database, the advisory publish lock) start their throwaway server in the server's part too.
@@ -18,7 +19,7 @@ hang=(--blame-hang-timeout 5m --blame-hang-dump-type none)
 # Every test's result is printed as it ends (Passed/Failed NAME [time]), so a run is never silent for long.
 progress=(--logger "console;verbosity=normal")
 postgresql_core='Database!=Sqlite&(FullyQualifiedName~.Operations.|FullyQualifiedName~.Channels.|FullyQualifiedName~.Security.|FullyQualifiedName~.Audit.|FullyQualifiedName~.Rollouts.|FullyQualifiedName~.Database.|FullyQualifiedName~.Adoption.)'
-postgresql_server='Database!=Sqlite&(FullyQualifiedName~ApiTests|FullyQualifiedName~.JobsTests)'
+postgresql_server='Database!=Sqlite&(FullyQualifiedName~.ApiTests|FullyQualifiedName~.JobsTests)'
 
 dotnet build SystemImage.sln || exit 1
 status=0
@@ -46,27 +47,23 @@ postgresql_tests() {
   return "$failed"
 }
 
-beside_core() {
-  local failed=0
-  ui_tests || failed=1
-  postgresql_tests || failed=1
-  return "$failed"
-}
-
 if [ "${1:-}" = "--postgresql" ]; then
   echo "== On PostgreSQL: Core's, the REST API's, the jobs' and the admin UI's database-bound tests (about 4 minutes)"
   postgresql_tests || status=1
   ui_tests postgresql || status=1
   cat "$logs/postgresql-core" "$logs/postgresql-server" "$logs/postgresql-ui"
 else
-  echo "== Core; beside it the admin UI's components, then the database-bound tests on PostgreSQL (about 5 minutes)"
-  beside_core &
-  beside_pid=$!
+  echo "== Core beside the admin UI's components (about 4 minutes)"
+  ui_tests &
+  ui_pid=$!
   dotnet test tests/Core.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/core" || status=1
-  wait "$beside_pid" || status=1
-  cat "$logs/ui" "$logs/postgresql-core" "$logs/postgresql-server"
+  wait "$ui_pid" || status=1
+  cat "$logs/ui"
   echo "== The server: REST API, verbs, static tree, jobs, browser and device tests (about 10 minutes)"
   dotnet test tests/Server.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/server" || status=1
+  echo "== Again on PostgreSQL: Core's, the REST API's and the jobs' database-bound tests (about 2 minutes)"
+  postgresql_tests || status=1
+  cat "$logs/postgresql-core" "$logs/postgresql-server"
 fi
 
 echo "== Summary"

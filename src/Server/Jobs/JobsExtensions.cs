@@ -50,6 +50,14 @@ public static class JobsExtensions
         {
             var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
             server.WorkerCount = jobs.WorkerCount;
+
+            // This host's own job activator (its services): AddHangfire also sets the process-wide
+            // JobActivator.Current, which belongs to whichever host configured Hangfire last. A worker that used it ran
+            // this host's job in that host's services, and once that host was disposed the job failed before it began
+            // (tests run several hosts in one process).
+#pragma warning disable CS0618 // The server's own activator is what keeps hosts apart; nothing else per host sets one.
+            server.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>());
+#pragma warning restore CS0618
             server.SchedulePollingInterval = TimeSpan.FromSeconds(jobs.SchedulePollingIntervalSeconds);
         });
         services.AddSingleton<IJobQueue, HangfireJobQueue>();
