@@ -54,7 +54,7 @@ public sealed class ChannelCreation(ChannelService channels, TreeMutator mutator
             }
 
             audit.Record(db, actor, "create-channel", name, name, AuditChange.Created(
-                $"{(hidden ? "hidden" : "visible")} channel {name} with devices {Names.List(created.Select(d => d.Device))} (copied from {copyDevicesFrom})"));
+                $"{(hidden ? "hidden" : "visible")} channel {name} with devices {Names.List(created.Select(d => d.Device).Order(StringComparer.Ordinal))} (copied from {copyDevicesFrom})"));
             return new Mutation(
                 OperationResult.Ok($"Created channel '{name}' with {created.Count} device(s) of '{copyDevicesFrom}'."),
                 PublishRequest.ForDevices(created));

@@ -53,7 +53,7 @@ public sealed class ChannelService(
             var devices = new List<DeviceRef>();
             await aliasSync.SyncAsync(db, alias, targetChannel, devices, [], cancellationToken);
             audit.Record(db, actor, "create-alias", name, name,
-                AuditChange.Created($"{(hidden ? "hidden " : "")}alias of {target} with devices {Names.List(devices.Select(d => d.Device))}"));
+                AuditChange.Created($"{(hidden ? "hidden " : "")}alias of {target} with devices {Names.List(devices.Select(d => d.Device).Order(StringComparer.Ordinal))}"));
             return new Mutation(
                 OperationResult.Ok($"Created alias '{name}' of '{target}'.{(hidden ? " It is hidden." : "")}"),
                 PublishRequest.ForDevices(devices));
