@@ -25,10 +25,11 @@ internal static class ServerHost
         var publishedWebRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            Args = [.. args, SettingsFiles.NoDefaultWatch],
             ApplicationName = typeof(ServerHost).Assembly.GetName().Name,
             WebRootPath = Directory.Exists(publishedWebRoot) ? publishedWebRoot : null,
         });
+        SettingsFiles.PollForChanges(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Configuration.AddLoggingDefaults();
         builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
