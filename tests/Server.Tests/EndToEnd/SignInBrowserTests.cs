@@ -31,7 +31,9 @@ public sealed class SignInBrowserTests(InProcessServer server, Browser browser) 
         await Assertions.Expect(page.Locator(".who .user")).ToHaveTextAsync("rm");
         await Assertions.Expect(page.Locator(".who .badge")).ToHaveTextAsync("publisher");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/sign-in");
+        // The address, then the form: waiting for the page's load event as well once timed out on a busy machine.
+        await page.WaitForURLAsync("**/admin/sign-in", new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.GetByLabel("User name")).ToBeVisibleAsync();
         await page.GotoAsync("/admin");
         Assert.Contains("/admin/sign-in", page.Url);
     }
