@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it (about 17 minutes on 2 cores):
-#   1. Core on SQLite, the default, beside the admin UI's components (they share nothing);
+# The whole test suite, as CI runs it (about 16 minutes on 2 cores):
+#   1. Core on SQLite, the default, and beside it the admin UI's components (they share nothing), then the
+#      database-bound tests again on a throwaway PostgreSQL (Debian's initdb and pg_ctl, package postgresql): Core's
+#      operations, channels, security, audit, rollouts, database and adoption tests, the REST API's and the jobs'.
+#      Those mostly wait for the database, so they fit beside Core, which leaves a core idle in its memory tests;
 #   2. the server's tests alone on SQLite (they time their answers; every part is CPU-bound, so running more at
-#      once gains nothing);
-#   3. the database-bound tests again on a throwaway PostgreSQL (Debian's initdb and pg_ctl, package postgresql):
-#      Core's operations, channels, security, audit, rollouts, database and adoption tests, the REST API's and the
-#      jobs'.
+#      once gains nothing).
 # Each test prints its result as it ends, each part its count, and the run ends with the total and the name of every
 # failed test with the part it failed in. Tests that need PostgreSQL whatever the run (two server nodes on one
 # database, the advisory publish lock) start their throwaway server in the server's part too.
@@ -53,17 +53,14 @@ if [ "${1:-}" = "--postgresql" ]; then
   ui_tests postgresql || status=1
   cat "$logs/postgresql-core" "$logs/postgresql-server" "$logs/postgresql-ui"
 else
-  echo "== Core beside the admin UI's components (about 4 minutes)"
-  ui_tests &
-  ui_pid=$!
+  echo "== Core, and beside it the admin UI's components, then the database-bound tests on PostgreSQL (about 5 minutes)"
+  { ui_tests; ui=$?; postgresql_tests; postgresql=$?; exit $((ui | postgresql)); } &
+  beside=$!
   dotnet test tests/Core.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/core" || status=1
-  wait "$ui_pid" || status=1
-  cat "$logs/ui"
+  wait "$beside" || status=1
+  cat "$logs/ui" "$logs/postgresql-core" "$logs/postgresql-server"
   echo "== The server: REST API, verbs, static tree, jobs, browser and device tests (about 10 minutes)"
   dotnet test tests/Server.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/server" || status=1
-  echo "== Again on PostgreSQL: Core's, the REST API's and the jobs' database-bound tests (about 2 minutes)"
-  postgresql_tests || status=1
-  cat "$logs/postgresql-core" "$logs/postgresql-server"
 fi
 
 echo "== Summary"
