@@ -9,11 +9,9 @@ internal static class VerbHost
     public static IHost Build(string? dataDir, bool verbose = false)
     {
         // A verb reads the settings files once and never watches them (SettingsFiles).
-        var hostConfiguration = new ConfigurationManager();
-        hostConfiguration.AddInMemoryCollection([new(SettingsFiles.ReloadConfigOnChangeKey, "false")]);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Configuration = hostConfiguration,
+            Args = [SettingsFiles.NoDefaultWatch],
             ContentRootPath = Directory.GetCurrentDirectory(),
             EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
         });
