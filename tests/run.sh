@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it (about 16 minutes on 2 cores):
+# The whole test suite, as CI runs it (about 17 minutes on 2 cores):
 #   1. Core on SQLite, the default, and beside it the admin UI's components (they share nothing), then the
 #      database-bound tests again on a throwaway PostgreSQL (Debian's initdb and pg_ctl, package postgresql): Core's
 #      operations, channels, security, audit, rollouts, database and adoption tests, the REST API's and the jobs'.
@@ -53,13 +53,13 @@ if [ "${1:-}" = "--postgresql" ]; then
   ui_tests postgresql || status=1
   cat "$logs/postgresql-core" "$logs/postgresql-server" "$logs/postgresql-ui"
 else
-  echo "== Core, and beside it the admin UI's components, then the database-bound tests on PostgreSQL (about 5 minutes)"
+  echo "== Core, and beside it the admin UI's components, then the database-bound tests on PostgreSQL (about 6 minutes)"
   { ui_tests; ui=$?; postgresql_tests; postgresql=$?; exit $((ui | postgresql)); } &
   beside=$!
   dotnet test tests/Core.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/core" || status=1
   wait "$beside" || status=1
   cat "$logs/ui" "$logs/postgresql-core" "$logs/postgresql-server"
-  echo "== The server: REST API, verbs, static tree, jobs, browser and device tests (about 10 minutes)"
+  echo "== The server: REST API, verbs, static tree, jobs, browser and device tests (about 11 minutes)"
   dotnet test tests/Server.Tests --no-build "${hang[@]}" "${progress[@]}" 2>&1 | tee "$logs/server" || status=1
 fi
 
