@@ -50,30 +50,23 @@ public sealed class ImportCrashTests : IAsyncLifetime
         using var api = _server.TokenClient(await _server.CreateTokenAsync("crash", "viewer"));
 
         await _server.StartAsync();
-        Assert.True(await InProcessServer.EventuallyAsync(async () => (await ApiRunsAsync(api)).Any(r => r["state"]!.GetValue<string>() == "running"), 90), _server.Log);
+        Assert.True(await InProcessServer.EventuallyAsync(async () => (await ServerProcess.JobsAsync(api)).Any(r => r["state"]!.GetValue<string>() == "running"), 90), _server.Log);
         await Task.Delay(1500);
         await _server.KillAsync();
         Assert.NotEmpty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work"), "import-*"));
 
         // Any verb clears the dead job's work area.
-        Assert.Contains((await RunsAsync()), r => r["state"]!.GetValue<string>() == "running");
+        Assert.Contains((await _server.JobsByVerbAsync()), r => r["state"]!.GetValue<string>() == "running");
         Assert.Empty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work"), "import-*"));
 
         await Verb(0, "pause-import", "crash");
         await _server.StartAsync();
 
-        Assert.True(await InProcessServer.EventuallyAsync(async () => (await ApiRunsAsync(api)).All(r => r["state"]!.GetValue<string>() != "running"), 90), _server.Log);
+        Assert.True(await InProcessServer.EventuallyAsync(async () => (await ServerProcess.JobsAsync(api)).All(r => r["state"]!.GetValue<string>() != "running"), 90), _server.Log);
         Assert.Contains("Interrupted", (await Verb(0, "list-imports")).Stdout);
         Assert.Contains("0 missing, 0 orphaned", (await Verb(0, "check-tree")).Stdout);
         Assert.Empty(Directory.EnumerateDirectories(Path.Combine(_server.DataDir, "state", "work")));
     }
-
-    /// <summary>The jobs as the server's API lists them: cheap to poll, unlike a verb (a process of its own each time).</summary>
-    private static async Task<List<JsonNode>> ApiRunsAsync(HttpClient api) =>
-        [.. JsonNode.Parse(await api.GetStringAsync(new Uri("/api/v1/jobs", UriKind.Relative)))!.AsArray().Select(r => r!)];
-
-    private async Task<List<JsonNode>> RunsAsync() =>
-        [.. JsonNode.Parse((await Verb(0, "list-imports", "--json")).Stdout)!.AsArray().Select(r => r!)];
 
     private async Task<VerbResult> Verb(int expectedExitCode, params string[] args)
     {

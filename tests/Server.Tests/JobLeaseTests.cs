@@ -178,10 +178,7 @@ public sealed class JobLeaseTests : IAsyncLifetime
         return found!["id"]!.GetValue<int>();
     }
 
-    private async Task<JsonNode> RunAsync(int id) => (await RunsAsync()).Single(r => r["id"]!.GetValue<int>() == id);
-
-    private async Task<List<JsonNode>> RunsAsync() =>
-        [.. JsonNode.Parse((await Verb(0, "list-imports", "--json", "--limit", "200")).Stdout)!.AsArray().Select(r => r!)];
+    private async Task<JsonNode> RunAsync(int id) => (await _server.JobsByVerbAsync()).Single(r => r["id"]!.GetValue<int>() == id);
 
     private static string State(JsonNode run) => run["state"]!.GetValue<string>();
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json.Nodes;
 using Xunit;
 using SystemImage.TestUtilities;
 
@@ -155,6 +156,18 @@ public sealed class ServerProcess : IAsyncLifetime
         Assert.True(created.ExitCode == 0, $"tokens create {name}: {created}");
         return created.Stdout.Trim();
     }
+
+    /// <summary>The latest 200 jobs as the <c>list-imports --json</c> verb prints them (a process of its own each time).</summary>
+    public async Task<List<JsonNode>> JobsByVerbAsync()
+    {
+        var listed = await RunVerbAsync("list-imports", "--json", "--limit", "200");
+        Assert.True(listed.ExitCode == 0, $"list-imports: {listed}");
+        return [.. JsonNode.Parse(listed.Stdout)!.AsArray().Select(r => r!)];
+    }
+
+    /// <summary>The latest 200 jobs as a server's API lists them: cheap to poll, unlike <see cref="JobsByVerbAsync"/>.</summary>
+    public static async Task<List<JsonNode>> JobsAsync(HttpClient api) =>
+        [.. JsonNode.Parse(await api.GetStringAsync(new Uri("/api/v1/jobs?limit=200", UriKind.Relative)))!.AsArray().Select(r => r!)];
 
     /// <summary>A client of this server's REST API (its address, from before it starts) with the token <paramref name="secret"/>.</summary>
     public HttpClient TokenClient(string secret, TimeSpan? timeout = null)

@@ -62,10 +62,10 @@ public sealed class NodeFailureTests : IAsyncLifetime
         var second = await StartNodesAsync();
         using var api = _first.TokenClient(await _first.CreateTokenAsync("nodes", "viewer"));
 
-        Assert.True(await InProcessServer.EventuallyAsync(async () => Scheduled(await RunsAsync(api)).Count >= 4, 90), _first.Log + second.Log);
+        Assert.True(await InProcessServer.EventuallyAsync(async () => Scheduled(await ServerProcess.JobsAsync(api)).Count >= 4, 90), _first.Log + second.Log);
         await Verb(0, "pause-import", "ticking");
 
-        var ticks = Scheduled(await RunsAsync(api)).Select(r => r["queuedAt"]!.GetValue<DateTimeOffset>()).Order().ToList();
+        var ticks = Scheduled(await ServerProcess.JobsAsync(api)).Select(r => r["queuedAt"]!.GetValue<DateTimeOffset>()).Order().ToList();
         for (var i = 1; i < ticks.Count; i++)
         {
             Assert.True(ticks[i] - ticks[i - 1] >= TimeSpan.FromSeconds(0.5), $"two scheduled runs for one tick: {string.Join(", ", ticks.Select(t => t.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)))}");
@@ -94,12 +94,12 @@ public sealed class NodeFailureTests : IAsyncLifetime
         JsonNode? running = null;
         using (var api = _first.TokenClient(secret))
         {
-            Assert.True(await InProcessServer.EventuallyAsync(async () => (running = (await RunsAsync(api)).FirstOrDefault(r => r["state"]!.GetValue<string>() == "running")) is not null, 90), _first.Log + second.Log);
+            Assert.True(await InProcessServer.EventuallyAsync(async () => (running = (await ServerProcess.JobsAsync(api)).FirstOrDefault(r => r["state"]!.GetValue<string>() == "running")) is not null, 90), _first.Log + second.Log);
         }
 
         await Task.Delay(1500);
         // The API does not name the process running a job; the verb does.
-        var runnerName = (await RunsByVerbAsync()).Single(r => r["id"]!.GetValue<int>() == running!["id"]!.GetValue<int>())["runner"]!.GetValue<string>();
+        var runnerName = (await _first.JobsByVerbAsync()).Single(r => r["id"]!.GetValue<int>() == running!["id"]!.GetValue<int>())["runner"]!.GetValue<string>();
         var runner = int.Parse(runnerName.Split(':')[^1], CultureInfo.InvariantCulture);
         var (killed, survivor) = runner == _first.ProcessId ? (_first, second) : (second, _first);
         Assert.Equal(runner, killed.ProcessId);
@@ -109,7 +109,7 @@ public sealed class NodeFailureTests : IAsyncLifetime
         using var survivorApi = survivor.TokenClient(secret);
         using var created = await survivorApi.PostAsJsonAsync(new Uri("/api/v1/channels", UriKind.Relative), new { name = "after-the-kill" }).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.True(await InProcessServer.EventuallyAsync(async () => (await RunsAsync(survivorApi)).Single(r => r["id"]!.GetValue<int>() == running!["id"]!.GetValue<int>())["state"]!.GetValue<string>() == "failed", 90), survivor.Log);
+        Assert.True(await InProcessServer.EventuallyAsync(async () => (await ServerProcess.JobsAsync(survivorApi)).Single(r => r["id"]!.GetValue<int>() == running!["id"]!.GetValue<int>())["state"]!.GetValue<string>() == "failed", 90), survivor.Log);
 
         using var again = await survivorApi.PostAsync(new Uri("/api/v1/channels/crash/import?wait=true", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -137,13 +137,6 @@ public sealed class NodeFailureTests : IAsyncLifetime
     }
 
     private static List<JsonNode> Scheduled(List<JsonNode> runs) => [.. runs.Where(r => r["trigger"]!.GetValue<string>() == "schedule")];
-
-    /// <summary>The jobs as a node's API lists them: cheap to poll, unlike a verb (a process of its own each time).</summary>
-    private static async Task<List<JsonNode>> RunsAsync(HttpClient api) =>
-        [.. JsonNode.Parse(await api.GetStringAsync(new Uri("/api/v1/jobs?limit=200", UriKind.Relative)))!.AsArray().Select(r => r!)];
-
-    private async Task<List<JsonNode>> RunsByVerbAsync() =>
-        [.. JsonNode.Parse((await Verb(0, "list-imports", "--json", "--limit", "200")).Stdout)!.AsArray().Select(r => r!)];
 
     private async Task<VerbResult> Verb(int expectedExitCode, params string[] args)
     {
