@@ -18,25 +18,38 @@ destination=${destination%/}/
 # -rlt: files, links and times (no owners: the mirror's own user owns them); readable by the web server there.
 read -r -a extra <<<"${MIRROR_RSYNC_OPTIONS:-}"
 options=(-rlt --chmod=D755,F644 --exclude='.*' "${extra[@]}")
+# rsync skips a file whose size and modification second match the mirror's copy. Pool files are named by their
+# content, so that is safe for them; everything else (a signature rewritten within the same second keeps its size)
+# is compared by content, which costs little: all of it but the pool is small.
+by_content=(--checksum)
+
+# rsync exits 24 when a file vanished while it copied: the tree changed meanwhile (a publish removed it), and the
+# next run copies the change. Anything else stops the script.
+send() {
+  local status=0
+  rsync "${options[@]}" "$@" || status=$?
+  [ "$status" -eq 0 ] || [ "$status" -eq 24 ] || exit "$status"
+}
 
 if [ -n "${SYSTEMIMAGE_CHANGED:-}" ] && [ -z "${2:-}" ]; then
   # The server's list is ordered; rsync sorts each list it is given, so each stage gets its own run.
   stage() { grep -E "$1" "$SYSTEMIMAGE_CHANGED" | { grep -vE "${2:-^$}" || true; } || true; }
-  copy() { local files; files=$(cat); [ -z "$files" ] || rsync "${options[@]}" --ignore-missing-args --files-from=- "$root" "$destination" <<<"$files"; }
+  copy() { local files; files=$(cat); [ -z "$files" ] || send "$@" --ignore-missing-args --files-from=- "$root" "$destination" <<<"$files"; }
   stage '^pool/' | copy
-  stage '^gpg/' | copy
-  stage '.' '^(pool|gpg)/|(^|/)index\.json(\.asc)?$|^channels\.json(\.asc)?$' | copy
-  stage '(^|/)index\.json(\.asc)?$' | copy
-  stage '^channels\.json(\.asc)?$' | copy
+  stage '^gpg/' | copy "${by_content[@]}"
+  stage '.' '^(pool|gpg)/|(^|/)index\.json(\.asc)?$|^channels\.json(\.asc)?$' | copy "${by_content[@]}"
+  stage '(^|/)index\.json(\.asc)?$' | copy "${by_content[@]}"
+  stage '^channels\.json(\.asc)?$' | copy "${by_content[@]}"
   # Removals last, and only when the server saw some: deletes what the tree no longer has, copies nothing.
   if [ -s "${SYSTEMIMAGE_REMOVED:-/dev/null}" ]; then
-    rsync "${options[@]}" --existing --ignore-existing --delete "$root" "$destination"
+    send --existing --ignore-existing --delete "$root" "$destination"
   fi
   exit 0
 fi
 
-rsync "${options[@]}" --include='/pool/***' --exclude='*' "$root" "$destination"
-rsync "${options[@]}" --include='/gpg/***' --exclude='*' "$root" "$destination"
-rsync "${options[@]}" --exclude='/pool/' --exclude='/gpg/' --exclude='index.json' --exclude='index.json.asc' --exclude='/channels.json' --exclude='/channels.json.asc' "$root" "$destination"
-rsync "${options[@]}" --exclude='/channels.json' --exclude='/channels.json.asc' "$root" "$destination"
-rsync "${options[@]}" --delete "$root" "$destination"
+send --include='/pool/***' --exclude='*' "$root" "$destination"
+send "${by_content[@]}" --include='/gpg/***' --exclude='*' "$root" "$destination"
+send "${by_content[@]}" --exclude='/pool/' --exclude='/gpg/' --exclude='index.json' --exclude='index.json.asc' --exclude='/channels.json' --exclude='/channels.json.asc' "$root" "$destination"
+send "${by_content[@]}" --exclude='/pool/' --exclude='/channels.json' --exclude='/channels.json.asc' "$root" "$destination"
+send "${by_content[@]}" --exclude='/pool/' "$root" "$destination"
+send --existing --ignore-existing --delete "$root" "$destination"

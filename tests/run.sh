@@ -7,8 +7,8 @@
 #   2. the server's tests alone on SQLite (they time their answers; every part is CPU-bound, so running more at
 #      once gains nothing).
 # Each test prints its result as it ends, each part its count, and the run ends with the total and the name of every
-# failed test with the part it failed in. Tests that need PostgreSQL whatever the run (two server nodes on one
-# database, the advisory publish lock) start their throwaway server in the server's part too.
+# failed test with the part it failed in and the start of its message. Tests that need PostgreSQL whatever the run
+# (two server nodes on one database, the advisory publish lock) start their throwaway server in the server's part too.
 #   tests/run.sh --postgresql   only the tests on PostgreSQL, the admin UI's components included
 # The whole suite on PostgreSQL (tests about SQLite itself carry the trait Database=Sqlite):
 #   SYSTEMIMAGE_TEST_DATABASE=PostgreSql dotnet test SystemImage.sln --filter "Database!=Sqlite"
@@ -66,7 +66,13 @@ fi
 echo "== Summary"
 awk '/^ +Passed: +[0-9]+$/ { p += $2 } /^ +Failed: +[0-9]+$/ { f += $2 } /^ +Skipped: +[0-9]+$/ { s += $2 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$logs"/*
+# Each failed test once, with the part it failed in and the first lines of its message (CI keeps only the end of
+# the output).
 for log in "$logs"/*; do
-  grep -E '^\s+Failed [A-Za-z]' "$log" | sort -u | sed "s/^ */[$(basename "$log")] /"
+  awk -v part="$(basename "$log")" '
+    /^ +Failed [A-Za-z]/ { want = !seen[$0]++; if (want) { sub(/^ +/, ""); print "[" part "] " $0 }; lines = 0; next }
+    want && /^ +Error Message:/ { lines = 4; next }
+    lines > 0 && /^ +Stack Trace:/ { lines = 0; want = 0; next }
+    lines > 0 { print "    " $0; lines-- }' "$log"
 done
 exit "$status"
