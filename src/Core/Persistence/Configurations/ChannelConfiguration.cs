@@ -9,7 +9,8 @@ namespace SystemImage.Core.Persistence.Configurations;
 
 internal sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    /// <summary>Public for the compiled models' copy of the conversion below, which can reach no private field.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     public void Configure(EntityTypeBuilder<Channel> builder)
     {
