@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SystemImage.Core.Compression;
@@ -51,7 +52,7 @@ public sealed partial class DataDirectory(
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             // Migrating compares the model with the migrations' snapshot first (0.1-0.2 s of every verb's start): only
             // when a migration is pending (a first start, an upgrade). Concurrent starts still serialise in MigrateAsync.
-            if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            if (await MigrationPendingAsync(db, cancellationToken))
             {
                 await db.Database.MigrateAsync(cancellationToken);
             }
@@ -87,6 +88,39 @@ public sealed partial class DataDirectory(
                 LogBehind(logger, e.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the database lacks one of this build's migrations (or has no history table yet), read from the history
+    /// table directly: EF Core's own question (GetPendingMigrationsAsync) builds a model of that table and compiles a
+    /// query for it first, a tenth of a second of every verb's start.
+    /// </summary>
+    private static async Task<bool> MigrationPendingAsync(SystemImageDbContext db, CancellationToken cancellationToken)
+    {
+        var known = db.Database.GetMigrations().ToList();
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"SELECT \"MigrationId\" FROM \"{HistoryRepository.DefaultTableName}\"";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+        catch (DbException)
+        {
+            // No history table: a new database (anything worse, MigrateAsync reports).
+            return true;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return known.Any(m => !applied.Contains(m));
     }
 
     /// <summary>
