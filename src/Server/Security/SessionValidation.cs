@@ -12,7 +12,8 @@ namespace SystemImage.Server.Security;
 /// every <see cref="CircuitInterval"/>. A cookie copied before a sign-out, password change, role change, disabling or
 /// removal is refused from then on.
 /// </summary>
-internal sealed class SessionValidation(ILoggerFactory loggerFactory, UserSessions sessions) : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+internal sealed class SessionValidation(ILoggerFactory loggerFactory, UserSessions sessions, IHostApplicationLifetime lifetime)
+    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     public static readonly TimeSpan CircuitInterval = TimeSpan.FromSeconds(5);
 
@@ -29,6 +30,29 @@ internal sealed class SessionValidation(ILoggerFactory loggerFactory, UserSessio
         }
     }
 
-    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
-        authenticationState.User.Identity?.IsAuthenticated == true ? sessions.IsCurrentAsync(authenticationState.User, cancellationToken) : Task.FromResult(true);
+    /// <summary>
+    /// A circuit's check. While the server stops, its services go before its circuits do: a check then would fail and
+    /// sign the circuit out, logging an error and a failed render of every open page, so it leaves the state as it is
+    /// (the circuit ends with the server).
+    /// </summary>
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
+        if (authenticationState.User.Identity?.IsAuthenticated != true || lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await sessions.IsCurrentAsync(authenticationState.User, cancellationToken);
+        }
+        catch (ObjectDisposedException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>For tests: the check a circuit makes every <see cref="CircuitInterval"/>.</summary>
+    internal Task<bool> ValidateAsync(AuthenticationState authenticationState) =>
+        ValidateAuthenticationStateAsync(authenticationState, CancellationToken.None);
 }
