@@ -81,7 +81,7 @@ public sealed partial class ImageComposer(
         return full;
     }
 
-    /// <summary>The delta from <paramref name="source"/> to <paramref name="target"/>, or the target itself when a delta would not be smaller.</summary>
+    /// <summary>The delta from <paramref name="source"/> to <paramref name="target"/>.</summary>
     /// <param name="localTarget">Reads the target's tar more cheaply than the pool file (see <see cref="ImageContent.LocalTars"/>), or null.</param>
     private async Task<PoolFile> EnsureDeltaAsync(
         SystemImageDbContext db, ImageFile source, PoolFile target, Func<Stream>? localTarget, CancellationToken cancellationToken)
@@ -132,11 +132,13 @@ public sealed partial class ImageComposer(
                 checksum = compressed.Sha256Hex();
             }
 
+            // Even a delta no smaller than the full file is the delta: a device applies a delta image over its system
+            // without formatting it, so only the delta's removal list deletes what the new build dropped. The device
+            // picks the cheaper path by size, so it takes the full image when that costs no more.
             var size = new FileInfo(temp).Length;
             if (size >= target.Size)
             {
                 LogDeltaNotSmaller(logger, BaseName(target.Path), BaseName(sourcePath), size, target.Size);
-                return target;
             }
 
             var poolFile = new PoolFile
@@ -215,7 +217,7 @@ public sealed partial class ImageComposer(
         Size = file.Size,
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delta {Target} from {Source} is {DeltaSize} bytes, not smaller than the full file ({FullSize} bytes): carrying the full file instead")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delta {Target} from {Source} is {DeltaSize} bytes, not smaller than the full file ({FullSize} bytes), published all the same: a device picks the cheaper path")]
     private static partial void LogDeltaNotSmaller(ILogger logger, string target, string source, long deltaSize, long fullSize);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote delta {Path}: {DeltaSize} bytes against {FullSize} for the full file ({Removed} removed, {Changed} added or changed entries)")]

@@ -87,16 +87,42 @@ public sealed class ImageServiceTests : IAsyncLifetime
         var delta = images.Single(i => i!["type"]!.GetValue<string>() == "delta")!;
         var deltaFile = delta["files"]![0]!;
         Assert.True(deltaFile["size"]!.GetValue<long>() < full1["files"]![0]!["size"]!.GetValue<long>(), "the delta must be smaller than the full file");
+        Assert.Empty((await AppliedAsync(full1, deltaFile)).Differences(build2.Snapshot()));
+    }
+
+    [Fact]
+    public async Task ADeltaNoSmallerThanTheFullFileStillRemovesWhatTheNewBuildDropped()
+    {
+        // A small part whose every file changes: its delta (a removal list, then every file again) is not smaller than
+        // the full file. A device applies a delta image over its system without formatting it first, so the image must
+        // still carry the delta: the full file would leave what the new build dropped on the device.
+        var random = new Random(5);
+        byte[] Noise() => [.. Enumerable.Range(0, 4096).Select(_ => (byte)random.Next(256))];
+        var build1 = new RootfsTree([RootfsEntry.Directory("etc"), RootfsEntry.File("etc/firmware.bin", Noise()), RootfsEntry.File("etc/kept.bin", Noise())]);
+        var build2 = build1.Without("etc/firmware.bin").With(RootfsEntry.File("etc/kept.bin", Noise()));
+
+        Assert.True((await PublishTreeAsync(build1, "rootfs-1.tar.gz")).Succeeded);
+        Assert.True((await PublishTreeAsync(build2, "rootfs-2.tar.gz")).Succeeded);
+
+        var images = IndexImages;
+        var full1 = images.Single(i => i!["type"]!.GetValue<string>() == "full" && i["version"]!.GetValue<int>() == 1)!;
+        var deltaFile = images.Single(i => i!["type"]!.GetValue<string>() == "delta")!["files"]![0]!;
+        Assert.Contains(".delta-ubuntu-", deltaFile["path"]!.GetValue<string>());
+        Assert.Empty((await AppliedAsync(full1, deltaFile)).Differences(build2.Snapshot()));
+    }
+
+    /// <summary>What a device holds after the full image <paramref name="full"/> and then the delta file <paramref name="deltaFile"/>.</summary>
+    private async Task<RootfsSnapshot> AppliedAsync(JsonNode full, JsonNode deltaFile)
+    {
         using var source = new MemoryStream();
-        await using (var xz = new SystemImage.Core.Compression.XzDecoderStream(File.OpenRead(_data.File(full1["files"]![0]!["path"]!.GetValue<string>()))))
+        await using (var xz = new SystemImage.Core.Compression.XzDecoderStream(File.OpenRead(_data.File(full["files"]![0]!["path"]!.GetValue<string>()))))
         {
             await xz.CopyToAsync(source);
         }
 
         source.Position = 0;
         await using var deltaTar = new SystemImage.Core.Compression.XzDecoderStream(File.OpenRead(_data.File(deltaFile["path"]!.GetValue<string>())));
-        var applied = RootfsSnapshot.FromTar(source).ApplyDelta(deltaTar);
-        Assert.Empty(applied.Differences(build2.Snapshot()));
+        return RootfsSnapshot.FromTar(source).ApplyDelta(deltaTar);
     }
 
     [Fact]
