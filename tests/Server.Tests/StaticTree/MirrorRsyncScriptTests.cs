@@ -49,7 +49,7 @@ public sealed class MirrorRsyncScriptTests : IDisposable
 
     private async Task RunAsync(bool byHand)
     {
-        var start = new ProcessStartInfo(Script) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(Script);
         start.ArgumentList.Add(_mirror);
         if (byHand)
         {
@@ -64,6 +64,14 @@ public sealed class MirrorRsyncScriptTests : IDisposable
             start.Environment["SYSTEMIMAGE_REMOVED"] = Path.Combine(_lists, "none");
         }
 
+        await RunScriptAsync(start);
+    }
+
+    /// <summary>Runs the script as <paramref name="start"/> says and asserts it exits 0 (its stderr is the message otherwise).</summary>
+    internal static async Task RunScriptAsync(ProcessStartInfo start)
+    {
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = await process.StandardError.ReadToEndAsync();
